@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { JsonFileWriter, loadJsonFile } from '../shared/json-file.js';
+import { KeyedMutex } from '../shared/keyed-mutex.js';
+import { ClusterState, type Environment, initialCluster } from './cluster-state.js';
+
+/**
+ * The cluster's state in memory, persisted to `<dataDir>/cloud-ops/cluster.json` after
+ * every change (atomically). A missing file starts the seed cluster; a corrupt one is
+ * moved aside and reported in `notice`, never fatal.
+ */
+export class ClusterStore {
+  /** One operation at a time per service and environment. */
+  readonly locks = new KeyedMutex();
+  private readonly writer: JsonFileWriter;
+
+  private constructor(
+    readonly path: string,
+    readonly state: ClusterState,
+    readonly notice: string | undefined,
+  ) {
+    this.writer = new JsonFileWriter(path);
+  }
+
+  static async open(dataDir: string, now = new Date()): Promise<ClusterStore> {
+    const path = join(dataDir, 'cloud-ops', 'cluster.json');
+    const loaded = await loadJsonFile(path, ClusterState);
+    if (loaded.kind === 'loaded') return new ClusterStore(path, loaded.value, undefined);
+    const notice =
+      loaded.kind === 'corrupt'
+        ? `The saved cluster state was unreadable (${loaded.reason}); it was moved to ${loaded.backupPath} and a fresh cluster was created.`
+        : undefined;
+    const store = new ClusterStore(path, initialCluster(now), notice);
+    await store.save();
+    return store;
+  }
+
+  save(): Promise<void> {
+    return this.writer.save(this.state);
+  }
+
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  static lockKey(service: string, environment: Environment): string {
+    return `${service}/${environment}`;
+  }
+}

@@ -1,0 +1,69 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { test as base } from '@playwright/test';
+
+export { expect } from '@playwright/test';
+
+export interface WebHostInfo {
+  /** Full URL including `?token=…`. */
+  url: string;
+  /** http://127.0.0.1:<port> */
+  origin: string;
+  port: number;
+  token: string;
+}
+
+const serverJs = fileURLToPath(new URL('../out/webhost/server.js', import.meta.url));
+
+function waitForUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(
+      () => reject(new Error(`web host printed no URL within 10 s: ${output}`)),
+      10_000,
+    );
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => {
+      output += chunk;
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64})/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      output += chunk;
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`web host exited (code ${code}) before printing its URL: ${output}`));
+    });
+  });
+}
+
+/** `webHost`: the built web host (out/webhost/server.js) on a random port, one per worker. */
+export const test = base.extend<object, { webHost: WebHostInfo }>({
+  webHost: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright requires an object pattern as the first argument.
+    async ({}, use) => {
+      const child = spawn(process.execPath, [serverJs, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      try {
+        const url = new URL(await waitForUrl(child));
+        await use({
+          url: url.href,
+          origin: url.origin,
+          port: Number(url.port),
+          token: url.searchParams.get('token') ?? '',
+        });
+      } finally {
+        if (child.exitCode === null) {
+          child.kill('SIGTERM');
+          await once(child, 'exit');
+        }
+      }
+    },
+    { scope: 'worker' },
+  ],
+});

@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// Bundles the Node entry points into standalone ESM files under out/:
+//   servers/<name>/index.ts -> out/servers/<name>.js   (every folder except servers/shared)
+//   webhost/server.ts       -> out/webhost/server.js
+// Everything is bundled (MCP SDK, zod, ...), so each file runs with plain `node` and no node_modules.
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Some bundled dependencies (ajv, via the MCP SDK) are CommonJS and call require(). */
+const REQUIRE_BANNER =
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+/**
+ * Lists the entry points to bundle.
+ * @param {string} root project root
+ * @returns {{ name: string, entry: string, outfile: string }[]}
+ */
+export function listNodeEntries(root = projectRoot) {
+  /** @type {{ name: string, entry: string, outfile: string }[]} */
+  const entries = [];
+  const serversDir = join(root, 'servers');
+  if (existsSync(serversDir)) {
+    for (const dirent of readdirSync(serversDir, { withFileTypes: true })) {
+      if (!dirent.isDirectory() || dirent.name === 'shared' || dirent.name.startsWith('.')) continue;
+      const entry = join(serversDir, dirent.name, 'index.ts');
+      if (!existsSync(entry)) continue;
+      entries.push({
+        name: `servers/${dirent.name}`,
+        entry,
+        outfile: join(root, 'out', 'servers', `${dirent.name}.js`),
+      });
+    }
+  }
+  entries.sort((a, b) => a.name.localeCompare(b.name));
+  entries.push({
+    name: 'webhost',
+    entry: join(root, 'webhost', 'server.ts'),
+    outfile: join(root, 'out', 'webhost', 'server.js'),
+  });
+  return entries;
+}
+
+/**
+ * Bundles every Node entry point.
+ * @param {{ root?: string, quiet?: boolean }} [options]
+ * @returns {Promise<string[]>} the written output files
+ */
+export async function buildServers(options = {}) {
+  const root = options.root ?? projectRoot;
+  const entries = listNodeEntries(root);
+  await Promise.all(
+    entries.map((item) =>
+      build({
+        entryPoints: [item.entry],
+        outfile: item.outfile,
+        absWorkingDir: root,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        sourcemap: true,
+        legalComments: 'none',
+        banner: { js: REQUIRE_BANNER },
+        logLevel: 'warning',
+      }),
+    ),
+  );
+  if (!options.quiet) {
+    for (const item of entries) console.log(`built ${relative(root, item.outfile)}`);
+    if (!entries.some((item) => item.name.startsWith('servers/')))
+      console.log('no servers/<name>/index.ts found');
+  }
+  return entries.map((item) => item.outfile);
+}
+
+if (process.argv[1] && pathToFileURL(resolve(process.argv[1])).href === import.meta.url) {
+  buildServers().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

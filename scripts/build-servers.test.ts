@@ -1,0 +1,30 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { listNodeEntries } from './build-servers.mjs';
+
+describe('listNodeEntries', () => {
+  let root: string | undefined;
+  afterEach(async () => {
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it('lists servers/<name>/index.ts except servers/shared, plus the web host', async () => {
+    root = await mkdtemp(join(tmpdir(), 'taskdeck-build-'));
+    for (const dir of ['shared', 'zeta', 'alpha', 'no-entry'])
+      await mkdir(join(root, 'servers', dir), { recursive: true });
+    await writeFile(join(root, 'servers', 'shared', 'index.ts'), '');
+    await writeFile(join(root, 'servers', 'zeta', 'index.ts'), '');
+    await writeFile(join(root, 'servers', 'alpha', 'index.ts'), '');
+    const entries = listNodeEntries(root);
+    expect(entries.map((entry) => entry.name)).toEqual(['servers/alpha', 'servers/zeta', 'webhost']);
+    expect(entries[0]?.outfile).toBe(join(root, 'out', 'servers', 'alpha.js'));
+    expect(entries[2]?.outfile).toBe(join(root, 'out', 'webhost', 'server.js'));
+  });
+
+  it('handles a project without servers/', async () => {
+    root = await mkdtemp(join(tmpdir(), 'taskdeck-build-'));
+    expect(listNodeEntries(root).map((entry) => entry.name)).toEqual(['webhost']);
+  });
+});

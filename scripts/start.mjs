@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// `npm start`: builds when out/ is missing or stale, then starts the Electron app, or the
+// web host when the Electron binary is not installed.
+import { spawn } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureBuilt } from './build-state.mjs';
+import { findElectronBinary } from './electron-binary.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Runs a child with inherited stdio, forwards Ctrl-C / SIGTERM and exits with its code.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {NodeJS.ProcessEnv} env
+ */
+function runForwarding(command, args, env) {
+  const child = spawn(command, args, { cwd: root, stdio: 'inherit', env });
+  for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+    process.on(signal, () => {
+      if (child.exitCode === null) child.kill(signal);
+    });
+  }
+  child.on('error', (error) => {
+    console.error(`Could not start ${command}: ${error.message}`);
+    process.exit(1);
+  });
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+try {
+  ensureBuilt({ root });
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
+
+const electron = findElectronBinary(root);
+if (electron.found) {
+  const env = { ...process.env };
+  // Would make the binary behave as plain Node.
+  delete env.ELECTRON_RUN_AS_NODE;
+  runForwarding(electron.path, [root], env);
+} else {
+  console.log(
+    `Electron binary not found (${electron.reason}): it is downloaded on install or first use, ` +
+      'which needs network access to its download host; starting the web host instead.',
+  );
+  console.log('Open the URL below in a browser. Press Ctrl-C to stop.');
+  runForwarding(process.execPath, [join(root, 'out', 'webhost', 'server.js')], process.env);
+}

@@ -17,10 +17,10 @@ const REQUIRE_BANNER =
 /**
  * Lists the entry points to bundle.
  * @param {string} root project root
- * @returns {{ name: string, entry: string, outfile: string }[]}
+ * @returns {{ name: string, entry: string, outfile: string, shebang?: boolean }[]}
  */
 export function listNodeEntries(root = projectRoot) {
-  /** @type {{ name: string, entry: string, outfile: string }[]} */
+  /** @type {{ name: string, entry: string, outfile: string, shebang?: boolean }[]} */
   const entries = [];
   const serversDir = join(root, 'servers');
   if (existsSync(serversDir)) {
@@ -36,6 +36,12 @@ export function listNodeEntries(root = projectRoot) {
     }
   }
   entries.sort((a, b) => a.name.localeCompare(b.name));
+  entries.push({
+    name: 'cli',
+    entry: join(root, 'cli', 'taskdeck.ts'),
+    outfile: join(root, 'out', 'cli', 'taskdeck.js'),
+    shebang: true,
+  });
   entries.push({
     name: 'webhost',
     entry: join(root, 'webhost', 'server.ts'),
@@ -64,7 +70,7 @@ export async function buildServers(options = {}) {
         target: 'node20',
         sourcemap: true,
         legalComments: 'none',
-        banner: { js: REQUIRE_BANNER },
+        banner: { js: item.shebang ? `#!/usr/bin/env node\n${REQUIRE_BANNER}` : REQUIRE_BANNER },
         logLevel: 'warning',
       }),
     ),

@@ -18,13 +18,14 @@ describe('listNodeEntries', () => {
     await writeFile(join(root, 'servers', 'zeta', 'index.ts'), '');
     await writeFile(join(root, 'servers', 'alpha', 'index.ts'), '');
     const entries = listNodeEntries(root);
-    expect(entries.map((entry) => entry.name)).toEqual(['servers/alpha', 'servers/zeta', 'webhost']);
+    expect(entries.map((entry) => entry.name)).toEqual(['servers/alpha', 'servers/zeta', 'cli', 'webhost']);
     expect(entries[0]?.outfile).toBe(join(root, 'out', 'servers', 'alpha.js'));
-    expect(entries[2]?.outfile).toBe(join(root, 'out', 'webhost', 'server.js'));
+    expect(entries[2]?.outfile).toBe(join(root, 'out', 'cli', 'taskdeck.js'));
+    expect(entries[3]?.outfile).toBe(join(root, 'out', 'webhost', 'server.js'));
   });
 
   it('handles a project without servers/', async () => {
     root = await mkdtemp(join(tmpdir(), 'taskdeck-build-'));
-    expect(listNodeEntries(root).map((entry) => entry.name)).toEqual(['webhost']);
+    expect(listNodeEntries(root).map((entry) => entry.name)).toEqual(['cli', 'webhost']);
   });
 });

@@ -1,0 +1,106 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+
+/** One entry of the `mcpServers` JSON shape used by Claude Desktop, VS Code and Cursor. */
+const ServerEntry = z
+  .object({
+    type: z.literal('stdio').optional(),
+    command: z.string().min(1, 'must not be empty'),
+    args: z.array(z.string()).default([]),
+    env: z.record(z.string(), z.string()).default({}),
+    cwd: z.string().min(1).optional(),
+    disabled: z.boolean().default(false),
+  })
+  .loose();
+
+export interface ServerSpec {
+  name: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd?: string;
+  disabled: boolean;
+  bundled: boolean;
+}
+
+export interface ServerConfigError {
+  /** The entry's name, or undefined for a problem with the whole file. */
+  name?: string;
+  message: string;
+}
+
+export interface LoadedServerConfig {
+  servers: ServerSpec[];
+  errors: ServerConfigError[];
+}
+
+/**
+ * Reads the user's server list (`{ "mcpServers": { name: {command, args, env, cwd,
+ * disabled} } }`, or VS Code's `"servers"` key). A bad entry gives an error naming that
+ * entry and the others still load; a missing file means no user servers.
+ */
+export async function loadServerConfig(
+  path: string,
+  reservedNames: ReadonlySet<string>,
+): Promise<LoadedServerConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { servers: [], errors: [] };
+    return { servers: [], errors: [{ message: `Cannot read ${path}: ${(error as Error).message}` }] };
+  }
+  return parseServerConfig(text, path, reservedNames);
+}
+
+export function parseServerConfig(
+  text: string,
+  path: string,
+  reservedNames: ReadonlySet<string>,
+): LoadedServerConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { servers: [], errors: [{ message: `${path} is not valid JSON: ${(error as Error).message}` }] };
+  }
+  const root = json as Record<string, unknown> | null;
+  const entries = root && typeof root === 'object' ? (root.mcpServers ?? root.servers) : undefined;
+  if (!entries || typeof entries !== 'object' || Array.isArray(entries)) {
+    return { servers: [], errors: [{ message: `${path} has no "mcpServers" object` }] };
+  }
+  const servers: ServerSpec[] = [];
+  const errors: ServerConfigError[] = [];
+  for (const [name, raw] of Object.entries(entries as Record<string, unknown>)) {
+    const problem = checkEntry(name, raw, reservedNames);
+    if (problem) {
+      errors.push({ name, message: problem });
+      continue;
+    }
+    const entry = ServerEntry.parse(raw);
+    servers.push({
+      name,
+      command: entry.command,
+      args: entry.args,
+      env: entry.env,
+      cwd: entry.cwd,
+      disabled: entry.disabled,
+      bundled: false,
+    });
+  }
+  return { servers, errors };
+}
+
+function checkEntry(name: string, raw: unknown, reservedNames: ReadonlySet<string>): string | undefined {
+  if (!/^[\w.@-]{1,64}$/.test(name))
+    return `Server name "${name}" must be 1-64 letters, digits, ".", "_", "@" or "-"`;
+  if (reservedNames.has(name)) return `"${name}" is the name of a bundled server; pick another name`;
+  if (raw && typeof raw === 'object' && 'url' in raw && !('command' in raw)) {
+    return 'Only stdio servers (with "command") are supported; this entry has a "url"';
+  }
+  const parsed = ServerEntry.safeParse(raw);
+  if (parsed.success) return undefined;
+  return parsed.error.issues
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : 'entry'}: ${issue.message}`)
+    .join('; ');
+}

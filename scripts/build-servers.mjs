@@ -3,7 +3,7 @@
 //   servers/<name>/index.ts -> out/servers/<name>.js   (every folder except servers/shared)
 //   webhost/server.ts       -> out/webhost/server.js
 // Everything is bundled (MCP SDK, zod, ...), so each file runs with plain `node` and no node_modules.
-import { existsSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -75,6 +75,8 @@ export async function buildServers(options = {}) {
       }),
     ),
   );
+  // Executables (the CLI) run through their shebang: `npx taskdeck`, or the installed bin.
+  for (const item of entries) if (item.shebang) chmodSync(item.outfile, 0o755);
   if (!options.quiet) {
     for (const item of entries) console.log(`built ${relative(root, item.outfile)}`);
     if (!entries.some((item) => item.name.startsWith('servers/')))

@@ -22,10 +22,7 @@ const SERVICES = ['api-gateway', 'billing', 'search-indexer', 'web-frontend'];
 const ENVS = ['dev', 'staging'];
 
 const root = mkdtempSync(join(tmpdir(), 'bench-hub-'));
-const dir = (name: string) => {
-  const path = join(root, name);
-  return path;
-};
+const dir = (name: string) => join(root, name);
 
 let version = 0;
 const deployArgs = (i: number) => ({
@@ -63,7 +60,11 @@ function sdkClient(dataDir: string, timeScale: string) {
     env: { PATH: process.env.PATH ?? '', TASKDECK_DATA_DIR: dataDir, TASKDECK_TIME_SCALE: timeScale },
     stderr: 'ignore',
   });
-  return { client, connect: async () => (await client.connect(transport), await client.listTools()) };
+  const connect = async () => {
+    await client.connect(transport);
+    await client.listTools(); // callToolStream reads taskSupport from the tools cache
+  };
+  return { client, connect };
 }
 
 async function latencyViaCallToolStream(): Promise<number[]> {

@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 import { JsonFileWriter, loadJsonFile } from '../shared/json-file.js';
 import { KeyedMutex } from '../shared/keyed-mutex.js';
-import { ClusterState, type Environment, initialCluster } from './cluster-state.js';
+import {
+  ClusterState,
+  type Environment,
+  initialCluster,
+  nextOperationId,
+  type Operation,
+  recordOperation,
+} from './cluster-state.js';
 
 /**
  * The cluster's state in memory, persisted to `<dataDir>/cloud-ops/cluster.json` after
@@ -36,6 +43,14 @@ export class ClusterStore {
 
   save(): Promise<void> {
     return this.writer.save(this.state);
+  }
+
+  /** Adds a finished operation to the history, saves, and returns its id. */
+  async recordOperation(operation: Omit<Operation, 'id' | 'finishedAt'>): Promise<string> {
+    const id = nextOperationId(this.state);
+    recordOperation(this.state, { ...operation, id, finishedAt: new Date().toISOString() });
+    await this.save();
+    return id;
   }
 
   flush(): Promise<void> {

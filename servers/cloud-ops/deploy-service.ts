@@ -6,9 +6,7 @@ import {
   Environment as EnvironmentSchema,
   findService,
   type Instance,
-  nextOperationId,
   type OperationOutcome,
-  recordOperation,
   StepRecord,
   VERSION_PATTERN,
 } from './cluster-state.js';
@@ -97,10 +95,9 @@ async function deploy(
       });
     }
     const startedAt = new Date().toISOString();
-    const finish = async (outcome: OperationOutcome, message: string) => {
-      const operation = {
-        id: nextOperationId(store.state),
-        kind: 'deploy' as const,
+    const finish = (outcome: OperationOutcome, message: string) =>
+      store.recordOperation({
+        kind: 'deploy',
         service: service.name,
         environment,
         from: fromVersion,
@@ -109,13 +106,8 @@ async function deploy(
         message,
         taskId: ctx.taskId,
         startedAt,
-        finishedAt: new Date().toISOString(),
         steps: timeline.steps,
-      };
-      recordOperation(store.state, operation);
-      await store.save();
-      return operation.id;
-    };
+      });
 
     if (environment === 'prod')
       await confirmProduction(ctx, service.name, fromVersion, version, env.instances.length, finish);

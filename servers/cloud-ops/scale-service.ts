@@ -1,14 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { type TaskServer, type ToolContext, textResult } from '../shared/task-server.js';
-import {
-  Environment,
-  findService,
-  nextInstanceId,
-  nextOperationId,
-  recordOperation,
-  StepRecord,
-} from './cluster-state.js';
+import { Environment, findService, nextInstanceId, StepRecord } from './cluster-state.js';
 import type { ClusterStore } from './cluster-store.js';
 import { OperationTimeline } from './operation-timeline.js';
 import { withTargetLock } from './target-lock.js';
@@ -75,10 +68,8 @@ async function scale(
       >);
     }
     const startedAt = new Date().toISOString();
-    const finish = async (outcome: 'succeeded' | 'failed' | 'cancelled', message: string) => {
-      const id = nextOperationId(store.state);
-      recordOperation(store.state, {
-        id,
+    const finish = (outcome: 'succeeded' | 'failed' | 'cancelled', message: string) =>
+      store.recordOperation({
         kind: 'scale',
         service: service.name,
         environment,
@@ -88,12 +79,8 @@ async function scale(
         message,
         taskId: ctx.taskId,
         startedAt,
-        finishedAt: new Date().toISOString(),
         steps: timeline.steps,
       });
-      await store.save();
-      return id;
-    };
     try {
       // An instance joins the state only once healthy and leaves it only once stopped,
       // so a cancel between or inside steps leaves a count that is really running.

@@ -186,8 +186,9 @@ export class Hub implements HubApi {
     if (this.closed) return;
     this.closed = true;
     this.inbox?.close();
-    await Promise.all([...this.supervisors.values()].map((s) => s.stop()));
+    // Before the servers stop, so these tasks read "interrupted", not "server stopped".
     this.tracker.interruptAll('Taskdeck quit while this task was running.');
+    await Promise.all([...this.supervisors.values()].map((s) => s.stop()));
     this.batcher.flush();
     await this.journal.close();
     await this.lock.release();

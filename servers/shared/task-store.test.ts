@@ -49,6 +49,11 @@ describe('TaskdeckTaskStore', () => {
     expect(changes[0]).toMatchObject({ previousStatus: undefined, origin: 'task' });
   });
 
+  it('keeps the record of a plain call only briefly', async () => {
+    const plain = await create(3_600_000, plainRequest);
+    expect(plain.ttl).toBe(60_000);
+  });
+
   it('clamps a requested TTL to the maximum', async () => {
     const task = await create(10 ** 12);
     expect(task.ttl).toBe(24 * 60 * 60 * 1000);

@@ -11,6 +11,8 @@ import {
 
 export type TaskStatus = Task['status'];
 
+const PLAIN_CALL_TTL_MS = 60_000;
+
 export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'cancelled']);
 
 export function isTerminalStatus(status: TaskStatus): boolean {
@@ -121,7 +123,8 @@ export class TaskdeckTaskStore implements TaskStore {
     const task: Task = {
       taskId: randomUUID(),
       status: 'working',
-      ttl: this.clampTtl(params.ttl),
+      // A plain call's record is read once, right after it ends: it need not stay.
+      ttl: origin === 'plain' ? Math.min(PLAIN_CALL_TTL_MS, this.clampTtl(params.ttl)) : this.clampTtl(params.ttl),
       createdAt,
       lastUpdatedAt: createdAt,
       pollInterval: params.pollInterval ?? this.opts.defaultPollIntervalMs,

@@ -124,7 +124,10 @@ export class TaskdeckTaskStore implements TaskStore {
       taskId: randomUUID(),
       status: 'working',
       // A plain call's record is read once, right after it ends: it need not stay.
-      ttl: origin === 'plain' ? Math.min(PLAIN_CALL_TTL_MS, this.clampTtl(params.ttl)) : this.clampTtl(params.ttl),
+      ttl:
+        origin === 'plain'
+          ? Math.min(PLAIN_CALL_TTL_MS, this.clampTtl(params.ttl))
+          : this.clampTtl(params.ttl),
       createdAt,
       lastUpdatedAt: createdAt,
       pollInterval: params.pollInterval ?? this.opts.defaultPollIntervalMs,

@@ -13,11 +13,8 @@ export function progressLine(task: TaskSummary, now: number, width = 100): strin
   } else {
     // No total: an indeterminate bar that moves with time.
     const pos = Math.floor(now / 150) % BAR_WIDTH;
-    bar =
-      `[${'-'.repeat(pos)}${'='.repeat(3)}${'-'.repeat(Math.max(0, BAR_WIDTH - pos - 3))}`.slice(
-        0,
-        BAR_WIDTH + 1,
-      ) + ']     ';
+    const track = `${'-'.repeat(pos)}===${'-'.repeat(BAR_WIDTH)}`.slice(0, BAR_WIDTH);
+    bar = `[${track}]     `;
   }
   const status = task.status === 'working' ? '' : ` ${task.status}`;
   const line = `${bar} ${elapsed}${status}  ${task.statusMessage ?? ''}`;

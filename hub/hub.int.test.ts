@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FIXTURES_DIR, HubHarness } from './hub-harness.js';
@@ -259,6 +260,45 @@ describe('hub with the real servers', () => {
     // 20,000 notifications; at most one batch per 33 ms interval (+1 for the edges).
     expect(batches.length).toBeLessThanOrEqual(Math.ceil(seconds * 31) + 2);
     expect(batches.length).toBeLessThan(2000);
+  });
+
+  it('scans a small folder inline and a large one as a task, decided by a bounded pre-count', async () => {
+    const h = await start();
+    await h.ready('dev-tools');
+    const small = mkdtempSync(join(tmpdir(), 'scan-small-'));
+    const large = mkdtempSync(join(tmpdir(), 'scan-large-'));
+    try {
+      for (let i = 0; i < 5; i++) writeFileSync(join(small, `f${i}.ts`), 'const a = 1;\n');
+      for (let d = 0; d < 22; d++) {
+        mkdirSync(join(large, `d${d}`));
+        for (let i = 0; i < 100; i++) writeFileSync(join(large, `d${d}`, `f${i}.py`), '# c\nx = 1\n');
+      }
+      await h.hub.grantRoots([small, large]);
+      const inline = await h.hub.startTool({
+        server: 'dev-tools',
+        tool: 'scan_project',
+        arguments: { directory: small },
+      });
+      expect(await h.finished(inline.taskId)).toMatchObject({ status: 'completed', mode: 'plain' });
+      const asTask = await h.hub.startTool({
+        server: 'dev-tools',
+        tool: 'scan_project',
+        arguments: { directory: large },
+      });
+      expect(await h.finished(asTask.taskId, 60_000)).toMatchObject({ status: 'completed', mode: 'task' });
+      const outside = await h.hub.startTool({
+        server: 'dev-tools',
+        tool: 'scan_project',
+        arguments: { directory: FIXTURES_DIR },
+      });
+      expect(await h.finished(outside.taskId)).toMatchObject({
+        status: 'failed',
+        error: expect.stringMatching(/^Access denied/),
+      });
+    } finally {
+      rmSync(small, { recursive: true, force: true });
+      rmSync(large, { recursive: true, force: true });
+    }
   });
 
   it('grants roots and tells the servers', async () => {

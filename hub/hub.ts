@@ -19,6 +19,7 @@ import { DataDirLock } from './data-dir-lock.js';
 import { ChangeBatcher } from './events/change-batcher.js';
 import type { HubApi } from './hub-api.js';
 import { type JournalOptions, TaskJournal } from './journal/task-journal.js';
+import { BUNDLED_LONG_CALL_ESTIMATORS } from './long-call-estimators.js';
 import { RootsStore } from './roots-store.js';
 import type { RestartPolicyOptions } from './servers/restart-policy.js';
 import { loadServerConfig, type ServerSpec } from './servers/server-config.js';
@@ -42,7 +43,10 @@ export interface HubOptions {
   electronRunAsNode?: boolean;
   /** Extra environment for every server (TASKDECK_TIME_SCALE passes through by default). */
   env?: Record<string, string>;
-  /** Per tool name of a bundled server: is this optional-task call long? Default: yes. */
+  /**
+   * Per tool name of a bundled server: is this optional-task call long? Defaults to
+   * BUNDLED_LONG_CALL_ESTIMATORS; a tool without an estimator runs as a task.
+   */
   longCallEstimators?: Record<string, LongCallEstimator>;
   batchIntervalMs?: number;
   restartPolicy?: RestartPolicyOptions;
@@ -283,7 +287,8 @@ export class Hub implements HubApi {
     const support = info?.execution?.taskSupport ?? 'forbidden';
     if (support === 'forbidden') return 'plain';
     if (support === 'required') return 'task';
-    const estimate = supervisor?.spec.bundled ? this.options.longCallEstimators?.[tool] : undefined;
+    const estimators = this.options.longCallEstimators ?? BUNDLED_LONG_CALL_ESTIMATORS;
+    const estimate = supervisor?.spec.bundled ? estimators[tool] : undefined;
     if (!estimate) return 'task';
     try {
       return (await estimate(args)) ? 'task' : 'plain';

@@ -1,0 +1,238 @@
+import { describe, expect, it } from 'vitest';
+import { commentSyntaxOf, languagesWithCommentSyntax } from './comment-syntax.js';
+import { compileSyntax, countLines, DATA_BYTES, dataBuffer, LineCounter } from './line-counter.js';
+
+const count = (language: string, text: string) => {
+  const { code, comment, blank } = countLines(text, commentSyntaxOf(language));
+  return { code, comment, blank };
+};
+
+describe('line counter: C family', () => {
+  it('counts line and block comments, blank lines inside block comments, and mixed lines as code', () => {
+    const text = [
+      '// line comment',
+      '/* block',
+      '',
+      '   still comment */',
+      'int x = 1; // trailing comment is code',
+      '/* one */ int y; /* two */',
+      '   /* a */ /* b */   ',
+      '',
+      'return 0;',
+    ].join('\n');
+    expect(count('C', text)).toEqual({ code: 3, comment: 4, blank: 2 });
+  });
+
+  it('ignores comment markers inside strings and char literals', () => {
+    const text = [
+      's = "http://x /* not a comment";',
+      "c = '\"'; // quote char",
+      'p = "\\" still string // x";',
+      'q();',
+    ].join('\n');
+    expect(count('C', text)).toEqual({ code: 4, comment: 0, blank: 0 });
+  });
+
+  it('does not let a one-line string swallow the next lines when unterminated', () => {
+    expect(count('C', ['x = "unterminated', '// comment'].join('\n'))).toEqual({
+      code: 1,
+      comment: 1,
+      blank: 0,
+    });
+  });
+
+  it('tracks JavaScript template literals across lines', () => {
+    const text = ['const t = `line', '// inside template, code', '`;', '// real comment'].join('\n');
+    expect(count('JavaScript', text)).toEqual({ code: 3, comment: 1, blank: 0 });
+  });
+
+  it('nests block comments in Rust but not in C', () => {
+    const nestedText = ['/* outer /* inner */ still comment', 'still */', 'fn main() {}'].join('\n');
+    expect(count('Rust', nestedText)).toEqual({ code: 1, comment: 2, blank: 0 });
+    // In C the first */ closes the comment, so the rest of line 1 and "still */" are code.
+    expect(count('C', nestedText)).toEqual({ code: 3, comment: 0, blank: 0 });
+  });
+
+  it('counts a line after a closing */ with code as code', () => {
+    expect(count('Java', ['/* a', 'b */ int x;'].join('\n'))).toEqual({ code: 1, comment: 1, blank: 0 });
+  });
+});
+
+describe('line counter: other comment styles', () => {
+  it('Python: # comments, docstrings as comments, # inside strings', () => {
+    const text = [
+      '#!/usr/bin/env python3',
+      'def f():',
+      '    """Docstring',
+      '',
+      '    more docs"""',
+      '    s = "# not a comment"',
+      "    t = '''multi",
+      "    line string'''",
+      '    return s  # trailing',
+    ].join('\n');
+    expect(count('Python', text)).toEqual({ code: 5, comment: 3, blank: 1 });
+  });
+
+  it('Shell: # comments anywhere, $# is not special for counting', () => {
+    const text = ['#!/bin/sh', '# comment', 'echo $# # count', '', '  # indented'].join('\n');
+    expect(count('Shell', text)).toEqual({ code: 1, comment: 3, blank: 1 });
+  });
+
+  it('HTML and XML: <!-- --> blocks', () => {
+    const text = ['<!-- a', 'b -->', '<p>x</p> <!-- c -->', '<!-- d --> <br/>', '<!---->'].join('\n');
+    expect(count('HTML', text)).toEqual({ code: 2, comment: 3, blank: 0 });
+    expect(count('XML', text)).toEqual({ code: 2, comment: 3, blank: 0 });
+  });
+
+  it('SQL: -- and /* */, with quotes doubled inside strings', () => {
+    const text = [
+      '-- header',
+      "SELECT 'it''s -- not a comment' FROM t;",
+      '/* multi',
+      'line */',
+      'SELECT 1; -- trailing',
+    ].join('\n');
+    expect(count('SQL', text)).toEqual({ code: 2, comment: 3, blank: 0 });
+  });
+
+  it('Lua: -- lines and --[[ ]] / --[==[ ]==] long comments', () => {
+    const text = [
+      '-- line',
+      '--[[ block',
+      'still ]]',
+      '--[==[ level 2 ]] not closed',
+      'closed ]==]',
+      'print("--[[ not a comment")',
+    ].join('\n');
+    expect(count('Lua', text)).toEqual({ code: 1, comment: 5, blank: 0 });
+  });
+
+  it('Ruby: # and =begin/=end only at line start', () => {
+    const text = ['# c', '=begin', 'doc', '=end', 'x = 1 # t', 'y = "=begin"'].join('\n');
+    expect(count('Ruby', text)).toEqual({ code: 2, comment: 4, blank: 0 });
+  });
+
+  it('Haskell: -- and nested {- -}', () => {
+    expect(count('Haskell', ['{- a {- b -} c -}', '-- d', 'main = pure ()'].join('\n'))).toEqual({
+      code: 1,
+      comment: 2,
+      blank: 0,
+    });
+  });
+
+  it('Batchfile: REM and :: at line start, case-insensitive, not "remove"', () => {
+    expect(count('Batchfile', ['REM a', '  rem b', ':: c', 'remove.exe', 'echo rem'].join('\n'))).toEqual({
+      code: 2,
+      comment: 3,
+      blank: 0,
+    });
+  });
+
+  it('fixed-form Fortran: C in column 1 only', () => {
+    expect(
+      count('Fortran', ['C comment', '      CALL FOO', '! bang', '      X = 1 ! trailing'].join('\n')),
+    ).toEqual({
+      code: 2,
+      comment: 2,
+      blank: 0,
+    });
+  });
+
+  it('languages without comment syntax count every non-blank line as code', () => {
+    expect(countLines('{\n  "a": "// no"\n\n}\n', undefined)).toMatchObject({
+      code: 3,
+      comment: 0,
+      blank: 1,
+    });
+  });
+});
+
+describe('line counter: every syntax in the table', () => {
+  it('compiles each one into the counter memory and counts with it', () => {
+    for (const language of languagesWithCommentSyntax()) {
+      const counts = countLines('first\n\n  last', commentSyntaxOf(language));
+      expect({ language, ...counts }).toEqual({ language, code: 2, comment: 0, blank: 1 });
+    }
+  });
+});
+
+describe('line counter: line endings and chunking', () => {
+  it('counts texts longer than its buffer', () => {
+    const text = '// c\nx;\n\n'.repeat(DATA_BYTES / 4); // 2.25 x the buffer
+    expect(count('C', text)).toEqual({
+      code: DATA_BYTES / 4,
+      comment: DATA_BYTES / 4,
+      blank: DATA_BYTES / 4,
+    });
+  });
+
+  it('refuses bytes outside its buffer', () => {
+    const counter = new LineCounter(compileSyntax(commentSyntaxOf('C')));
+    expect(() => counter.feed(Buffer.from('x'), 0, 1, true)).toThrow(/dataBuffer/);
+  });
+
+  it('handles CRLF, a missing trailing newline, whitespace-only last lines and empty input', () => {
+    expect(count('C', 'a;\r\n// c\r\n\r\nb;')).toEqual({ code: 2, comment: 1, blank: 1 });
+    expect(count('C', 'a;\n   ')).toEqual({ code: 1, comment: 0, blank: 1 });
+    expect(count('C', '')).toEqual({ code: 0, comment: 0, blank: 0 });
+    expect(count('C', '\n')).toEqual({ code: 0, comment: 0, blank: 1 });
+  });
+
+  it('gives the same counts when fed in chunks of any size (markers cut across chunks)', () => {
+    const text = Buffer.from(
+      ['/* start', ' */ x = "a/*b"; // c', '--[[ ', 'y = `multi', 'line` /* z */', '"""', 'doc', '"""', '']
+        .join('\r\n')
+        .repeat(7),
+    );
+    for (const language of ['JavaScript', 'Lua', 'Python', 'C']) {
+      const syntax = compileSyntax(commentSyntaxOf(language));
+      const whole = countLines(text, commentSyntaxOf(language));
+      for (const chunk of [1, 2, 3, 5, 64]) {
+        const counter = new LineCounter(syntax);
+        const buf = dataBuffer;
+        let have = 0;
+        let offset = 0;
+        while (offset < text.length) {
+          const n = Math.min(chunk, text.length - offset);
+          text.copy(buf, have, offset, offset + n);
+          have += n;
+          offset += n;
+          const final = offset >= text.length;
+          const consumed = counter.feed(buf, 0, have, final);
+          buf.copyWithin(0, consumed, have);
+          have -= consumed;
+        }
+        const { code, comment, blank } = counter.finish();
+        expect({ language, chunk, code, comment, blank }).toEqual({
+          language,
+          chunk,
+          code: whole.code,
+          comment: whole.comment,
+          blank: whole.blank,
+        });
+      }
+    }
+  });
+
+  it('finds TODO/FIXME/HACK as whole words in comments only', () => {
+    const counter = new LineCounter(compileSyntax(commentSyntaxOf('C')));
+    const length = dataBuffer.write(
+      [
+        'x = "TODO in a string"; // TODO: a',
+        '/* FIXME b',
+        '   HACK: c */ TODO_not_a_marker();',
+        '// TODOS, xTODO, HACKED',
+        '/*TODO*/',
+      ].join('\n'),
+    );
+    counter.feed(dataBuffer, 0, length, true);
+    counter.finish();
+    expect(counter.todos).toEqual([
+      { marker: 'TODO', line: 1, text: 'TODO: a' },
+      { marker: 'FIXME', line: 2, text: 'FIXME b' },
+      { marker: 'HACK', line: 3, text: 'HACK: c */ TODO_not_a_marker();' },
+      { marker: 'TODO', line: 5, text: 'TODO' },
+    ]);
+  });
+});

@@ -1,0 +1,13 @@
+import { runStdio } from '../shared/stdio-main.js';
+import { TaskServer } from '../shared/task-server.js';
+import { registerScanProject } from './scan-project-tool.js';
+
+const instructions =
+  'Developer tools over the folders the user granted. scan_project measures a project folder (languages, lines of ' +
+  'code/comments/blanks, largest files, TODOs, manifests, generated files); run it as a task for big folders.';
+
+export async function main(workerEntry: URL): Promise<void> {
+  const server = new TaskServer({ name: 'dev-tools', version: '0.1.0', title: 'Dev tools', instructions });
+  registerScanProject(server, workerEntry);
+  await runStdio(server);
+}

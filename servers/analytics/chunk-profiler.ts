@@ -1,0 +1,107 @@
+import { isAscii, isUtf8 } from 'node:buffer';
+import { ColumnAccumulator, type ColumnState } from './column-profile.js';
+import { parseRecords, type RecordSink } from './csv-records.js';
+
+/** What a profiler of chunks needs to know about the file (sent to each worker). */
+export interface ChunkConfig {
+  delimiter: string;
+  /** Expected fields per record. */
+  columnCount: number;
+  /** Indexes of the columns to profile. */
+  selected: number[];
+  /** The file's head was not UTF-8: decode every chunk as Latin-1. */
+  latin1: boolean;
+}
+
+/** One chunk's counts; line numbers are 0-based from the chunk's first line. */
+export interface ChunkReport {
+  index: number;
+  rows: number;
+  lines: number;
+  blankLines: number;
+  ragged: number;
+  raggedLines: number[];
+  malformed: number;
+  malformedLines: number[];
+  unclosedQuoteLine: number | null;
+  /** This chunk was not valid UTF-8 and was decoded as Latin-1. */
+  decodedLatin1: boolean;
+  /** The chunk holds NUL bytes: binary data past the head that was checked. */
+  binary: boolean;
+  /** All of the chunk was parsed (false when a row limit stopped it). */
+  complete: boolean;
+}
+
+const MAX_REPORTED_LINES = 10;
+
+/**
+ * Profiles chunks of complete records into column accumulators. The same class runs
+ * in the main thread (small files, row limits) and in each worker thread.
+ */
+export class ChunkProfiler implements RecordSink {
+  readonly columns: (ColumnAccumulator | undefined)[];
+  private report!: ChunkReport;
+
+  constructor(private readonly config: ChunkConfig) {
+    this.columns = Array.from({ length: config.columnCount }, () => undefined);
+    for (const index of config.selected) this.columns[index] = new ColumnAccumulator(index + 1);
+  }
+
+  process(bytes: Uint8Array, index: number, maxRows = Number.POSITIVE_INFINITY): ChunkReport {
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const decodedLatin1 = !this.config.latin1 && !isUtf8(buffer);
+    // Valid UTF-8 is read as Latin-1 (a copy) and only fields with non-ASCII bytes are decoded.
+    const utf8 = this.config.latin1 || decodedLatin1 || isAscii(buffer) ? undefined : buffer;
+    const text = buffer.toString('latin1');
+    this.report = {
+      index,
+      rows: 0,
+      lines: 0,
+      blankLines: 0,
+      ragged: 0,
+      raggedLines: [],
+      malformed: 0,
+      malformedLines: [],
+      unclosedQuoteLine: null,
+      decodedLatin1,
+      binary: buffer.indexOf(0) !== -1,
+      complete: true,
+    };
+    const stats = parseRecords(text, this.config.delimiter, this, maxRows, utf8);
+    Object.assign(this.report, {
+      lines: stats.lines,
+      blankLines: stats.blankLines,
+      malformed: stats.malformed,
+      malformedLines: stats.malformedLines,
+      unclosedQuoteLine: stats.unclosedQuoteLine,
+      complete: stats.consumed >= text.length,
+    });
+    return this.report;
+  }
+
+  field(index: number, value: string): void {
+    const column = this.columns[index];
+    if (column !== undefined) column.add(value);
+  }
+
+  endRecord(fieldCount: number, line: number): void {
+    const report = this.report;
+    report.rows++;
+    const expected = this.config.columnCount;
+    if (fieldCount === expected) return;
+    report.ragged++;
+    if (report.raggedLines.length < MAX_REPORTED_LINES) report.raggedLines.push(line);
+    for (let i = fieldCount; i < expected; i++) this.columns[i]?.addAbsent();
+  }
+
+  states(): (ColumnState | null)[] {
+    return this.columns.map((c) => c?.state() ?? null);
+  }
+
+  /** Adds another profiler's column states (from a worker) into this one. */
+  mergeStates(states: (ColumnState | null)[]): void {
+    states.forEach((state, i) => {
+      if (state) this.columns[i]?.merge(ColumnAccumulator.from(state, i + 1));
+    });
+  }
+}

@@ -1,0 +1,405 @@
+import { type FileHandle, open } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { basename } from 'node:path';
+import { type ChunkConfig, ChunkProfiler, type ChunkReport } from './chunk-profiler.js';
+import { lastRecordEnd, parseRecords } from './csv-records.js';
+import { CANDIDATE_DELIMITERS, columnNames, type Dialect, detectDialect } from './dialect.js';
+import { CsvInputError, sniffText, type TextEncoding } from './file-sniff.js';
+import type { ColumnProfile, CsvProfile } from './profile-schema.js';
+import { WorkerPool } from './profiler-worker.js';
+
+/**
+ * Bytes read at a time, and so the unit of work a worker gets. Small enough that a chunk
+ * profiled in the main thread delays a cancel by little (about 30 ms per MB), and that
+ * chunks in flight (two per worker) and their decoded text stay a few MB.
+ */
+const CHUNK_BYTES = 1024 * 1024;
+/** The head read to detect encoding and dialect. */
+const HEAD_BYTES = 1024 * 1024;
+/** A record longer than this is refused: it is not a CSV row but a broken file or an open quote. */
+export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+/** Below this size worker start-up costs more than it saves. */
+const WORKER_MIN_BYTES = 32 * 1024 * 1024;
+const MAX_REPORTED_LINES = 10;
+
+export interface ProfileOptions {
+  /** Names of the columns to profile (default: all). */
+  columns?: string[];
+  delimiter?: string;
+  hasHeader?: boolean;
+  /** Profile only the first N data rows. */
+  sampleRows?: number;
+  signal?: AbortSignal;
+  /** Called after each read with bytes read so far, the file size and rows profiled so far. */
+  onProgress?: (bytesRead: number, totalBytes: number, rows: number) => void;
+  /** Script to start worker threads from (a bundle that calls runProfilerWorker); none: profile in this thread. */
+  workerScript?: string | URL;
+  /** Worker threads for large files (default: one per core, at most 2… 4). */
+  workers?: number;
+  /** Name shown in the result instead of the path. */
+  displayPath?: string;
+  /** Tuning, for tests and benchmarks: read size, smallest file for workers, longest record. */
+  chunkBytes?: number;
+  workerMinBytes?: number;
+  maxRecordBytes?: number;
+}
+
+interface Head {
+  encoding: TextEncoding;
+  dialect: Dialect;
+  /** Where the first data record starts (after BOM and header). */
+  dataStart: number;
+  /** Lines before the first data record. */
+  headerLines: number;
+}
+
+/**
+ * Profiles a CSV file in one streaming pass with bounded memory: reads chunks of whole
+ * records, profiles them (on worker threads for large files), and merges the results.
+ * Throws CsvInputError for files it cannot read as CSV, with a message for the user.
+ */
+export async function profileCsv(path: string, options: ProfileOptions = {}): Promise<CsvProfile> {
+  const started = performance.now();
+  const { signal } = options;
+  const file = await openFile(path);
+  let pool: WorkerPool | undefined;
+  try {
+    const stat = await file.stat();
+    if (stat.isDirectory()) throw new CsvInputError(`${path} is a folder, not a file.`);
+    if (!stat.isFile()) throw new CsvInputError(`${path} is not a regular file.`);
+    const size = stat.size;
+    if (size === 0) throw new CsvInputError('The file is empty (0 bytes).');
+    const maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
+    const head = await readHead(file, size, options, maxRecordBytes);
+    const { names, warnings } = columnNames(head.dialect);
+    const selected = selectColumns(names, options.columns);
+    const config: ChunkConfig = {
+      delimiter: head.dialect.delimiter,
+      columnCount: names.length,
+      selected,
+      latin1: head.encoding.encoding === 'latin-1',
+    };
+    const main = new ChunkProfiler(config);
+    const tally = new ReportTally(head.headerLines);
+    const maxRows = options.sampleRows ?? Number.POSITIVE_INFINITY;
+    const workerCount = options.workers ?? Math.min(4, availableParallelism());
+    const useWorkers =
+      options.workerScript !== undefined &&
+      workerCount > 0 &&
+      maxRows === Number.POSITIVE_INFINITY &&
+      size >= (options.workerMinBytes ?? WORKER_MIN_BYTES);
+    if (useWorkers && options.workerScript) {
+      pool = new WorkerPool(options.workerScript, config, workerCount, (report) => tally.add(report));
+    }
+    const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+
+    let offset = head.dataStart;
+    let carry: Uint8Array = new Uint8Array(0);
+    let index = 0;
+    let stoppedEarly = false;
+    for (;;) {
+      signal?.throwIfAborted();
+      const want = Math.max(chunkBytes, carry.length);
+      const buffer = Buffer.allocUnsafeSlow(carry.length + want);
+      buffer.set(carry, 0);
+      const { bytesRead } = await file.read(buffer, carry.length, want, offset);
+      signal?.throwIfAborted();
+      offset += bytesRead;
+      // Progress by bytes read, at once (rows so far lag by the chunks still being profiled).
+      if (bytesRead > 0) options.onProgress?.(offset, size, tally.rows);
+      const filled = carry.length + bytesRead;
+      const atEnd = bytesRead === 0;
+      const cut = atEnd ? filled : lastRecordEnd(buffer.subarray(0, filled), config.delimiter.charCodeAt(0));
+      if (cut === -1) {
+        if (filled > maxRecordBytes) throw hugeRecordError(offset - filled, maxRecordBytes);
+        carry = buffer.subarray(0, filled);
+        continue;
+      }
+      if (cut === 0 && atEnd) break;
+      // A copy (Buffer#slice would share memory), because the chunk's memory moves to a worker.
+      carry = new Uint8Array(buffer.subarray(cut, filled));
+      const chunk = buffer.subarray(0, cut);
+      tally.offsets.set(index, offset - filled);
+      if (pool) {
+        await pool.submit(chunk, index, signal);
+      } else {
+        const report = main.process(chunk, index, maxRows - tally.rows);
+        tally.add(report);
+        if (tally.rows >= maxRows) stoppedEarly = !report.complete || carry.length > 0 || offset < size;
+        // Let cancel and progress through between chunks.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      index++;
+      if (atEnd || tally.rows >= maxRows) break;
+    }
+    if (pool) {
+      for (const states of await pool.finish(signal)) main.mergeStates(states);
+    }
+    signal?.throwIfAborted();
+    if (tally.rows === 0) {
+      throw new CsvInputError(
+        head.dialect.hasHeader
+          ? 'The file has a header row but no data rows.'
+          : 'The file contains no data rows: only blank lines.',
+      );
+    }
+    return buildProfile({
+      path: options.displayPath ?? path,
+      size,
+      head,
+      names,
+      main,
+      tally,
+      warnings,
+      complete: !stoppedEarly,
+      elapsedMs: performance.now() - started,
+      workers: pool ? workerCount : 0,
+    });
+  } finally {
+    // Not awaited: a cancel answers at once; the threads stop and free their memory meanwhile.
+    void pool?.terminate();
+    await file.close();
+  }
+}
+
+async function openFile(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new CsvInputError(`File not found: ${path}`);
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new CsvInputError(`Permission denied: cannot read ${path}`);
+    if (code === 'EISDIR') throw new CsvInputError(`${path} is a folder, not a file.`);
+    throw new CsvInputError(`Cannot open ${path}: ${(error as Error).message}`);
+  }
+}
+
+function hugeRecordError(at: number, limit: number): CsvInputError {
+  const size =
+    limit >= 1024 * 1024 ? `${Math.round(limit / 1024 / 1024)} MB` : `${limit.toLocaleString('en-US')} bytes`;
+  return new CsvInputError(
+    `A record starting at byte ${at.toLocaleString('en-US')} runs on for more than ${size} ` +
+      'without ending: the file is not line-based CSV, or a quote is never closed.',
+  );
+}
+
+/** Reads the head (growing it until it holds a whole record), sniffs the encoding and detects the dialect. */
+async function readHead(
+  file: FileHandle,
+  size: number,
+  options: ProfileOptions,
+  maxRecord: number,
+): Promise<Head> {
+  let length = Math.min(size, HEAD_BYTES);
+  for (;;) {
+    const bytes = Buffer.allocUnsafe(length);
+    const { bytesRead } = await file.read(bytes, 0, length, 0);
+    const head = bytes.subarray(0, bytesRead);
+    const atEnd = bytesRead >= size;
+    const encoding = sniffText(head, atEnd);
+    const body = head.subarray(encoding.bomLength);
+    // The delimiter is not known yet; the earliest end any candidate allows is safe for all.
+    const delimiters = options.delimiter ? [options.delimiter] : CANDIDATE_DELIMITERS;
+    const ends = delimiters.map((d) => lastRecordEnd(body, d.charCodeAt(0))).filter((e) => e !== -1);
+    const end = atEnd ? body.length : ends.length > 0 ? Math.min(...ends) : -1;
+    if (end === -1) {
+      if (length > maxRecord) throw hugeRecordError(0, maxRecord);
+      length = Math.min(size, length * 4, maxRecord + 1);
+      continue;
+    }
+    const text = body.subarray(0, end).toString(encoding.encoding === 'latin-1' ? 'latin1' : 'utf8');
+    const dialect = detectDialect(text, { delimiter: options.delimiter, hasHeader: options.hasHeader });
+    let dataStart = encoding.bomLength;
+    let headerLines = 0;
+    if (dialect.hasHeader) {
+      const stats = parseRecords(text, dialect.delimiter, { field() {}, endRecord() {} }, 1);
+      if (stats.unclosedQuoteLine !== null) {
+        throw new CsvInputError(
+          'The header row opens a quoted field that is never closed, so the file cannot be read.',
+        );
+      }
+      const headerBytes = Buffer.byteLength(
+        text.slice(0, stats.consumed),
+        encoding.encoding === 'latin-1' ? 'latin1' : 'utf8',
+      );
+      if (headerBytes > maxRecord) throw hugeRecordError(encoding.bomLength, maxRecord);
+      dataStart += headerBytes;
+      headerLines = stats.lines;
+    }
+    return { encoding, dialect, dataStart, headerLines };
+  }
+}
+
+function selectColumns(names: string[], wanted: string[] | undefined): number[] {
+  if (!wanted || wanted.length === 0) return names.map((_, i) => i);
+  const missing = wanted.filter((name) => !names.includes(name));
+  if (missing.length > 0) {
+    const available = names.length > 30 ? `${names.slice(0, 30).join(', ')}, …` : names.join(', ');
+    throw new CsvInputError(
+      `Unknown column${missing.length > 1 ? 's' : ''} ${missing.map((m) => JSON.stringify(m)).join(', ')}; the file has: ${available}`,
+    );
+  }
+  return [...new Set(wanted.map((name) => names.indexOf(name)))].sort((a, b) => a - b);
+}
+
+/**
+ * Adds up chunk reports, which arrive out of order from workers; line numbers need
+ * every earlier chunk's line count, so those parts wait until their turn.
+ */
+class ReportTally {
+  rows = 0;
+  blankLines = 0;
+  ragged = 0;
+  malformed = 0;
+  readonly raggedLines: number[] = [];
+  readonly malformedLines: number[] = [];
+  unclosedQuoteLine: number | null = null;
+  /** Byte offset of each chunk, to say where Latin-1 decoding began. */
+  readonly offsets = new Map<number, number>();
+  firstLatin1Offset: number | null = null;
+  latin1Chunks = 0;
+  firstBinaryOffset: number | null = null;
+  private readonly pending = new Map<number, ChunkReport>();
+  private next = 0;
+  /** 1-based line number of the next chunk's first line. */
+  private line: number;
+
+  constructor(headerLines: number) {
+    this.line = headerLines + 1;
+  }
+
+  add(report: ChunkReport): void {
+    this.rows += report.rows;
+    this.blankLines += report.blankLines;
+    this.ragged += report.ragged;
+    this.malformed += report.malformed;
+    this.pending.set(report.index, report);
+    for (let r = this.pending.get(this.next); r; r = this.pending.get(this.next)) {
+      this.pending.delete(this.next);
+      for (const l of r.raggedLines)
+        if (this.raggedLines.length < MAX_REPORTED_LINES) this.raggedLines.push(this.line + l);
+      for (const l of r.malformedLines) {
+        if (this.malformedLines.length < MAX_REPORTED_LINES) this.malformedLines.push(this.line + l);
+      }
+      if (r.unclosedQuoteLine !== null) this.unclosedQuoteLine ??= this.line + r.unclosedQuoteLine;
+      if (r.decodedLatin1) {
+        this.latin1Chunks++;
+        this.firstLatin1Offset ??= this.offsets.get(r.index) ?? null;
+      }
+      if (r.binary) this.firstBinaryOffset ??= this.offsets.get(r.index) ?? null;
+      this.offsets.delete(r.index);
+      this.line += r.lines;
+      this.next++;
+    }
+  }
+}
+
+interface BuildInput {
+  path: string;
+  size: number;
+  head: Head;
+  names: string[];
+  main: ChunkProfiler;
+  tally: ReportTally;
+  warnings: string[];
+  complete: boolean;
+  elapsedMs: number;
+  workers: number;
+}
+
+const lineList = (lines: number[], total: number) =>
+  `line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}${total > lines.length ? ', …' : ''}`;
+
+function buildProfile(input: BuildInput): CsvProfile {
+  const { head, tally, names } = input;
+  const warnings = [...input.warnings];
+  let encoding = head.encoding.encoding;
+  if (encoding === 'latin-1') {
+    warnings.push('The file is not valid UTF-8; it was decoded as Latin-1 (ISO-8859-1).');
+  } else if (tally.latin1Chunks > 0) {
+    encoding = 'latin-1';
+    const at = (tally.firstLatin1Offset ?? 0).toLocaleString('en-US');
+    warnings.push(
+      `Part of the file is not valid UTF-8: ${tally.latin1Chunks} block(s) of about 1 MB, the first at byte ${at}, were decoded as Latin-1 (ISO-8859-1).`,
+    );
+  }
+  if (tally.firstBinaryOffset !== null) {
+    const at = tally.firstBinaryOffset.toLocaleString('en-US');
+    warnings.push(
+      `The file contains NUL bytes (binary data) in the block read from byte ${at}; it was read as text.`,
+    );
+  }
+  if (tally.ragged > 0) {
+    warnings.push(
+      `${tally.ragged} row(s) do not have ${names.length} fields (${lineList(tally.raggedLines, tally.ragged)}); missing fields count as nulls, extra fields are ignored.`,
+    );
+  }
+  if (tally.malformed > 0) {
+    warnings.push(
+      `${tally.malformed} row(s) have malformed quoting, read as literal text (${lineList(tally.malformedLines, tally.malformed)}).`,
+    );
+  }
+  if (tally.unclosedQuoteLine !== null) {
+    warnings.push(
+      `A quoted field opened on line ${tally.unclosedQuoteLine} is never closed: the rest of the file was read as that field.`,
+    );
+  }
+  if (tally.blankLines > 0) warnings.push(`${tally.blankLines} blank line(s) were skipped.`);
+  if (!input.complete) warnings.push(`Only the first ${tally.rows} rows were profiled (sampleRows).`);
+  const columns: ColumnProfile[] = [];
+  input.main.columns.forEach((column, i) => {
+    if (!column) return;
+    const name = names[i] as string;
+    const { profile, warning } = column.profile(name, i);
+    if (warning) warnings.push(warning);
+    if (profile.count === 0) warnings.push(`Column "${name}" has no values in any row.`);
+    columns.push(profile);
+  });
+  return {
+    file: {
+      path: input.path,
+      bytes: input.size,
+      encoding,
+      bom: head.encoding.bomLength > 0,
+      lineEnding: head.dialect.lineEnding,
+      delimiter: head.dialect.delimiter,
+      quote: '"',
+      hasHeader: head.dialect.hasHeader,
+    },
+    rows: tally.rows,
+    columnCount: names.length,
+    complete: input.complete,
+    elapsedMs: Math.round(input.elapsedMs),
+    engine: { name: 'taskdeck streaming profiler (JavaScript)', workers: input.workers },
+    raggedRows: { count: tally.ragged, firstLines: tally.raggedLines },
+    warnings,
+    columns,
+  };
+}
+
+/** A short readable summary of a profile (the tool's text content). */
+export function summarizeProfile(profile: CsvProfile): string {
+  const f = profile.file;
+  const delimiter = f.delimiter === '\t' ? 'tab' : `"${f.delimiter}"`;
+  const lines = [
+    `${basename(f.path)}: ${profile.rows.toLocaleString('en-US')} rows × ${profile.columnCount} columns, ` +
+      `${formatBytes(f.bytes)}, ${f.encoding.toUpperCase()}${f.bom ? ' with BOM' : ''}, ${delimiter}-delimited, ` +
+      `${f.hasHeader ? 'header row' : 'no header'}; profiled in ${(profile.elapsedMs / 1000).toFixed(2)} s.`,
+  ];
+  for (const c of profile.columns) {
+    const missing = c.nulls + c.empty;
+    const range = c.min !== null && c.type !== 'string' ? ` ${String(c.min)} … ${String(c.max)},` : '';
+    const distinct = `${c.distinct.exact ? '' : '~'}${c.distinct.count.toLocaleString('en-US')} distinct`;
+    lines.push(`- ${c.name}: ${c.type},${range} ${distinct}, ${missing.toLocaleString('en-US')} missing`);
+  }
+  if (profile.warnings.length > 0) lines.push('Warnings:', ...profile.warnings.map((w) => `- ${w}`));
+  return lines.join('\n');
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+}

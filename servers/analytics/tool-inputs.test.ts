@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeCsvInput } from './analyze-csv-tool.js';
+import { generateSampleDataInput } from './generate-sample-data-tool.js';
+
+describe('tool input schemas', () => {
+  it('accept delimiter names and single characters, and refuse the rest', () => {
+    expect(analyzeCsvInput.parse({ filePath: '/a.csv', delimiter: 'tab' }).delimiter).toBe('\t');
+    expect(analyzeCsvInput.parse({ filePath: '/a.csv', delimiter: 'Semicolon' }).delimiter).toBe(';');
+    expect(analyzeCsvInput.parse({ filePath: '/a.csv', delimiter: '#' }).delimiter).toBe('#');
+    for (const delimiter of ['"', '\n', ';;', '']) {
+      expect(
+        analyzeCsvInput.safeParse({ filePath: '/a.csv', delimiter }).success,
+        JSON.stringify(delimiter),
+      ).toBe(false);
+    }
+  });
+
+  it('refuse unknown fields, empty column lists and non-positive sampleRows', () => {
+    expect(analyzeCsvInput.safeParse({ filePath: '/a.csv', path: '/b' }).success).toBe(false);
+    expect(analyzeCsvInput.safeParse({ filePath: '/a.csv', columns: [] }).success).toBe(false);
+    expect(analyzeCsvInput.safeParse({ filePath: '/a.csv', sampleRows: 0 }).success).toBe(false);
+    expect(analyzeCsvInput.safeParse({ filePath: '' }).success).toBe(false);
+  });
+
+  it('bound recordCount and seed', () => {
+    expect(generateSampleDataInput.safeParse({ format: 'csv', recordCount: 10_000_000 }).success).toBe(true);
+    expect(generateSampleDataInput.safeParse({ format: 'csv', recordCount: 10_000_001 }).success).toBe(false);
+    expect(generateSampleDataInput.safeParse({ format: 'csv', recordCount: 1.5 }).success).toBe(false);
+    expect(generateSampleDataInput.safeParse({ format: 'csv', recordCount: 5, seed: -1 }).success).toBe(
+      false,
+    );
+    expect(generateSampleDataInput.safeParse({ format: 'tsv', recordCount: 5 }).success).toBe(false);
+  });
+});

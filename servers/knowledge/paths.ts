@@ -1,0 +1,17 @@
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dataDir } from '../shared/environment.js';
+
+/**
+ * The bundled guides: `TASKDECK_KNOWLEDGE_DIR`, else `resources/knowledge` two levels
+ * above this file (out/servers/knowledge.js when built, servers/knowledge/ in tests).
+ */
+export function guidesDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TASKDECK_KNOWLEDGE_DIR) return resolve(env.TASKDECK_KNOWLEDGE_DIR);
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'resources', 'knowledge');
+}
+
+/** Where the index, the list of folders and the manifest live. */
+export function indexDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(dataDir(env), 'knowledge');
+}

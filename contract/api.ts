@@ -1,9 +1,8 @@
 /**
- * The API contract between the host (Electron main process, later the web host)
+ * The API contract between the hosts (Electron main process, web host)
  * and the UI. Single source of truth: channel names, payload schemas and the
  * TypeScript shape of `window.taskdeck`. Both sides validate with these schemas.
  *
- * Later versions add commands to `commands` and an event subscription.
  */
 import { z } from 'zod';
 
@@ -24,10 +23,15 @@ const PlatformSchema = z.enum([
   'win32',
 ]);
 
+/** Which host implements `window.taskdeck`: decides native pickers versus typed paths and uploads. */
+export const HostKindSchema = z.enum(['electron', 'web']);
+export type HostKind = z.infer<typeof HostKindSchema>;
+
 export const AppInfoSchema = z
   .object({
     version: z.string().min(1).max(64),
     platform: PlatformSchema,
+    host: HostKindSchema,
   })
   .strict();
 export type AppInfo = z.infer<typeof AppInfoSchema>;
@@ -61,6 +65,8 @@ export const ServerInfoSchema = z.object({
   stderrTail: z.array(z.string()),
   /** Why it is not ready: crash reason, start or configuration error. */
   error: z.string().optional(),
+  /** The last crash, kept after an automatic restart so a window opened later still sees it. */
+  lastCrash: z.object({ reason: z.string(), at: z.number() }).optional(),
 });
 export type ServerInfo = z.infer<typeof ServerInfoSchema>;
 
@@ -165,26 +171,141 @@ export const InputResponseSchema = z.discriminatedUnion('action', [
 ]);
 export type InputResponse = z.infer<typeof InputResponseSchema>;
 
-/** One request/response command: IPC channel, schema of the arguments tuple and of the result. */
+/* ---------------------------------------------------------------- commands */
+
+/** One request/response command: channel, schema of the arguments tuple and of the result. */
 export interface CommandSpec<Args extends z.ZodType = z.ZodType, Result extends z.ZodType = z.ZodType> {
   readonly channel: string;
   readonly args: Args;
   readonly result: Result;
 }
 
+const Name = z.string().min(1).max(200);
+/** An absolute path as typed or picked: bounded, no NUL byte (the host resolves and checks it). */
+export const PathSchema = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((path) => !path.includes('\0'), 'must not contain a NUL byte');
+const Done = z.null();
+
 export const commands = {
-  appInfo: {
-    channel: 'app:info',
-    args: z.tuple([]),
-    result: AppInfoSchema,
+  appInfo: { channel: 'app:info', args: z.tuple([]), result: AppInfoSchema },
+  /** (Re)starts this window's event stream on EVENT_CHANNEL: a snapshot first, then batches. */
+  subscribe: { channel: 'hub:subscribe', args: z.tuple([]), result: Done },
+  startTool: {
+    channel: 'hub:start-tool',
+    args: z.tuple([StartToolSchema]),
+    result: z.object({ taskId: z.string() }),
+  },
+  cancelTask: { channel: 'hub:cancel-task', args: z.tuple([Name]), result: Done },
+  respondToInput: {
+    channel: 'hub:respond-to-input',
+    args: z.tuple([Name, InputResponseSchema]),
+    result: Done,
+  },
+  getTask: { channel: 'hub:get-task', args: z.tuple([Name]), result: TaskDetailSchema.nullable() },
+  listTasks: { channel: 'hub:list-tasks', args: z.tuple([]), result: z.array(TaskSummarySchema) },
+  startServer: { channel: 'hub:start-server', args: z.tuple([Name]), result: Done },
+  stopServer: { channel: 'hub:stop-server', args: z.tuple([Name]), result: Done },
+  restartServer: { channel: 'hub:restart-server', args: z.tuple([Name]), result: Done },
+  grantRoots: {
+    channel: 'hub:grant-roots',
+    args: z.tuple([z.array(PathSchema).min(1).max(100)]),
+    result: z.array(z.string()),
+  },
+  revokeRoot: { channel: 'hub:revoke-root', args: z.tuple([PathSchema]), result: z.array(z.string()) },
+  roots: { channel: 'hub:roots', args: z.tuple([]), result: z.array(z.string()) },
+} as const satisfies Record<string, CommandSpec>;
+
+/** Native pickers, Electron only. The main process grants what the user picked as MCP roots. */
+export const electronCommands = {
+  pickFolder: { channel: 'dialog:pick-folder', args: z.tuple([]), result: z.string().nullable() },
+  pickFiles: {
+    channel: 'dialog:pick-files',
+    args: z.tuple([z.object({ extensions: z.array(z.string().regex(/^\w{1,16}$/)).max(20) }).strict()]),
+    result: z.array(z.string()),
   },
 } as const satisfies Record<string, CommandSpec>;
+
+export const PathCompletionSchema = z.object({
+  /** The typed path made absolute (`~` expanded), or null when it is not a usable path. */
+  resolved: z.string().nullable(),
+  /** The folder the completions are in (as typed, normalised), or null when the prefix names none. */
+  directory: z.string().nullable(),
+  entries: z.array(z.object({ path: z.string(), kind: z.enum(['directory', 'file']) })),
+  /** More entries matched than were returned. */
+  truncated: z.boolean(),
+  /** Why nothing can be listed there (outside the allowed folders, not found…). */
+  error: z.string().optional(),
+});
+export type PathCompletion = z.infer<typeof PathCompletionSchema>;
+
+/** Typed-path completion, web host only (a browser has no native folder picker that yields paths). */
+export const webCommands = {
+  completePath: { channel: 'fs:complete-path', args: z.tuple([PathSchema]), result: PathCompletionSchema },
+} as const satisfies Record<string, CommandSpec>;
+
+/** Channel of pushed HubEvents (Electron IPC; the web host sends `{ event }` messages). */
+export const EVENT_CHANNEL = 'hub:event';
 
 export type CommandName = keyof typeof commands;
 export type CommandArgs<N extends CommandName> = z.infer<(typeof commands)[N]['args']>;
 export type CommandResult<N extends CommandName> = z.infer<(typeof commands)[N]['result']>;
 
-/** What the preload exposes as `window.taskdeck`. Narrow on purpose: one method per command. */
-export interface TaskdeckApi {
-  appInfo(): Promise<AppInfo>;
+/** One async method per command of a group, typed from its schemas. */
+export type CommandMethods<Group extends Record<string, CommandSpec>> = {
+  readonly [Name in keyof Group]: (
+    ...args: z.input<Group[Name]['args']> & unknown[]
+  ) => Promise<z.output<Group[Name]['result']>>;
+};
+
+/* ---------------------------------------------------------------- web host wire format */
+
+/** Largest WebSocket message the web host accepts. */
+export const MAX_SOCKET_MESSAGE_BYTES = 1024 * 1024;
+/** WebSocket path of the web host's API. */
+export const SOCKET_PATH = '/api';
+/** Upload path: `POST /upload?name=<file name>`, the body is the file. */
+export const UPLOAD_PATH = '/upload';
+
+export const SocketRequestSchema = z
+  .object({
+    id: z.number().int().nonnegative(),
+    channel: z.string().max(100),
+    args: z.array(z.unknown()).max(10),
+  })
+  .strict();
+export type SocketRequest = z.infer<typeof SocketRequestSchema>;
+
+export const SocketReplySchema = z.union([
+  z.object({ id: z.number(), ok: z.literal(true), result: z.unknown() }),
+  z.object({ id: z.number(), ok: z.literal(false), error: z.string() }),
+  z.object({ event: z.unknown() }),
+]);
+export type SocketReply = z.infer<typeof SocketReplySchema>;
+
+export const UploadResultSchema = z.object({ path: z.string() });
+
+/* ---------------------------------------------------------------- window.taskdeck */
+
+/** The web client loses its socket now and then; Electron's IPC is always `open`. */
+export type ConnectionState =
+  | { state: 'connecting' }
+  | { state: 'open' }
+  | { state: 'closed'; reason: string; retryInMs: number };
+
+/** What the UI talks to: the preload in Electron, a WebSocket client in the web build. */
+export interface TaskdeckApi extends CommandMethods<typeof commands> {
+  readonly host: HostKind;
+  /** Starts the event stream (snapshot first, then batches); returns the unsubscribe function. */
+  onEvent(listener: (event: HubEvent) => void): () => void;
+  onConnection(listener: (state: ConnectionState) => void): () => void;
+  /**
+   * Turns a file dropped on the window into a path the servers may read (granted as a root):
+   * Electron resolves the local path, the web build uploads the file to the web host.
+   */
+  importFile(file: File, onProgress?: (sentBytes: number, totalBytes: number) => void): Promise<string>;
+  readonly electron?: CommandMethods<typeof electronCommands>;
+  readonly web?: CommandMethods<typeof webCommands>;
 }

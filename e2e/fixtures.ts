@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base } from '@playwright/test';
 
@@ -12,7 +15,12 @@ export interface WebHostInfo {
   origin: string;
   port: number;
   token: string;
+  /** The hub's data folder (a fresh temp folder per worker). */
+  dataDir: string;
 }
+
+/** Simulated durations (deploys) run at 5 % of real time in tests. */
+export const TEST_TIME_SCALE = '0.05';
 
 const serverJs = fileURLToPath(new URL('../out/webhost/server.js', import.meta.url));
 
@@ -43,12 +51,19 @@ function waitForUrl(child: ChildProcess): Promise<string> {
   });
 }
 
-/** `webHost`: the built web host (out/webhost/server.js) on a random port, one per worker. */
+/**
+ * `webHost`: the built web host (out/webhost/server.js) on a random port, one per worker,
+ * with the real hub and the bundled servers on a temp data folder.
+ */
 export const test = base.extend<object, { webHost: WebHostInfo }>({
   webHost: [
     // biome-ignore lint/correctness/noEmptyPattern: Playwright requires an object pattern as the first argument.
     async ({}, use) => {
-      const child = spawn(process.execPath, [serverJs, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const dataDir = mkdtempSync(join(tmpdir(), 'taskdeck-e2e-'));
+      const child = spawn(process.execPath, [serverJs, '--port', '0', '--data-dir', dataDir], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, TASKDECK_TIME_SCALE: TEST_TIME_SCALE },
+      });
       try {
         const url = new URL(await waitForUrl(child));
         await use({
@@ -56,12 +71,14 @@ export const test = base.extend<object, { webHost: WebHostInfo }>({
           origin: url.origin,
           port: Number(url.port),
           token: url.searchParams.get('token') ?? '',
+          dataDir,
         });
       } finally {
         if (child.exitCode === null) {
           child.kill('SIGTERM');
           await once(child, 'exit');
         }
+        rmSync(dataDir, { recursive: true, force: true });
       }
     },
     { scope: 'worker' },

@@ -7,7 +7,17 @@ import { listNodeEntries } from './build-servers.mjs';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-const SOURCE_DIRS = ['electron', 'renderer', 'contract', 'hub', 'cli', 'servers', 'webhost', 'resources'];
+const SOURCE_DIRS = [
+  'electron',
+  'renderer',
+  'contract',
+  'hub',
+  'cli',
+  'servers',
+  'webhost',
+  'hosts',
+  'resources',
+];
 const SOURCE_FILES = [
   'package.json',
   'package-lock.json',

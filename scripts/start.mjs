@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: builds when out/ is missing or stale, then starts the Electron app, or the
 // web host when the Electron binary is not installed.
+// `npm run web [-- --port N --data-dir DIR]` (`--web`): the web host, whatever is installed.
 import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,8 +37,16 @@ try {
   process.exit(1);
 }
 
+const args = process.argv.slice(2);
+const webOnly = args[0] === '--web';
+const webHostArgs = webOnly ? args.slice(1) : [];
+const webHost = join(root, 'out', 'webhost', 'server.js');
+
 const electron = findElectronBinary(root);
-if (electron.found) {
+if (webOnly) {
+  console.log('Starting the Taskdeck web host. Open the URL below in a browser. Press Ctrl-C to stop.');
+  runForwarding(process.execPath, [webHost, ...webHostArgs], process.env);
+} else if (electron.found) {
   const env = { ...process.env };
   // Would make the binary behave as plain Node.
   delete env.ELECTRON_RUN_AS_NODE;
@@ -48,5 +57,5 @@ if (electron.found) {
       'which needs network access to its download host; starting the web host instead.',
   );
   console.log('Open the URL below in a browser. Press Ctrl-C to stop.');
-  runForwarding(process.execPath, [join(root, 'out', 'webhost', 'server.js')], process.env);
+  runForwarding(process.execPath, [webHost], process.env);
 }

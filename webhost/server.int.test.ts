@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 
 // Built by test/global-setup.ts (scripts/build-servers.mjs).
 const serverJs = fileURLToPath(new URL('../out/webhost/server.js', import.meta.url));
@@ -22,6 +23,38 @@ function waitForUrl(child: ChildProcess): Promise<string> {
   });
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The server pids from the hub's first snapshot that lists them all ready, over the socket. */
+async function serverPids(pageUrl: string): Promise<number[]> {
+  const page = new URL(pageUrl);
+  const cookie = `taskdeck_${page.port}=${page.searchParams.get('token')}`;
+  const ws = new WebSocket(`ws://${page.host}/api`, { headers: { Origin: page.origin, Cookie: cookie } });
+  await once(ws, 'open');
+  const deadline = Date.now() + 20_000;
+  try {
+    while (Date.now() < deadline) {
+      ws.send(JSON.stringify({ id: 1, channel: 'hub:subscribe', args: [] }));
+      const [data] = await once(ws, 'message');
+      const message = JSON.parse(String(data));
+      const servers: { status: string; pid?: number }[] = message.event?.servers ?? [];
+      if (servers.length > 0 && servers.every((s) => s.status === 'ready'))
+        return servers.map((s) => s.pid as number);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error('servers did not become ready');
+  } finally {
+    ws.close();
+  }
+}
+
 describe('out/webhost/server.js', () => {
   let dir: string;
   let child: ChildProcess;
@@ -31,9 +64,14 @@ describe('out/webhost/server.js', () => {
     dir = await mkdtemp(join(tmpdir(), 'taskdeck-webhost-int-'));
     await mkdir(join(dir, 'renderer'));
     await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html><title>Taskdeck</title>');
-    child = spawn(process.execPath, [serverJs, '--renderer-dir', join(dir, 'renderer')], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // Its own data folder: the web host starts the hub and the bundled servers there.
+    child = spawn(
+      process.execPath,
+      [serverJs, '--renderer-dir', join(dir, 'renderer'), '--data-dir', join(dir, 'data')],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     url = await waitForUrl(child);
   });
 
@@ -53,10 +91,14 @@ describe('out/webhost/server.js', () => {
     expect(withoutToken.status).toBe(403);
   });
 
-  it('stops cleanly on SIGTERM', async () => {
+  it('stops cleanly on SIGTERM, servers included', async () => {
+    const pids = await serverPids(url);
+    expect(pids.length).toBeGreaterThan(0);
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
+    // No orphans: every server process ended with the host.
+    expect(pids.filter(isAlive)).toEqual([]);
   });
 
   it('rejects an invalid --port with exit code 1', async () => {

@@ -1,13 +1,34 @@
 /**
- * Electron shell: app lifecycle, the main window and IPC wiring. No business logic
- * lives here; later versions connect the IPC handlers to the hub.
+ * Electron shell: app lifecycle, the main window, native dialogs and notifications, and
+ * IPC wiring to the hub. No business logic lives here: the hub does the work.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, type IpcMainInvokeEvent, ipcMain, nativeTheme, session, shell } from 'electron';
-import { z } from 'zod';
-import { type AppInfo, type CommandSpec, commands } from '../../contract/api';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  type IpcMainInvokeEvent,
+  ipcMain,
+  Notification,
+  nativeTheme,
+  screen,
+  session,
+  shell,
+  type WebContents,
+} from 'electron';
+import {
+  type AppInfo,
+  type CommandSpec,
+  commands,
+  EVENT_CHANNEL,
+  electronCommands,
+} from '../../contract/api';
 import { DEV_SERVER_CSP, RENDERER_CSP_HEADER } from '../../contract/csp';
+import { describeEnding, TaskEndings } from '../../contract/task-endings';
+import { type Handler, hubHandlers, runCommand } from '../../hosts/hub-commands';
+import { Hub } from '../../hub/hub';
+import { isVisibleOn, loadWindowState, saveWindowState } from './window-state';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const preloadPath = join(here, '../preload/index.cjs');
@@ -18,6 +39,10 @@ const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_
 const devServerOrigin = devServerUrl ? new URL(devServerUrl).origin : undefined;
 
 let mainWindow: BrowserWindow | null = null;
+let hub: Hub | undefined;
+let hubStopped = false;
+/** One hub subscription per renderer (a reload subscribes again and replaces it). */
+const subscriptions = new Map<number, () => void>();
 
 /** True when `raw` is the page we loaded ourselves: the built index.html, or the dev server. */
 function isRendererUrl(raw: string): boolean {
@@ -40,19 +65,12 @@ function isTrustedSender(event: IpcMainInvokeEvent): boolean {
 }
 
 /** Registers one command: checks the sender frame, validates arguments and result with the contract. */
-function handle<A extends z.ZodType, R extends z.ZodType>(
-  spec: CommandSpec<A, R>,
-  impl: (args: z.infer<A>) => z.infer<R> | Promise<z.infer<R>>,
-): void {
+function handle<S extends CommandSpec>(spec: S, impl: (event: IpcMainInvokeEvent) => Handler<S>): void {
   ipcMain.handle(spec.channel, async (event, ...rawArgs: unknown[]) => {
     if (!isTrustedSender(event)) {
       throw new Error(`${spec.channel}: refused, the sender is not the Taskdeck window`);
     }
-    const args = spec.args.safeParse(rawArgs);
-    if (!args.success) {
-      throw new Error(`${spec.channel}: invalid arguments: ${z.prettifyError(args.error)}`);
-    }
-    return spec.result.parse(await impl(args.data));
+    return runCommand(spec, impl(event), rawArgs);
   });
 }
 
@@ -92,12 +110,20 @@ function hardenSessionAndContents(): void {
   });
 }
 
+function windowStateFile(): string {
+  return join(app.getPath('userData'), 'window-state.json');
+}
+
 function createWindow(): BrowserWindow {
+  const saved = loadWindowState(windowStateFile());
+  const displays = screen.getAllDisplays().map((display) => display.workArea);
+  const bounds = saved && isVisibleOn(saved, displays) ? saved : undefined;
   const win = new BrowserWindow({
-    width: 1100,
-    height: 720,
-    minWidth: 640,
-    minHeight: 420,
+    width: bounds?.width ?? 1280,
+    height: bounds?.height ?? 800,
+    ...(bounds && { x: bounds.x, y: bounds.y }),
+    minWidth: 720,
+    minHeight: 480,
     title: 'Taskdeck',
     show: false,
     backgroundColor: nativeTheme.shouldUseDarkColors ? '#0a0a0a' : '#ffffff',
@@ -111,7 +137,14 @@ function createWindow(): BrowserWindow {
       spellcheck: false,
     },
   });
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (saved?.maximized) win.maximize();
+    win.show();
+  });
+  // Normal (not maximized) bounds are what a later run restores.
+  win.on('close', () => {
+    saveWindowState(windowStateFile(), { ...win.getNormalBounds(), maximized: win.isMaximized() });
+  });
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
   });
@@ -120,11 +153,101 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
-function registerIpc(): void {
-  handle(commands.appInfo, (): AppInfo => ({ version: app.getVersion(), platform: process.platform }));
+function subscribeRenderer(contents: WebContents, api: Hub): null {
+  subscriptions.get(contents.id)?.();
+  const unsubscribe = api.subscribe((event) => {
+    if (!contents.isDestroyed()) contents.send(EVENT_CHANNEL, event);
+  });
+  subscriptions.set(contents.id, unsubscribe);
+  contents.once('destroyed', () => {
+    if (subscriptions.get(contents.id) === unsubscribe) subscriptions.delete(contents.id);
+    unsubscribe();
+  });
+  return null;
+}
+
+/** An OS notification for each task that ends while the window is not focused. */
+function notifyTaskEndings(api: Hub): void {
+  const endings = new TaskEndings();
+  api.subscribe((event) => {
+    const ended = endings.take(event);
+    if (ended.length === 0 || mainWindow?.isFocused() || !Notification.isSupported()) return;
+    for (const task of ended.slice(0, 3)) {
+      const notification = new Notification({ ...describeEnding(task), silent: task.status === 'cancelled' });
+      notification.on('click', () => {
+        if (!mainWindow) return;
+        if (mainWindow.isMinimized()) mainWindow.restore();
+        mainWindow.focus();
+      });
+      notification.show();
+    }
+  });
+}
+
+async function grantPicked(api: Hub, paths: string[]): Promise<string[]> {
+  if (paths.length > 0) await api.grantRoots(paths);
+  return paths;
+}
+
+function registerIpc(api: Hub): void {
+  const shared = hubHandlers(api);
+  for (const [name, handler] of Object.entries(shared)) {
+    handle(commands[name as keyof typeof shared] as CommandSpec, () => handler as Handler<CommandSpec>);
+  }
+  handle(
+    commands.appInfo,
+    () => (): AppInfo => ({ version: app.getVersion(), platform: process.platform, host: 'electron' }),
+  );
+  handle(commands.subscribe, (event) => () => subscribeRenderer(event.sender, api));
+  handle(electronCommands.pickFolder, (event) => async () => {
+    const win = BrowserWindow.fromWebContents(event.sender);
+    const options: Electron.OpenDialogOptions = {
+      title: 'Choose a project folder',
+      properties: ['openDirectory'],
+    };
+    const picked = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+    if (picked.canceled) return null;
+    return (await grantPicked(api, picked.filePaths.slice(0, 1)))[0] ?? null;
+  });
+  handle(electronCommands.pickFiles, (event) => async ({ extensions }) => {
+    const win = BrowserWindow.fromWebContents(event.sender);
+    const options: Electron.OpenDialogOptions = {
+      title: 'Choose files',
+      properties: ['openFile', 'multiSelections'],
+      filters:
+        extensions.length > 0
+          ? [
+              { name: extensions.join(', '), extensions },
+              { name: 'All files', extensions: ['*'] },
+            ]
+          : [],
+    };
+    const picked = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+    return picked.canceled ? [] : grantPicked(api, picked.filePaths);
+  });
+}
+
+/** Where the bundled servers are: beside out/main, outside the asar archive when packaged. */
+function bundledServersDir(): string {
+  return app.isPackaged
+    ? join(process.resourcesPath, 'app.asar.unpacked', 'out', 'servers')
+    : join(here, '../servers');
+}
+
+async function startHub(): Promise<Hub> {
+  return Hub.start({
+    dataDir: app.getPath('userData'),
+    bundledServersDir: bundledServersDir(),
+    // The servers run on Electron's own Node: a packaged app has no other Node.
+    execPath: process.execPath,
+    electronRunAsNode: true,
+  });
 }
 
 app.enableSandbox();
+// The same variable the servers and the web host read: tests and side-by-side installs get
+// their own data folder (history, server state, window position).
+if (process.env.TASKDECK_DATA_DIR) app.setPath('userData', resolve(process.env.TASKDECK_DATA_DIR));
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -137,13 +260,36 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+  // Stop the hub (and with it every server process group) before the app exits.
+  app.on('before-quit', (event) => {
+    if (!hub || hubStopped) return;
+    event.preventDefault();
+    const stopping = hub;
+    hub = undefined;
+    void stopping
+      .shutdown()
+      .catch((error: unknown) => console.error(`Taskdeck: hub shutdown failed: ${(error as Error).message}`))
+      .finally(() => {
+        hubStopped = true;
+        app.quit();
+      });
   });
-  void app.whenReady().then(() => {
+  app.on('activate', () => {
+    if (hub && BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+  });
+  void app.whenReady().then(async () => {
     if (process.platform === 'win32') app.setAppUserModelId('dev.taskdeck.app');
     hardenSessionAndContents();
-    registerIpc();
+    try {
+      hub = await startHub();
+    } catch (error) {
+      dialog.showErrorBox('Taskdeck cannot start', error instanceof Error ? error.message : String(error));
+      hubStopped = true;
+      app.quit();
+      return;
+    }
+    registerIpc(hub);
+    notifyTaskEndings(hub);
     mainWindow = createWindow();
   });
 }

@@ -1,66 +1,77 @@
-import { useEffect, useState } from 'react';
-import type { AppInfo } from '../../contract/api';
+import { useEffect, useLayoutEffect } from 'react';
+import { taskdeck } from './api/taskdeck';
+import { DropZone } from './components/DropZone';
+import { FolderChooser } from './components/FolderChooser';
+import { Header } from './components/Header';
+import { InputRequestDialog } from './components/InputRequestDialog';
+import { Launcher } from './components/Launcher';
+import { ServersPanel } from './components/ServersPanel';
+import { TaskDetailPane } from './components/TaskDetailPane';
+import { TaskList } from './components/TaskList';
+import { Toasts } from './components/Toasts';
+import { perf } from './lib/perf';
+import { useStore } from './state/store';
 
-type Host =
-  | { kind: 'web' }
-  | { kind: 'electron-loading' }
-  | { kind: 'electron'; info: AppInfo }
-  | { kind: 'electron-error'; message: string };
-
-function initialHost(): Host {
-  return window.taskdeck ? { kind: 'electron-loading' } : { kind: 'web' };
+function Dialogs() {
+  const dialog = useStore((s) => s.dialog);
+  if (dialog?.kind === 'launcher')
+    return <Launcher initialServer={dialog.server} initialTool={dialog.tool} />;
+  if (dialog?.kind === 'choose-folder') return <FolderChooser />;
+  return null;
 }
 
-function describeHost(host: Host): string {
-  switch (host.kind) {
-    case 'web':
-      return 'web host';
-    case 'electron-loading':
-      return 'Electron';
-    case 'electron':
-      return `Electron, Taskdeck ${host.info.version} on ${host.info.platform}`;
-    case 'electron-error':
-      return `Electron (app info unavailable: ${host.message})`;
-  }
+/** bench/ui: the commit that shows a hub event ends its measured time. Its own component, so
+ * that the App shell does not re-render on every batch. */
+function PerfProbe() {
+  const version = useStore((s) => s.monitor.version);
+  useLayoutEffect(() => {
+    if (version > 0) perf.committed();
+  }, [version]);
+  return null;
 }
 
 export function App() {
-  const [host, setHost] = useState<Host>(initialHost);
+  const selectedTaskId = useStore((s) => s.selectedTaskId);
 
   useEffect(() => {
-    const api = window.taskdeck;
-    if (!api) return;
-    let active = true;
-    api.appInfo().then(
-      (info) => {
-        if (active) setHost({ kind: 'electron', info });
-      },
-      (error: unknown) => {
-        if (active)
-          setHost({
-            kind: 'electron-error',
-            message: error instanceof Error ? error.message : String(error),
-          });
-      },
-    );
+    const api = taskdeck();
+    const { receive, setConnection } = useStore.getState();
+    const stopConnection = api.onConnection(setConnection);
+    const stopEvents = api.onEvent(receive);
     return () => {
-      active = false;
+      stopEvents();
+      stopConnection();
     };
   }, []);
 
   return (
-    <div className="min-h-screen bg-white text-neutral-900 antialiased dark:bg-neutral-950 dark:text-neutral-100">
-      <header className="border-b border-neutral-200 px-6 py-4 dark:border-neutral-800">
-        <h1 className="text-lg font-semibold tracking-tight">Taskdeck</h1>
-      </header>
-      <main className="max-w-2xl space-y-3 px-6 py-8">
-        <p className="text-neutral-700 dark:text-neutral-300">
-          The live monitor for long-running MCP tasks arrives in a later version.
-        </p>
-        <p className="text-sm text-neutral-500 dark:text-neutral-400">
-          Running in: <span data-testid="host">{describeHost(host)}</span>
-        </p>
-      </main>
+    <div
+      className="flex h-screen flex-col bg-neutral-50 text-neutral-900 antialiased dark:bg-neutral-950 dark:text-neutral-100"
+      data-testid="app"
+    >
+      <Header />
+      <div className="flex min-h-0 flex-1">
+        <div className="hidden w-72 shrink-0 border-r border-neutral-200 md:block dark:border-neutral-800">
+          <ServersPanel />
+        </div>
+        <main className="flex min-h-0 min-w-0 flex-1">
+          <div
+            className={`min-h-0 min-w-0 flex-1 bg-white dark:bg-neutral-900 ${selectedTaskId ? 'hidden lg:block' : ''}`}
+          >
+            <TaskList />
+          </div>
+          {selectedTaskId && (
+            <div className="min-h-0 w-full border-l border-neutral-200 bg-white lg:w-[48%] lg:max-w-3xl dark:border-neutral-800 dark:bg-neutral-900">
+              <TaskDetailPane key={selectedTaskId} taskId={selectedTaskId} />
+            </div>
+          )}
+        </main>
+      </div>
+      <Dialogs />
+      <InputRequestDialog />
+      <DropZone />
+      <Toasts />
+      {perf.enabled && <PerfProbe />}
     </div>
   );
 }

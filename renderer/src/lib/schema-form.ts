@@ -1,0 +1,268 @@
+/**
+ * Forms generated from JSON Schema (a tool's inputSchema, an elicitation's requestedSchema):
+ * the fields to draw, their initial values, and validation into the arguments object with
+ * one message per wrong field. Framework-free; the React side is components/SchemaForm.tsx.
+ */
+
+type Json = Record<string, unknown>;
+
+export type FieldKind =
+  | 'text'
+  | 'enum'
+  | 'number'
+  | 'integer'
+  | 'boolean'
+  | 'optional-boolean'
+  | 'string-list'
+  | 'json';
+
+export interface EnumOption {
+  value: string;
+  label: string;
+}
+
+export interface Field {
+  name: string;
+  label: string;
+  description?: string;
+  kind: FieldKind;
+  required: boolean;
+  options?: EnumOption[];
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  defaultValue?: unknown;
+  /** Multi-line text (long descriptions, `format: textarea`). */
+  multiline?: boolean;
+}
+
+/** Raw control values: text for inputs and selects, booleans for checkboxes. */
+export type FormValues = Record<string, string | boolean>;
+
+export type Validation =
+  | { ok: true; value: Record<string, unknown> }
+  | { ok: false; errors: Record<string, string> };
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Bounds zod writes for "any safe integer" say nothing to a user. */
+const meaningful = (n: unknown): number | undefined =>
+  typeof n === 'number' && Math.abs(n) < 1e15 ? n : undefined;
+
+export function humanize(name: string): string {
+  const words = name
+    .replace(/[_-]+/g, ' ')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .trim()
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** Drops a `null` branch of anyOf/oneOf, as optional fields are already optional. */
+function unwrapNullable(schema: Json): Json {
+  const branches = (schema.anyOf ?? schema.oneOf) as unknown;
+  if (Array.isArray(branches)) {
+    const nonNull = branches.filter((b) => !(isObject(b) && b.type === 'null'));
+    if (nonNull.length === 1 && isObject(nonNull[0]) && nonNull[0].const === undefined) {
+      return {
+        ...nonNull[0],
+        title: schema.title ?? nonNull[0].title,
+        description: schema.description ?? nonNull[0].description,
+        default: schema.default ?? nonNull[0].default,
+      };
+    }
+  }
+  return schema;
+}
+
+function enumOptions(schema: Json): EnumOption[] | undefined {
+  if (
+    Array.isArray(schema.enum) &&
+    schema.enum.every((v) => typeof v === 'string' || typeof v === 'number')
+  ) {
+    const names = Array.isArray(schema.enumNames) ? (schema.enumNames as unknown[]) : [];
+    return schema.enum.map((value, i) => ({
+      value: String(value),
+      label: typeof names[i] === 'string' ? (names[i] as string) : String(value),
+    }));
+  }
+  const branches = (schema.oneOf ?? schema.anyOf) as unknown;
+  if (
+    Array.isArray(branches) &&
+    branches.length > 0 &&
+    branches.every((b) => isObject(b) && (typeof b.const === 'string' || typeof b.const === 'number'))
+  ) {
+    return (branches as Json[]).map((b) => ({
+      value: String(b.const),
+      label: typeof b.title === 'string' ? b.title : String(b.const),
+    }));
+  }
+  return undefined;
+}
+
+function fieldKind(schema: Json, required: boolean): FieldKind {
+  if (enumOptions(schema)) return 'enum';
+  switch (schema.type) {
+    case 'string':
+      return 'text';
+    case 'number':
+      return 'number';
+    case 'integer':
+      return 'integer';
+    case 'boolean':
+      return required || schema.default !== undefined ? 'boolean' : 'optional-boolean';
+    case 'array':
+      return isObject(schema.items) && schema.items.type === 'string' && !enumOptions(schema.items)
+        ? 'string-list'
+        : 'json';
+    default:
+      return 'json';
+  }
+}
+
+export function fieldsFromSchema(schema: Json): Field[] {
+  const properties = isObject(schema.properties) ? schema.properties : {};
+  const required = new Set(
+    Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : [],
+  );
+  return Object.entries(properties).map(([name, raw]) => {
+    const property = unwrapNullable(isObject(raw) ? raw : {});
+    const isRequired = required.has(name);
+    const kind = fieldKind(property, isRequired);
+    const field: Field = {
+      name,
+      label: typeof property.title === 'string' ? property.title : humanize(name),
+      kind,
+      required: isRequired,
+    };
+    if (typeof property.description === 'string') field.description = property.description;
+    if (kind === 'enum') field.options = enumOptions(property);
+    field.minimum = meaningful(property.minimum);
+    field.maximum = meaningful(property.maximum);
+    field.exclusiveMinimum = meaningful(property.exclusiveMinimum);
+    field.exclusiveMaximum = meaningful(property.exclusiveMaximum);
+    if (typeof property.minLength === 'number') field.minLength = property.minLength;
+    if (typeof property.maxLength === 'number') field.maxLength = property.maxLength;
+    if (typeof property.pattern === 'string') field.pattern = property.pattern;
+    if (property.default !== undefined) field.defaultValue = property.default;
+    if (kind === 'text' && (property.format === 'textarea' || (field.maxLength ?? 0) > 200))
+      field.multiline = true;
+    return field;
+  });
+}
+
+export function initialValues(fields: readonly Field[]): FormValues {
+  const values: FormValues = {};
+  for (const field of fields) {
+    const value = field.defaultValue;
+    if (field.kind === 'boolean') values[field.name] = value === true;
+    else if (value === undefined) values[field.name] = '';
+    else if (field.kind === 'string-list' && Array.isArray(value)) values[field.name] = value.join('\n');
+    else if (field.kind === 'json') values[field.name] = JSON.stringify(value, null, 2);
+    else values[field.name] = String(value);
+  }
+  return values;
+}
+
+function checkNumber(field: Field, text: string): { value?: number; error?: string } {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n)) return { error: 'Enter a number' };
+  if (field.kind === 'integer' && !Number.isInteger(n)) return { error: 'Enter a whole number' };
+  if (field.minimum !== undefined && n < field.minimum) return { error: `Must be at least ${field.minimum}` };
+  if (field.maximum !== undefined && n > field.maximum) return { error: `Must be at most ${field.maximum}` };
+  if (field.exclusiveMinimum !== undefined && n <= field.exclusiveMinimum)
+    return { error: `Must be more than ${field.exclusiveMinimum}` };
+  if (field.exclusiveMaximum !== undefined && n >= field.exclusiveMaximum)
+    return { error: `Must be less than ${field.exclusiveMaximum}` };
+  return { value: n };
+}
+
+function checkText(field: Field, text: string): string | undefined {
+  if (field.minLength !== undefined && text.length < field.minLength) {
+    return field.minLength === 1 ? 'Must not be empty' : `Must be at least ${field.minLength} characters`;
+  }
+  if (field.maxLength !== undefined && text.length > field.maxLength)
+    return `Must be at most ${field.maxLength} characters`;
+  if (field.pattern !== undefined) {
+    try {
+      if (!new RegExp(field.pattern, 'u').test(text))
+        return `Does not have the expected format (${field.pattern})`;
+    } catch {
+      // A pattern this engine cannot compile is left to the server to check.
+    }
+  }
+  return undefined;
+}
+
+/** Converts the raw values into the arguments object, or returns a message per wrong field. */
+export function validateForm(fields: readonly Field[], values: FormValues): Validation {
+  const value: Record<string, unknown> = {};
+  const errors: Record<string, string> = {};
+  for (const field of fields) {
+    const raw = values[field.name];
+    if (field.kind === 'boolean') {
+      value[field.name] = raw === true;
+      continue;
+    }
+    const text = typeof raw === 'string' ? raw : '';
+    if (text.trim() === '') {
+      if (field.required) errors[field.name] = 'Required';
+      continue;
+    }
+    switch (field.kind) {
+      case 'optional-boolean':
+        value[field.name] = text === 'true';
+        break;
+      case 'number':
+      case 'integer': {
+        const checked = checkNumber(field, text);
+        if (checked.error) errors[field.name] = checked.error;
+        else value[field.name] = checked.value;
+        break;
+      }
+      case 'enum': {
+        const option = field.options?.find((o) => o.value === text);
+        if (!option) errors[field.name] = 'Choose one of the options';
+        else value[field.name] = text;
+        break;
+      }
+      case 'string-list': {
+        value[field.name] = text
+          .split(/[\n,]/)
+          .map((item) => item.trim())
+          .filter(Boolean);
+        break;
+      }
+      case 'json': {
+        try {
+          value[field.name] = JSON.parse(text);
+        } catch (error) {
+          errors[field.name] = `Not valid JSON: ${(error as Error).message}`;
+        }
+        break;
+      }
+      default: {
+        const problem = checkText(field, text);
+        if (problem) errors[field.name] = problem;
+        else value[field.name] = text;
+      }
+    }
+  }
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, value };
+}
+
+/** Enum values of an elicitation are sent back as given: numbers stay numbers. */
+export function restoreEnumTypes(schema: Json, value: Record<string, unknown>): Record<string, unknown> {
+  const properties = isObject(schema.properties) ? schema.properties : {};
+  const out: Record<string, unknown> = { ...value };
+  for (const [name, raw] of Object.entries(properties)) {
+    if (isObject(raw) && (raw.type === 'number' || raw.type === 'integer') && typeof out[name] === 'string')
+      out[name] = Number(out[name]);
+  }
+  return out;
+}

@@ -135,8 +135,22 @@ describe('taskdeck CLI', () => {
   });
 
   it('lists, shows and cancels tasks of another running taskdeck', async () => {
-    const long = run(deployArgs('4.4.0', 'staging'), { timeScale: '1' });
-    await until(() => long.stderr().includes('Pulling image'), 'the deploy to start');
+    // Long enough (30 instances, 1.5 s each) to still run however slow the machine is.
+    const long = run(
+      [
+        'call',
+        'cloud-ops',
+        'scale_service',
+        '--arg',
+        'serviceName=billing',
+        '--arg',
+        'environment=staging',
+        '--arg',
+        'targetInstances=32',
+      ],
+      { timeScale: '1' },
+    );
+    await until(() => long.stderr().includes('booting'), 'the scale-up to start');
     const tasks = run(['tasks']);
     expect(await tasks.exited).toBe(0);
     const id = /^([0-9a-f]{8}) .* working /m.exec(tasks.stdout())?.[1];
@@ -147,7 +161,7 @@ describe('taskdeck CLI', () => {
     expect(await long.exited).toBe(130);
     const show = run(['show', id as string]);
     expect(await show.exited).toBe(0);
-    expect(show.stdout()).toMatch(/cloud-ops\/deploy_service {2}cancelled/);
+    expect(show.stdout()).toMatch(/cloud-ops\/scale_service {2}cancelled/);
     expect(show.stdout()).toMatch(/timeline\n .* working\n .* cancelled/);
     const again = run(['cancel', id as string]);
     expect(await again.exited).toBe(1);

@@ -162,6 +162,7 @@ describe('hub with the real servers', () => {
       'the restart',
     );
     expect(h.server('cloud-ops')?.restarts).toBe(1);
+    expect(h.server('cloud-ops')?.lastCrash?.reason).toMatch(/^Server cloud-ops killed by SIGKILL/);
     expect(inProcessTable(pid)).toBe(false);
     // The restarted server works.
     const again = await h.hub.startTool(deploy('3.5.1', 'dev'));
@@ -183,12 +184,11 @@ describe('hub with the real servers', () => {
     expect(h.server('noisy')?.stderrTail.some((l) => l.includes('not JSON-RPC'))).toBe(true);
   });
 
-  it('gives up on a server that never answers, with a clear state, and times out a call that never ends', async () => {
+  it('gives up on a server that never answers the handshake, with a clear state', async () => {
     const h = await start({
-      startTimeoutMs: 1500,
-      plainCallTimeoutMs: 500,
+      startTimeoutMs: 1000,
       restartPolicy: { initialDelayMs: 50, maxCrashes: 2 },
-      userServers: { silent: fixture('silent'), hang: fixture('hang') },
+      userServers: { silent: fixture('silent') },
     });
     await h.until(() => h.server('silent')?.status === 'crashed', 'the silent server to be given up', 20_000);
     expect(h.server('silent')?.error).toMatch(
@@ -197,12 +197,17 @@ describe('hub with the real servers', () => {
     await expect(h.hub.startTool({ server: 'silent', tool: 'x', arguments: {} })).rejects.toThrow(
       'has no tool',
     );
+  });
+
+  it('fails a call that never gets an answer, after the timeout', async () => {
+    const h = await start({ plainCallTimeoutMs: 500, userServers: { hang: fixture('hang') } });
     await h.ready('hang');
     const { taskId } = await h.hub.startTool({ server: 'hang', tool: 'hang', arguments: {} });
     expect(await h.finished(taskId)).toMatchObject({
       status: 'failed',
       error: expect.stringMatching(/did not answer in time/),
     });
+    expect(h.server('hang')?.status).toBe('ready');
   });
 
   it('marks a crash-looping server crashed with its last stderr lines, until the user restarts it', async () => {
@@ -298,6 +303,44 @@ describe('hub with the real servers', () => {
     } finally {
       rmSync(small, { recursive: true, force: true });
       rmSync(large, { recursive: true, force: true });
+    }
+  });
+
+  it('profiles a small CSV inline and a large one as a task, from a sample of the file', async () => {
+    const h = await start();
+    await h.ready('analytics');
+    const dir = mkdtempSync(join(tmpdir(), 'csv-mode-'));
+    try {
+      const rows = (n: number) =>
+        ['id,amount', ...Array.from({ length: n }, (_, i) => `${i},${(i * 1.5).toFixed(2)}`)].join('\n');
+      writeFileSync(join(dir, 'small.csv'), rows(10));
+      writeFileSync(join(dir, 'large.csv'), rows(5000));
+      await h.hub.grantRoots([dir]);
+      const small = await h.hub.startTool({
+        server: 'analytics',
+        tool: 'analyze_csv',
+        arguments: { filePath: join(dir, 'small.csv') },
+      });
+      expect(await h.finished(small.taskId)).toMatchObject({ status: 'completed', mode: 'plain' });
+      const large = await h.hub.startTool({
+        server: 'analytics',
+        tool: 'analyze_csv',
+        arguments: { filePath: join(dir, 'large.csv') },
+      });
+      expect(await h.finished(large.taskId)).toMatchObject({ status: 'completed', mode: 'task' });
+      expect(h.hub.getTask(large.taskId)?.statusMessage).not.toMatch(/so far/);
+      const missing = await h.hub.startTool({
+        server: 'analytics',
+        tool: 'analyze_csv',
+        arguments: { filePath: join(dir, 'nope.csv') },
+      });
+      expect(await h.finished(missing.taskId)).toMatchObject({
+        status: 'failed',
+        mode: 'plain',
+        error: expect.stringContaining('nope.csv'),
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, realpath } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -30,8 +30,14 @@ import { type ChangeKind, TaskTracker } from './tasks/task-tracker.js';
 
 export const BUNDLED_SERVERS = ['cloud-ops', 'analytics', 'dev-tools', 'knowledge'] as const;
 
-/** Decides whether a call to a tool with taskSupport `optional` is long enough to run as a task. */
-export type LongCallEstimator = (args: Record<string, unknown>) => Promise<boolean>;
+/**
+ * Decides whether a call to a tool with taskSupport `optional` is long enough to run as
+ * a task. It sees the server's environment (data dir...) and the granted roots.
+ */
+export type LongCallEstimator = (
+  args: Record<string, unknown>,
+  context: { env: Record<string, string>; roots: string[] },
+) => Promise<boolean>;
 
 export interface HubOptions {
   dataDir: string;
@@ -215,6 +221,8 @@ export class Hub implements HubApi {
         command: options.execPath ?? process.execPath,
         args: [file],
         env: {
+          // The guides ship two folders above the servers (out/servers → resources/knowledge).
+          TASKDECK_KNOWLEDGE_DIR: resolve(options.bundledServersDir, '..', '..', 'resources', 'knowledge'),
           ...baseEnv,
           ...(options.electronRunAsNode && { ELECTRON_RUN_AS_NODE: '1' }),
           TASKDECK_DATA_DIR: options.dataDir,
@@ -291,7 +299,9 @@ export class Hub implements HubApi {
     const estimate = supervisor?.spec.bundled ? estimators[tool] : undefined;
     if (!estimate) return 'task';
     try {
-      return (await estimate(args)) ? 'task' : 'plain';
+      return (await estimate(args, { env: supervisor?.spec.env ?? {}, roots: this.roots() }))
+        ? 'task'
+        : 'plain';
     } catch {
       // Could not tell (bad path...): a plain call reports the server's own clear error.
       return 'plain';

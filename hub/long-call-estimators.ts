@@ -1,5 +1,10 @@
+import { estimateCsvRows } from '../servers/analytics/row-estimate.js';
 import { precountFiles } from '../servers/dev-tools/precount.js';
+import { needsReindex } from '../servers/knowledge/freshness.js';
 import type { LongCallEstimator } from './hub.js';
+
+/** Files of at most this many rows are profiled inline (issue: "small files answer inline"). */
+const CSV_INLINE_ROWS = 1000;
 
 /**
  * How the hub decides, for the bundled tools whose taskSupport is `optional`, whether
@@ -7,6 +12,9 @@ import type { LongCallEstimator } from './hub.js';
  * A tool not listed here runs as a task.
  */
 export const BUNDLED_LONG_CALL_ESTIMATORS: Record<string, LongCallEstimator> = {
+  /** A CSV file of over 1000 rows, estimated from a sample of the file. */
+  analyze_csv: async (args) =>
+    typeof args.filePath === 'string' && (await estimateCsvRows(args.filePath)) > CSV_INLINE_ROWS,
   /** A large folder (over the pre-count's bound, or slow to list). */
   scan_project: async (args) => {
     if (typeof args.directory !== 'string') return false;
@@ -17,4 +25,6 @@ export const BUNDLED_LONG_CALL_ESTIMATORS: Record<string, LongCallEstimator> = {
     });
     return count.suggestTask;
   },
+  /** A search that must first (re)index changed files: the server's own freshness check. */
+  search_documents: async (_args, { env, roots }) => (await needsReindex({ env, roots })).stale,
 };

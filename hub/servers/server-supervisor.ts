@@ -31,6 +31,7 @@ export interface ServerSnapshot {
   stderrTail: string[];
   /** Why the server is not ready: the crash reason, a config or start error. */
   error?: string;
+  lastCrash?: { reason: string; at: number };
 }
 
 export interface SupervisorHooks {
@@ -68,6 +69,7 @@ export class ServerSupervisor {
   private startedAt: number | undefined;
   private tools: Tool[] = [];
   private error: string | undefined;
+  private lastCrash: { reason: string; at: number } | undefined;
   private readonly stderr = new LineRing(500);
   private readonly policy: RestartPolicy;
   private restartTimer: NodeJS.Timeout | undefined;
@@ -96,6 +98,7 @@ export class ServerSupervisor {
       tools: this.tools,
       stderrTail: this.stderr.tail(STDERR_TAIL_IN_SNAPSHOT),
       ...(this.error && { error: this.error }),
+      ...(this.lastCrash && { lastCrash: this.lastCrash }),
     };
   }
 
@@ -197,6 +200,7 @@ export class ServerSupervisor {
     const last = this.stderr.lastLine();
     const reason = `Server ${this.spec.name} ${describeExit(info)}${last ? `: ${last}` : ''}`;
     this.appendLog(`[taskdeck] ${reason}`);
+    this.lastCrash = { reason, at: Date.now() };
     this.client = undefined;
     this.hooks.onDisconnect(this.spec.name, reason);
     const decision = this.policy.onCrash(Date.now());

@@ -7,6 +7,7 @@ import {
   type TaskSummary,
   TERMINAL_TASK_STATUSES,
 } from '../../contract/api.js';
+import { resultText } from '../../servers/shared/result-text.js';
 
 /** How many log lines a task keeps (the oldest go first). */
 export const MAX_LOG_LINES = 500;
@@ -139,11 +140,7 @@ export function detail(record: TaskRecord): TaskDetail {
 
 /** The text of an error result, for `error` and the status message. */
 export function resultErrorText(result: CallToolResult): string {
-  const text = result.content
-    .filter((c) => c.type === 'text')
-    .map((c) => (c as { text: string }).text)
-    .join('\n');
-  return text || 'The tool reported an error.';
+  return resultText(result) || 'The tool reported an error.';
 }
 
 function setStatus(record: TaskRecord, status: TaskStatus, message: string | undefined, now: number): void {

@@ -13,6 +13,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { InputResponse, TaskLogLine } from '../../contract/api.js';
+import { summaryLine } from '../../servers/shared/result-text.js';
 import {
   appendLog,
   applyProgress,
@@ -347,7 +348,7 @@ export class TaskTracker {
 
   private endWithResult(record: TaskRecord, result: CallToolResult): void {
     if (result.isError) this.end(record, 'failed', { result, error: resultErrorText(result) });
-    else this.end(record, 'completed', { result });
+    else this.end(record, 'completed', { result, message: summaryLine(result) });
   }
 
   private end(

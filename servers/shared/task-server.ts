@@ -16,6 +16,7 @@ import {
 import { z } from 'zod';
 import { TaskdeckMessageQueue } from './message-queue.js';
 import { ProgressThrottle } from './progress-throttle.js';
+import { resultText, summaryLine } from './result-text.js';
 import { RootsGuard } from './roots.js';
 import { stderrLog } from './stderr-log.js';
 import { isTerminalStatus, TaskdeckTaskStore } from './task-store.js';
@@ -271,8 +272,9 @@ export class TaskServer {
       const result = this.checkOutput(def, await def.run(parsed.data, ctx));
       ctx.close(true);
       if (result.isError)
-        this.finish(taskId, 'failed', result, firstText(result) ?? 'The tool reported an error.');
-      else this.finish(taskId, 'completed', result, undefined);
+        this.finish(taskId, 'failed', result, resultText(result) || 'The tool reported an error.');
+      // The last progress text ("12,000 rows so far") would be stale: end with the summary.
+      else this.finish(taskId, 'completed', result, summaryLine(result) ?? null);
     } catch (error) {
       ctx.close(false);
       if (error instanceof TaskCancelledError) {
@@ -294,7 +296,8 @@ export class TaskServer {
     taskId: string,
     status: 'completed' | 'failed' | 'cancelled',
     result: CallToolResult,
-    statusMessage: string | undefined,
+    /** `null` clears the status message. */
+    statusMessage: string | null,
   ): void {
     const task = this.store.getTaskSync(taskId);
     if (!task || isTerminalStatus(task.status)) return;
@@ -396,11 +399,6 @@ export function textResult(text: string, structuredContent?: Record<string, unkn
 
 export function errorResult(text: string): CallToolResult {
   return { content: [{ type: 'text', text }], isError: true };
-}
-
-function firstText(result: CallToolResult): string | undefined {
-  const block = result.content.find((c) => c.type === 'text');
-  return block?.type === 'text' ? block.text : undefined;
 }
 
 export function messageOf(error: unknown): string {

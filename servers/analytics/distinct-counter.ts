@@ -63,13 +63,7 @@ export function hashString(value: string): number {
     k = (k << 15) | (k >>> 17);
     h ^= Math.imul(k, 0x1b873593);
   }
-  h ^= n;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h ^ n);
 }
 
 const F64 = new Float64Array(1);
@@ -78,7 +72,12 @@ const U32 = new Uint32Array(F64.buffer);
 /** 32-bit hash of a number's IEEE bits (fmix of both halves): far cheaper than hashing its text. */
 export function hashNumber(x: number): number {
   F64[0] = x + 0; // -0 and 0 are the same value
-  let h = Math.imul((U32[0] as number) ^ 0x9e3779b9, 0x85ebca6b) ^ (U32[1] as number);
+  return fmix32(Math.imul((U32[0] as number) ^ 0x9e3779b9, 0x85ebca6b) ^ (U32[1] as number));
+}
+
+/** MurmurHash3's finalizer: spreads every input bit over the whole 32-bit output. */
+function fmix32(value: number): number {
+  let h = value;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -4,7 +4,7 @@ import { FileAnalyzer, type FileJob } from './file-analyzer.js';
 import { isManifest, type ManifestInfo, readManifest } from './manifests.js';
 import type { ScanReport } from './report-schema.js';
 import { compare, Totals, type TotalsState } from './totals.js';
-import { newWalkStats, type WalkStats, walk } from './walker.js';
+import { newWalkStats, type WalkOptions, type WalkStats, walk } from './walker.js';
 
 /**
  * A project scan: walks the tree while counting files, inline for small trees and on
@@ -12,15 +12,13 @@ import { newWalkStats, type WalkStats, walk } from './walker.js';
  * kept, never file contents.
  */
 
-export interface ScanOptions {
+export interface ScanOptions
+  extends Pick<
+    WalkOptions,
+    'respectGitignore' | 'includeHidden' | 'followSymlinks' | 'maxFiles' | 'signal' | 'mayRead'
+  > {
   /** Real path of the folder (already checked against the roots). */
   directory: string;
-  respectGitignore: boolean;
-  includeHidden: boolean;
-  followSymlinks: boolean;
-  maxFiles?: number;
-  signal?: AbortSignal;
-  mayRead?: (realPath: string) => boolean;
   /** Module that starts a counter thread (see count-pool); without it, files are counted inline. */
   workerEntry?: URL;
   /** Counter threads for big trees; default: the number of cores. */

@@ -21,14 +21,13 @@ const fixture = (mode: string) => ({
   args: [join(FIXTURES_DIR, 'fixture-server.mjs'), mode],
 });
 
-/** True while `pid` is in the process table (a zombie counts: it was not reaped). */
+/** True while `pid` runs (a zombie has exited: reaping it is its parent's or init's job). */
 function inProcessTable(pid: number): boolean {
   try {
-    return (
-      execFileSync('ps', ['-o', 'pid=', '-p', String(pid)])
-        .toString()
-        .trim() !== ''
-    );
+    const state = execFileSync('ps', ['-o', 'stat=', '-p', String(pid)])
+      .toString()
+      .trim();
+    return state !== '' && !state.startsWith('Z');
   } catch {
     return false;
   }
@@ -225,6 +224,43 @@ describe('hub with the real servers', () => {
     expect(h.server('broken')?.restarts).toBe(restartsBefore);
     await h.hub.restartServer('broken');
     await h.until(() => h.server('broken')?.status === 'crashed', 'the next crash loop');
+  });
+
+  it('refreshes a server’s tools when it says they changed', async () => {
+    const h = await start({ userServers: { growing: fixture('garbage') } });
+    await h.ready('growing');
+    expect(h.server('growing')?.tools.map((t) => t.name)).not.toContain('grown');
+    const { taskId } = await h.hub.startTool({ server: 'growing', tool: 'grow', arguments: {} });
+    await h.finished(taskId);
+    await h.until(() => h.server('growing')?.tools.some((t) => t.name === 'grown') === true, 'the new tool');
+  });
+
+  it('stops a server that ignores stdin and SIGTERM, with everything in its process group', async () => {
+    const h = await start({
+      stopTimings: { stdinGraceMs: 300, termGraceMs: 300 },
+      userServers: { stubborn: fixture('stubborn') },
+    });
+    await h.ready('stubborn');
+    const pid = h.server('stubborn')?.pid as number;
+    await h.until(
+      () => h.server('stubborn')?.stderrTail.some((l) => l.startsWith('helper pid')) === true,
+      'the helper',
+    );
+    const helperPid = Number(
+      h
+        .server('stubborn')
+        ?.stderrTail.find((l) => l.startsWith('helper pid'))
+        ?.split(' ')[2],
+    );
+    expect(inProcessTable(helperPid)).toBe(true);
+    await h.hub.stopServer('stubborn');
+    expect(h.server('stubborn')?.status).toBe('stopped');
+    expect(h.server('stubborn')?.stderrTail).toContain('ignoring SIGTERM');
+    await h.until(
+      () => !inProcessTable(pid) && !inProcessTable(helperPid),
+      'the whole group to be gone',
+      5000,
+    );
   });
 
   it('reports bad config entries by name and still starts the good ones', async () => {

@@ -1,7 +1,9 @@
+import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { z } from 'zod';
 import { DocumentIndex, type DocumentRecord } from './document-index.js';
@@ -32,13 +34,13 @@ const RecordSchema = z.object({
   indexedAt: z.number(),
 }) satisfies z.ZodType<DocumentRecord>;
 
-export async function writeAtomically(
-  path: string,
-  write: (out: NodeJS.WritableStream) => Promise<void>,
-): Promise<void> {
+export async function writeAtomically(path: string, write: (out: Writable) => Promise<void>): Promise<void> {
   const temp = `${path}.tmp-${process.pid}`;
   try {
     const out = createWriteStream(temp);
+    // A failed open or write (folder gone, disk full) rejects below; unheard, it would
+    // be an uncaught exception that ends the server.
+    out.on('error', () => {});
     await write(out);
     out.end();
     await finished(out);
@@ -53,8 +55,10 @@ export async function writeAtomically(
 }
 
 /** Writes one chunk, waiting when the stream's buffer is full (large indexes). */
-async function put(out: NodeJS.WritableStream, chunk: string): Promise<void> {
-  if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+async function put(out: Writable, chunk: string): Promise<void> {
+  if (out.errored) throw out.errored;
+  // `once` rejects if the stream fails while we wait for it to drain.
+  if (!out.write(chunk)) await once(out, 'drain');
 }
 
 export async function writeJson(path: string, value: unknown): Promise<void> {

@@ -8,6 +8,8 @@ describe('index files', () => {
   it('rejects, instead of crashing the process, when the folder is gone', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'index-files-'));
     rmSync(dir, { recursive: true });
-    await expect(writeJson(join(dir, 'manifest.json'), { big: 'x'.repeat(1_000_000) })).rejects.toThrow(/ENOENT/);
+    await expect(writeJson(join(dir, 'manifest.json'), { big: 'x'.repeat(1_000_000) })).rejects.toThrow(
+      /ENOENT/,
+    );
   });
 });

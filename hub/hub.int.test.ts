@@ -380,6 +380,22 @@ describe('hub with the real servers', () => {
     }
   });
 
+  it('writes server logs where the host asks', async () => {
+    const logDir = mkdtempSync(join(tmpdir(), 'hub-logs-'));
+    try {
+      const h = await start({ logDir });
+      await h.ready('cloud-ops');
+      await h.until(() => existsSync(join(logDir, 'cloud-ops.log')), 'the log file');
+      await h.until(
+        () => readFileSync(join(logDir, 'cloud-ops.log'), 'utf8').includes('ready (pid'),
+        'the ready line',
+      );
+      expect(existsSync(join(h.dataDir, 'logs'))).toBe(false);
+    } finally {
+      rmSync(logDir, { recursive: true, force: true });
+    }
+  });
+
   it('grants roots and tells the servers', async () => {
     const h = await start();
     await h.ready('cloud-ops');

@@ -41,6 +41,8 @@ export type LongCallEstimator = (
 
 export interface HubOptions {
   dataDir: string;
+  /** Where each server's stderr log goes; default `<dataDir>/logs` (the app passes the platform's logs folder). */
+  logDir?: string;
   /** Folder holding the bundled servers' files (`<name>.js`). */
   bundledServersDir: string;
   /** Runtime for the bundled servers: Node, or Electron's own executable. */
@@ -254,7 +256,7 @@ export class Hub implements HubApi {
           onChange: (snapshot) => this.batcher.server(toServerInfo(snapshot)),
         },
         {
-          logDir: join(options.dataDir, 'logs'),
+          logDir: options.logDir ?? join(options.dataDir, 'logs'),
           clientInfo: { name: 'taskdeck', version: '0.1.0' },
           capabilities: { roots: { listChanged: true }, elicitation: { form: {} } },
           restartPolicy: options.restartPolicy,

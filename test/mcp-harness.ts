@@ -27,6 +27,8 @@ export interface HarnessOptions {
   roots?: string[];
   /** Answers elicitation requests; without it the client declares no elicitation. */
   onElicit?: (request: ElicitRequest['params']) => ElicitResult | Promise<ElicitResult>;
+  /** Where `<server>.js` is; default: out/servers (the packaging test uses the packaged copy). */
+  serversDir?: string;
 }
 
 export interface ProgressEvent {
@@ -61,7 +63,7 @@ export class McpHarness {
     const dataDir = options.env?.TASKDECK_DATA_DIR ?? mkdtempSync(join(tmpdir(), `taskdeck-${server}-`));
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: [join(SERVERS_DIR, `${server}.js`)],
+      args: [join(options.serversDir ?? SERVERS_DIR, `${server}.js`)],
       env: {
         PATH: process.env.PATH ?? '',
         TASKDECK_TIME_SCALE: '0.01',

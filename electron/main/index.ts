@@ -2,6 +2,7 @@
  * Electron shell: app lifecycle, the main window, native dialogs and notifications, and
  * IPC wiring to the hub. No business logic lives here: the hub does the work.
  */
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -10,6 +11,7 @@ import {
   dialog,
   type IpcMainInvokeEvent,
   ipcMain,
+  Menu,
   Notification,
   nativeTheme,
   screen,
@@ -28,6 +30,8 @@ import { DEV_SERVER_CSP, RENDERER_CSP_HEADER } from '../../contract/csp';
 import { describeEnding, TaskEndings } from '../../contract/task-endings';
 import { type Handler, hubHandlers, runCommand } from '../../hosts/hub-commands';
 import { Hub } from '../../hub/hub';
+import { menuTemplate } from './menu';
+import { CsvOpener, csvPathsFromArgv, isCsvPath } from './open-csv';
 import { isVisibleOn, loadWindowState, saveWindowState } from './window-state';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -41,6 +45,10 @@ const devServerOrigin = devServerUrl ? new URL(devServerUrl).origin : undefined;
 let mainWindow: BrowserWindow | null = null;
 let hub: Hub | undefined;
 let hubStopped = false;
+/** CSV files opened with Taskdeck (file association): profiled once the hub is up. */
+const csvOpener = new CsvOpener({
+  onError: (path, error) => dialog.showErrorBox(`Taskdeck cannot profile ${path}`, error.message),
+});
 /** One hub subscription per renderer (a reload subscribes again and replaces it). */
 const subscriptions = new Map<number, () => void>();
 
@@ -135,6 +143,8 @@ function createWindow(): BrowserWindow {
       webSecurity: true,
       webviewTag: false,
       spellcheck: false,
+      // Middle-click would open links in a new window; all navigation goes through the handlers above.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   win.once('ready-to-show', () => {
@@ -174,11 +184,7 @@ function notifyTaskEndings(api: Hub): void {
     if (ended.length === 0 || mainWindow?.isFocused() || !Notification.isSupported()) return;
     for (const task of ended.slice(0, 3)) {
       const notification = new Notification({ ...describeEnding(task), silent: task.status === 'cancelled' });
-      notification.on('click', () => {
-        if (!mainWindow) return;
-        if (mainWindow.isMinimized()) mainWindow.restore();
-        mainWindow.focus();
-      });
+      notification.on('click', focusMainWindow);
       notification.show();
     }
   });
@@ -234,9 +240,40 @@ function bundledServersDir(): string {
     : join(here, '../servers');
 }
 
+/**
+ * Where the servers' logs go: the platform's place (~/Library/Logs/Taskdeck on macOS,
+ * the data folder's logs/ elsewhere), or `<TASKDECK_DATA_DIR>/logs` when that is set.
+ */
+function logsDir(): string {
+  return process.env.TASKDECK_DATA_DIR ? join(app.getPath('userData'), 'logs') : app.getPath('logs');
+}
+
+/** Opens a folder in the file manager, creating it first (the logs folder appears with the first server). */
+async function openFolder(folder: string): Promise<void> {
+  const error = await mkdir(folder, { recursive: true })
+    .then(() => shell.openPath(folder))
+    .catch((failure: Error) => failure.message);
+  if (error) dialog.showErrorBox(`Cannot open ${folder}`, error);
+}
+
+function installMenu(): void {
+  const template = menuTemplate(process.platform, {
+    openLogsFolder: () => void openFolder(logsDir()),
+    openDataFolder: () => void openFolder(app.getPath('userData')),
+  });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+function focusMainWindow(): void {
+  if (!mainWindow) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
+}
+
 async function startHub(): Promise<Hub> {
   return Hub.start({
     dataDir: app.getPath('userData'),
+    logDir: logsDir(),
     bundledServersDir: bundledServersDir(),
     // The servers run on Electron's own Node: a packaged app has no other Node.
     execPath: process.execPath,
@@ -248,15 +285,23 @@ app.enableSandbox();
 // The same variable the servers and the web host read: tests and side-by-side installs get
 // their own data folder (history, server state, window position).
 if (process.env.TASKDECK_DATA_DIR) app.setPath('userData', resolve(process.env.TASKDECK_DATA_DIR));
+else app.setAppLogsPath(); // ~/Library/Logs/Taskdeck on macOS, <userData>/logs elsewhere
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
-    if (!mainWindow) return;
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
+  // Windows and Linux open a CSV by launching the app with its path: a second launch hands its
+  // argv to this instance and quits.
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    focusMainWindow();
+    void csvOpener.open(csvPathsFromArgv(argv, workingDirectory));
   });
+  // macOS sends the file as an event instead, possibly before the app is ready.
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    if (isCsvPath(path)) void csvOpener.open([path]);
+  });
+  void csvOpener.open(csvPathsFromArgv(process.argv, process.cwd()));
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
@@ -280,6 +325,7 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(async () => {
     if (process.platform === 'win32') app.setAppUserModelId('dev.taskdeck.app');
     hardenSessionAndContents();
+    installMenu();
     try {
       hub = await startHub();
     } catch (error) {
@@ -291,5 +337,6 @@ if (!app.requestSingleInstanceLock()) {
     registerIpc(hub);
     notifyTaskEndings(hub);
     mainWindow = createWindow();
+    void csvOpener.attach(hub);
   });
 }

@@ -38,12 +38,16 @@ export async function loadJsonFile<S extends z.ZodType>(
  * Writes JSON so that a crash at any moment leaves either the old or the new file:
  * write a temp file in the same folder, fsync it, rename over the target.
  */
-export async function writeJsonFileAtomic(path: string, value: unknown): Promise<void> {
+export function writeJsonFileAtomic(path: string, value: unknown): Promise<void> {
+  return writeTextFileAtomic(path, toJsonText(value));
+}
+
+async function writeTextFileAtomic(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   const handle = await open(temp, 'w');
   try {
-    await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`);
+    await handle.writeFile(text);
     await handle.sync();
   } finally {
     await handle.close();
@@ -56,6 +60,10 @@ export async function writeJsonFileAtomic(path: string, value: unknown): Promise
   }
 }
 
+function toJsonText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
 /** Serializes saves of one file: each save writes the latest value, in call order. */
 export class JsonFileWriter {
   private chain: Promise<void> = Promise.resolve();
@@ -63,8 +71,9 @@ export class JsonFileWriter {
   constructor(private readonly path: string) {}
 
   save(value: unknown): Promise<void> {
-    const snapshot = JSON.parse(JSON.stringify(value)) as unknown;
-    const next = this.chain.then(() => writeJsonFileAtomic(this.path, snapshot));
+    // The text is the snapshot: later changes to `value` do not reach this save.
+    const text = toJsonText(value);
+    const next = this.chain.then(() => writeTextFileAtomic(this.path, text));
     this.chain = next.catch(() => {});
     return next;
   }

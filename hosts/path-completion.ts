@@ -1,7 +1,8 @@
 import { type Dirent, promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, sep } from 'node:path';
 import type { PathCompletion } from '../contract/api';
+import { isInside } from '../servers/shared/roots';
 
 const DEFAULT_LIMIT = 50;
 
@@ -10,11 +11,6 @@ export interface CompletionScope {
   allowed: readonly string[];
   home?: string;
   limit?: number;
-}
-
-function isInside(child: string, parent: string): boolean {
-  const rel = relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 async function realOrUndefined(path: string): Promise<string | undefined> {

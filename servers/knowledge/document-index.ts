@@ -1,20 +1,15 @@
 import MiniSearch, { type Options } from 'minisearch';
-import type { DocumentFormat } from './formats.js';
+import type { ExtractedDocument } from './formats.js';
 import { indexTerms, wordKey } from './tokenize.js';
 
 /** One indexed file. `path` (absolute, real) is its public id. */
-export interface DocumentRecord {
+/** An indexed file: what was extracted from it, plus where it is and when it was read. */
+export interface DocumentRecord extends ExtractedDocument {
   /** Internal MiniSearch id; a new version of a file gets a new one. */
   id: number;
   path: string;
   /** The indexed source (folder, or the guides folder) the file belongs to. */
   source: string;
-  format: DocumentFormat;
-  title: string;
-  headings: string;
-  text: string;
-  category: string;
-  tags: string[];
   mtimeMs: number;
   size: number;
   indexedAt: number;

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { z } from 'zod';
+import { writeJsonFileAtomic } from '../shared/json-file.js';
 import { DocumentIndex, type DocumentRecord } from './document-index.js';
 import { FILES, type Manifest, type SourcesFile, SourcesFileSchema } from './manifest.js';
 
@@ -61,10 +62,6 @@ async function put(out: Writable, chunk: string): Promise<void> {
   if (!out.write(chunk)) await once(out, 'drain');
 }
 
-export async function writeJson(path: string, value: unknown): Promise<void> {
-  await writeAtomically(path, (out) => put(out, `${JSON.stringify(value, null, 1)}\n`));
-}
-
 export async function saveIndex(dir: string, index: DocumentIndex): Promise<void> {
   // Both snapshots in the same tick: a change committed while the file is written
   // must not make the documents and the term index disagree.
@@ -118,7 +115,7 @@ export async function saveIndex(dir: string, index: DocumentIndex): Promise<void
     list.push([file.path, file.mtimeMs, file.size]);
     sources[file.source] = list;
   }
-  await writeJson(join(dir, FILES.manifest), { format: 1, sources } satisfies Manifest);
+  await writeJsonFileAtomic(join(dir, FILES.manifest), { format: 1, sources } satisfies Manifest);
 }
 
 export interface LoadedIndex {
@@ -199,6 +196,5 @@ export async function readSources(dir: string): Promise<{ sources: SourcesFile; 
 }
 
 export async function writeSources(dir: string, sources: SourcesFile): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await writeJson(join(dir, FILES.sources), sources);
+  await writeJsonFileAtomic(join(dir, FILES.sources), sources);
 }

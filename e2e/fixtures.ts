@@ -22,7 +22,7 @@ export interface WebHostInfo {
 /** Simulated durations (deploys) run at 5 % of real time in tests. */
 export const TEST_TIME_SCALE = '0.05';
 
-const serverJs = fileURLToPath(new URL('../out/webhost/server.js', import.meta.url));
+const serverJs = fileURLToPath(new URL('../out/web/index.js', import.meta.url));
 
 function waitForUrl(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -52,7 +52,7 @@ function waitForUrl(child: ChildProcess): Promise<string> {
 }
 
 /**
- * `webHost`: the built web host (out/webhost/server.js) on a random port, one per worker,
+ * `webHost`: the built web host (out/web/index.js) on a random port, one per worker,
  * with the real hub and the bundled servers on a temp data folder.
  */
 export const test = base.extend<object, { webHost: WebHostInfo }>({

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Bundles the Node entry points into standalone ESM files under out/:
-//   servers/<name>/index.ts -> out/servers/<name>.js   (every folder except servers/shared)
-//   webhost/server.ts       -> out/webhost/server.js
+//   servers/<name>/index.ts -> out/servers/<name>.js
+//   apps/cli/src/taskdeck.ts -> out/cli/taskdeck.js
+//   apps/web/src/main.ts    -> out/web/index.js
 // Everything is bundled (MCP SDK, zod, ...), so each file runs with plain `node` and no node_modules.
 import { chmodSync, existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -25,7 +26,7 @@ export function listNodeEntries(root = projectRoot) {
   const serversDir = join(root, 'servers');
   if (existsSync(serversDir)) {
     for (const dirent of readdirSync(serversDir, { withFileTypes: true })) {
-      if (!dirent.isDirectory() || dirent.name === 'shared' || dirent.name.startsWith('.')) continue;
+      if (!dirent.isDirectory() || dirent.name.startsWith('.')) continue;
       const entry = join(serversDir, dirent.name, 'index.ts');
       if (!existsSync(entry)) continue;
       entries.push({
@@ -38,14 +39,14 @@ export function listNodeEntries(root = projectRoot) {
   entries.sort((a, b) => a.name.localeCompare(b.name));
   entries.push({
     name: 'cli',
-    entry: join(root, 'cli', 'taskdeck.ts'),
+    entry: join(root, 'apps', 'cli', 'src', 'taskdeck.ts'),
     outfile: join(root, 'out', 'cli', 'taskdeck.js'),
     shebang: true,
   });
   entries.push({
-    name: 'webhost',
-    entry: join(root, 'webhost', 'server.ts'),
-    outfile: join(root, 'out', 'webhost', 'server.js'),
+    name: 'web',
+    entry: join(root, 'apps', 'web', 'src', 'main.ts'),
+    outfile: join(root, 'out', 'web', 'index.js'),
   });
   return entries;
 }

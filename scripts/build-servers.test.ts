@@ -10,22 +10,21 @@ describe('listNodeEntries', () => {
     if (root) await rm(root, { recursive: true, force: true });
   });
 
-  it('lists servers/<name>/index.ts except servers/shared, plus the web host', async () => {
+  it('lists servers/<name>/index.ts, plus the CLI and the web host', async () => {
     root = await mkdtemp(join(tmpdir(), 'taskdeck-build-'));
-    for (const dir of ['shared', 'zeta', 'alpha', 'no-entry'])
+    for (const dir of ['zeta', 'alpha', 'no-entry'])
       await mkdir(join(root, 'servers', dir), { recursive: true });
-    await writeFile(join(root, 'servers', 'shared', 'index.ts'), '');
     await writeFile(join(root, 'servers', 'zeta', 'index.ts'), '');
     await writeFile(join(root, 'servers', 'alpha', 'index.ts'), '');
     const entries = listNodeEntries(root);
-    expect(entries.map((entry) => entry.name)).toEqual(['servers/alpha', 'servers/zeta', 'cli', 'webhost']);
+    expect(entries.map((entry) => entry.name)).toEqual(['servers/alpha', 'servers/zeta', 'cli', 'web']);
     expect(entries[0]?.outfile).toBe(join(root, 'out', 'servers', 'alpha.js'));
     expect(entries[2]?.outfile).toBe(join(root, 'out', 'cli', 'taskdeck.js'));
-    expect(entries[3]?.outfile).toBe(join(root, 'out', 'webhost', 'server.js'));
+    expect(entries[3]?.outfile).toBe(join(root, 'out', 'web', 'index.js'));
   });
 
   it('handles a project without servers/', async () => {
     root = await mkdtemp(join(tmpdir(), 'taskdeck-build-'));
-    expect(listNodeEntries(root).map((entry) => entry.name)).toEqual(['cli', 'webhost']);
+    expect(listNodeEntries(root).map((entry) => entry.name)).toEqual(['cli', 'web']);
   });
 });

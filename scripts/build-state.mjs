@@ -7,17 +7,7 @@ import { listNodeEntries } from './build-servers.mjs';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-const SOURCE_DIRS = [
-  'electron',
-  'renderer',
-  'contract',
-  'hub',
-  'cli',
-  'servers',
-  'webhost',
-  'hosts',
-  'resources',
-];
+const SOURCE_DIRS = ['apps', 'packages', 'servers', 'resources'];
 const SOURCE_FILES = [
   'package.json',
   'package-lock.json',

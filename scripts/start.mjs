@@ -40,7 +40,7 @@ try {
 const args = process.argv.slice(2);
 const webOnly = args[0] === '--web';
 const webHostArgs = webOnly ? args.slice(1) : [];
-const webHost = join(root, 'out', 'webhost', 'server.js');
+const webHost = join(root, 'out', 'web', 'index.js');
 
 const electron = findElectronBinary(root);
 if (webOnly) {

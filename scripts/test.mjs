@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: lint, typecheck, build, vitest, Playwright. Every step runs even when an earlier
+// `npm test`: lint, walls, typecheck, build, vitest, Playwright. Every step runs even when an earlier
 // one fails. The last line printed is the total: `N passed, N failed[, N skipped]`.
 // Exit code 0 only when every step succeeded and no test failed.
 import { spawnSync } from 'node:child_process';
@@ -59,6 +59,7 @@ rmSync(VITEST_REPORT, { force: true });
 rmSync(PLAYWRIGHT_REPORT, { force: true });
 
 const lint = step('lint: biome check .', [bin('@biomejs/biome', 'biome'), 'check', '.']);
+const walls = step('walls: scripts/check-walls.mjs', [join(root, 'scripts', 'check-walls.mjs')]);
 const typecheck = step('typecheck: tsc -b', [bin('typescript', 'tsc'), '-b']);
 const build = npmRunBuild();
 const vitest = step('vitest run', [
@@ -78,12 +79,13 @@ const playwright = step(
 
 const rows = [
   ['lint', stepCounts(lint)],
+  ['walls', stepCounts(walls)],
   ['typecheck', stepCounts(typecheck)],
   ['build', stepCounts(build)],
   ['vitest', vitestCounts(VITEST_REPORT, vitest)],
   ['playwright', playwrightCounts(PLAYWRIGHT_REPORT, playwright)],
 ];
-const exitCodes = [lint, typecheck, build, vitest, playwright];
+const exitCodes = [lint, walls, typecheck, build, vitest, playwright];
 
 console.log('\n━━ summary ━━');
 for (const [name, counts] of /** @type {[string, import('./test-summary.mjs').Counts][]} */ (rows)) {

@@ -110,7 +110,7 @@ describe('the packaged app (electron-builder --dir, stand-in Electron)', () => {
       expect(existsSync(unpackedPath('out', 'servers', `${server}.js`)), server).toBe(true);
     }
     // Checkout-only parts and source maps stay out of the installer.
-    for (const entry of entries) expect(entry).not.toMatch(/^\/out\/(bench|cli|webhost)\/|\.map$/);
+    for (const entry of entries) expect(entry).not.toMatch(/^\/out\/(bench|cli|web)\/|\.map$/);
   });
 
   it('would start: package.json points at the main bundle and every module it imports is packaged', () => {

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { HubEvent } from '../../contract/api.js';
-import { Hub } from '../../hub/hub.js';
+import type { HubEvent } from '@taskdeck/contract';
+import { Hub } from '@taskdeck/hub';
 import { summarize, writeBenchResults } from '../results-file.js';
 
 const SERVERS_DIR = resolve(import.meta.dirname, '..', 'servers');

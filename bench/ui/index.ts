@@ -13,7 +13,7 @@ import nodeModule from 'node:module';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser } from '@playwright/test';
-import { startWebHost } from '../../webhost/web-host.js';
+import { startWebHost } from '../../apps/web/src/web-host.js';
 import { summarize, writeBenchResults } from '../results-file.js';
 import { SyntheticHub } from './synthetic-hub.js';
 

@@ -1,5 +1,5 @@
-import type { HubEvent, ServerInfo, TaskSummary } from '../../contract/api.js';
-import type { HubApi } from '../../hub/hub-api.js';
+import type { HubEvent, ServerInfo, TaskSummary } from '@taskdeck/contract';
+import type { HubApi } from '@taskdeck/hub/hub-api';
 
 const SERVERS = ['analytics', 'cloud-ops', 'dev-tools', 'knowledge'];
 const TOOLS = ['analyze_csv', 'deploy_service', 'scan_project', 'search_documents'];

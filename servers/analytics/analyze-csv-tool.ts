@@ -1,5 +1,5 @@
+import { errorResult, type TaskServer, textResult } from '@taskdeck/task-runtime/task-server';
 import { z } from 'zod';
-import { errorResult, type TaskServer, textResult } from '../shared/task-server.js';
 import { profileCsv, summarizeProfile } from './csv-profiler.js';
 import { CsvInputError } from './file-sniff.js';
 import { profileSchema } from './profile-schema.js';

@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { dataDir } from '@taskdeck/node-common/environment';
+import { errorResult, type TaskServer, textResult } from '@taskdeck/task-runtime/task-server';
 import { z } from 'zod';
-import { dataDir } from '../shared/environment.js';
-import { errorResult, type TaskServer, textResult } from '../shared/task-server.js';
 import { writeSampleData } from './sample-data.js';
 
 export const MAX_SAMPLE_RECORDS = 10_000_000;

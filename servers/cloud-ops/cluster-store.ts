@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { JsonFileWriter, loadJsonFile } from '../shared/json-file.js';
-import { KeyedMutex } from '../shared/keyed-mutex.js';
+import { JsonFileWriter, loadJsonFile } from '@taskdeck/node-common/json-file';
+import { KeyedMutex } from '@taskdeck/node-common/keyed-mutex';
 import {
   ClusterState,
   type Environment,

@@ -1,6 +1,11 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import {
+  TaskCancelledError,
+  type TaskServer,
+  type ToolContext,
+  textResult,
+} from '@taskdeck/task-runtime/task-server';
 import { z } from 'zod';
-import { TaskCancelledError, type TaskServer, type ToolContext, textResult } from '../shared/task-server.js';
 import {
   type Environment,
   Environment as EnvironmentSchema,

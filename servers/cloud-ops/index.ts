@@ -1,7 +1,7 @@
-import { dataDir, timeScale } from '../shared/environment.js';
-import { stderrLog } from '../shared/stderr-log.js';
-import { runStdio } from '../shared/stdio-main.js';
-import { TaskServer } from '../shared/task-server.js';
+import { dataDir, timeScale } from '@taskdeck/node-common/environment';
+import { stderrLog } from '@taskdeck/task-runtime/stderr-log';
+import { runStdio } from '@taskdeck/task-runtime/stdio-main';
+import { TaskServer } from '@taskdeck/task-runtime/task-server';
 import { ClusterStore } from './cluster-store.js';
 import { registerDeployService } from './deploy-service.js';
 import { registerScaleService } from './scale-service.js';

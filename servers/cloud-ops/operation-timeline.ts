@@ -1,5 +1,5 @@
-import { delay } from '../shared/environment.js';
-import type { ToolContext } from '../shared/task-server.js';
+import { delay } from '@taskdeck/node-common/environment';
+import type { ToolContext } from '@taskdeck/task-runtime/task-server';
 import type { StepRecord } from './cluster-state.js';
 
 /**

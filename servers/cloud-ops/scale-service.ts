@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { type TaskServer, type ToolContext, textResult } from '@taskdeck/task-runtime/task-server';
 import { z } from 'zod';
-import { type TaskServer, type ToolContext, textResult } from '../shared/task-server.js';
 import { Environment, findService, nextInstanceId, StepRecord } from './cluster-state.js';
 import type { ClusterStore } from './cluster-store.js';
 import { OperationTimeline } from './operation-timeline.js';

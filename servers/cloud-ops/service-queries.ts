@@ -1,5 +1,5 @@
+import { type TaskServer, textResult } from '@taskdeck/task-runtime/task-server';
 import { z } from 'zod';
-import { type TaskServer, textResult } from '../shared/task-server.js';
 import { ENVIRONMENTS, Environment, findService, Operation } from './cluster-state.js';
 import { ClusterStore } from './cluster-store.js';
 

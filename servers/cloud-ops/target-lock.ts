@@ -1,4 +1,4 @@
-import type { ToolContext } from '../shared/task-server.js';
+import type { ToolContext } from '@taskdeck/task-runtime/task-server';
 import type { Environment } from './cluster-state.js';
 import { ClusterStore } from './cluster-store.js';
 

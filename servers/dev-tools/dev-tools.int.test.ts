@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { McpHarness, structured, textOf } from '../../test/mcp-harness.js';
-import { makeTree } from './fixture-tree.js';
 import { scanReportSchema } from './report-schema.js';
+import { makeTree } from './test/fixture-tree.js';
 
 const harnesses: McpHarness[] = [];
 const cleanups: (() => void)[] = [];

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commentSyntaxOf } from './comment-syntax.js';
 import { FileAnalyzer } from './file-analyzer.js';
-import { makeTree } from './fixture-tree.js';
 import { countLines } from './line-counter.js';
+import { makeTree } from './test/fixture-tree.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

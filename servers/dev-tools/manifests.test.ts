@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTree } from './fixture-tree.js';
 import { readManifest } from './manifests.js';
+import { makeTree } from './test/fixture-tree.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -1,6 +1,6 @@
+import { isInside } from '@taskdeck/node-common/paths';
+import { type TaskServer, textResult } from '@taskdeck/task-runtime/task-server';
 import { z } from 'zod';
-import { isInside } from '../shared/roots.js';
-import { type TaskServer, textResult } from '../shared/task-server.js';
 import { scanReportSchema } from './report-schema.js';
 import { type ScanProgress, scanProject } from './scan.js';
 import { formatSummary } from './summary.js';

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTree } from './fixture-tree.js';
-import { precountFiles } from './precount.js';
 import { scanReportSchema } from './report-schema.js';
 import { type ScanProgress, scanProject } from './scan.js';
 import { formatSummary } from './summary.js';
+import { makeTree } from './test/fixture-tree.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -101,26 +100,5 @@ describe('scanProject', () => {
     expect(report.truncated).toBe(true);
     expect(report.totals.files).toBe(5);
     expect(formatSummary(report)).toContain('partial result');
-  });
-});
-
-describe('precountFiles', () => {
-  it('counts a small folder fully and suggests an inline call', async () => {
-    const root = tree({ 'a.ts': 'x', 'b/c.ts': 'x' });
-    expect(await precountFiles(root, base)).toMatchObject({
-      files: 2,
-      directories: 1,
-      incomplete: false,
-      suggestTask: false,
-    });
-  });
-
-  it('stops at the limit and suggests a task', async () => {
-    const root = tree(Object.fromEntries(Array.from({ length: 30 }, (_, k) => [`f${k}.ts`, 'x'])));
-    expect(await precountFiles(root, { ...base, limit: 10 })).toMatchObject({
-      files: 10,
-      incomplete: true,
-      suggestTask: true,
-    });
   });
 });

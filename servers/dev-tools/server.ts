@@ -1,5 +1,5 @@
-import { runStdio } from '../shared/stdio-main.js';
-import { TaskServer } from '../shared/task-server.js';
+import { runStdio } from '@taskdeck/task-runtime/stdio-main';
+import { TaskServer } from '@taskdeck/task-runtime/task-server';
 import { registerScanProject } from './scan-project-tool.js';
 
 const instructions =

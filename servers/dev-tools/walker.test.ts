@@ -1,7 +1,7 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTree } from './fixture-tree.js';
+import { makeTree } from './test/fixture-tree.js';
 import { type WalkOptions, walk } from './walker.js';
 
 const cleanups: (() => void)[] = [];

@@ -1,6 +1,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
+import { isInside } from '@taskdeck/node-common/paths';
 import { describeReadError } from './fs-errors.js';
 import { IgnoreStack } from './ignore-rules.js';
 
@@ -187,7 +188,7 @@ export async function walk(
         real ??= task.real ? join(task.real, name) : await realpath(abs);
         if (visited.has(real)) {
           // A link back to a folder on its own path is a loop; any other was reached another way.
-          if (task.real && isAncestorOrSelf(real, task.real)) stats.symlinkLoops++;
+          if (task.real && isInside(task.real, real)) stats.symlinkLoops++;
           continue;
         }
         visited.add(real);
@@ -234,9 +235,4 @@ export function newWalkStats(): WalkStats {
     errorCount: 0,
     currentDirectory: '',
   };
-}
-
-/** Like shared/roots' isInside, which this module cannot import: precount must stay free of the SDK. */
-function isAncestorOrSelf(ancestor: string, path: string): boolean {
-  return path === ancestor || path.startsWith(ancestor.endsWith('/') ? ancestor : `${ancestor}/`);
 }

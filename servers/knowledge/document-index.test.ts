@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DocumentIndex } from './document-index.js';
 import { parseQuery } from './query.js';
 import { rankDocuments } from './search.js';
-import { documentOf, indexOf } from './testing.js';
+import { documentOf, indexOf } from './test/fixtures.js';
 
 const find = (index: DocumentIndex, query: string) =>
   rankDocuments(index, parseQuery(query), {}, 10).hits.map((h) => h.record.path);

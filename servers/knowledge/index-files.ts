@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { writeJsonFileAtomic } from '@taskdeck/node-common/json-file';
 import { z } from 'zod';
-import { writeJsonFileAtomic } from '../shared/json-file.js';
+import { FILES, type SourcesFile, SourcesFileSchema } from './data-files.js';
 import { DocumentIndex, type DocumentRecord } from './document-index.js';
-import { FILES, type Manifest, type SourcesFile, SourcesFileSchema } from './manifest.js';
 
 const INDEX_FORMAT = 1;
 
@@ -109,13 +109,6 @@ export async function saveIndex(dir: string, index: DocumentIndex): Promise<void
       await put(out, `${JSON.stringify(record)}\n`);
     }
   });
-  const sources: Manifest['sources'] = {};
-  for (const file of [...documents, ...skipped]) {
-    const list = sources[file.source] ?? [];
-    list.push([file.path, file.mtimeMs, file.size]);
-    sources[file.source] = list;
-  }
-  await writeJsonFileAtomic(join(dir, FILES.manifest), { format: 1, sources } satisfies Manifest);
 }
 
 export interface LoadedIndex {
@@ -134,7 +127,6 @@ export async function loadIndex(dir: string): Promise<LoadedIndex> {
     const reason = error instanceof Error ? error.message : String(error);
     // Keep the damaged file for a bug report, out of the way of the next save.
     await rename(path, `${path}.corrupt`).catch(() => rm(path, { force: true }));
-    await rm(join(dir, FILES.manifest), { force: true });
     return { index: DocumentIndex.empty(), problem: `The saved search index was damaged (${reason}).` };
   }
 }

@@ -1,6 +1,6 @@
-import { stderrLog } from '../shared/stderr-log.js';
-import { runStdio } from '../shared/stdio-main.js';
-import { TaskServer } from '../shared/task-server.js';
+import { stderrLog } from '@taskdeck/task-runtime/stderr-log';
+import { runStdio } from '@taskdeck/task-runtime/stdio-main';
+import { TaskServer } from '@taskdeck/task-runtime/task-server';
 import { KnowledgeBase } from './knowledge-base.js';
 import { guidesDir, indexDir } from './paths.js';
 import { registerAddFolder } from './tools/add-folder.js';

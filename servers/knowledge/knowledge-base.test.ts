@@ -1,10 +1,9 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { needsReindex } from './freshness.js';
 import { KnowledgeBase } from './knowledge-base.js';
 import { parseQuery } from './query.js';
-import { recordingWork, tempTree } from './testing.js';
+import { recordingWork, tempTree } from './test/fixtures.js';
 
 describe('KnowledgeBase', () => {
   let guides: ReturnType<typeof tempTree>;
@@ -27,10 +26,6 @@ describe('KnowledgeBase', () => {
     });
   const titles = (base: KnowledgeBase, query: string) =>
     base.search(parseQuery(query), {}, 20).hits.map((h) => h.record.title);
-  const env = () => ({
-    TASKDECK_DATA_DIR: data.root.replace(/\/knowledge$/, ''),
-    TASKDECK_KNOWLEDGE_DIR: guides.root,
-  });
 
   beforeEach(() => {
     guides = tempTree({
@@ -212,23 +207,5 @@ describe('KnowledgeBase', () => {
     // Readable again: it may have changed meanwhile, so the walk runs at once.
     expect(await base.refresh(recordingWork().work, { reuseRecentScan: true })).toMatchObject({ added: 1 });
     expect(titles(base, 'zephyr')).toContain('Late zephyr');
-  });
-
-  it('tells a client whether a search would re-index, from the files alone (needsReindex)', async () => {
-    expect(await needsReindex({ env: env() })).toMatchObject({
-      stale: true,
-      reason: 'nothing is indexed yet',
-    });
-    const base = await open();
-    await base.addFolder(user.root, recordingWork().work);
-    await base.refresh(recordingWork().work);
-    await base.flush();
-    expect(await needsReindex({ env: env() })).toEqual({ stale: false });
-    user.write('notes/new.md', '# New');
-    expect(await needsReindex({ env: env() })).toMatchObject({
-      stale: true,
-      reason: `files changed in ${user.root}`,
-    });
-    expect(await needsReindex({ env: env(), roots: [guides.root] })).toEqual({ stale: false });
   });
 });

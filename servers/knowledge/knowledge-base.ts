@@ -1,16 +1,23 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { isInside } from '../shared/roots.js';
+import { isInside } from '@taskdeck/node-common/paths';
+import { FILES } from './data-files.js';
 import type { DocumentIndex, DocumentRecord, NewDocument } from './document-index.js';
 import { formatOf } from './file-kinds.js';
 import { extract, looksBinary } from './formats.js';
-import { type Source, scanSource } from './freshness.js';
 import { loadIndex, readSources, saveIndex, writeSources } from './index-files.js';
-import { FILES } from './manifest.js';
 import { plural } from './plural.js';
 import type { ParsedQuery } from './query.js';
 import { type Ranked, rankDocuments } from './search.js';
-import { diffFiles, type FileChanges, type FileEntry, hasChanges, type WalkResult } from './walk.js';
+import {
+  diffFiles,
+  type FileChanges,
+  type FileEntry,
+  hasChanges,
+  type Source,
+  scanSource,
+  type WalkResult,
+} from './walk.js';
 
 /** What long work reports through (a tool's context, or nothing). */
 export interface Work {

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { McpHarness, structured, textOf } from '../../test/mcp-harness.js';
-import { tempTree } from './testing.js';
+import { tempTree } from './test/fixtures.js';
 import { SearchOutput } from './tools/search-documents.js';
 
 const harnesses: McpHarness[] = [];
@@ -118,6 +118,8 @@ describe('knowledge server', () => {
     expect(structured(await search(h, { query: 'draft' }), SearchOutput).reindexed.added).toBe(2); // the guides
     docs.write('a.md', '# Alpha\n\nfinal quasar version', 2_000_000_000);
     docs.write('c.md', '# Gamma\n\nanother quasar');
+    // Searches reuse a walk that ended very recently (at most 2 s ago): let that window pass.
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
     const { task, progressToken } = await h.startTask('search_documents', { query: 'quasar' });
     const result = await h.result(task.taskId);
     const output = structured(result, SearchOutput);

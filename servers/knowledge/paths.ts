@@ -1,6 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dataDir } from '../shared/environment.js';
+import { dataDir } from '@taskdeck/node-common/environment';
 
 /**
  * The bundled guides: `TASKDECK_KNOWLEDGE_DIR`, else `resources/knowledge` two levels

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseQuery } from './query.js';
 import { rankDocuments } from './search.js';
-import { indexOf } from './testing.js';
+import { indexOf } from './test/fixtures.js';
 
 const titles = (index: ReturnType<typeof indexOf>, query: string, filters = {}, limit = 10) =>
   rankDocuments(index, parseQuery(query), filters, limit).hits.map((h) => h.record.title);

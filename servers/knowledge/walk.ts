@@ -2,6 +2,7 @@ import { lstatSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { isInside } from '@taskdeck/node-common/paths';
 import { formatOf } from './file-kinds.js';
 
 /** A file the index would hold, with what decides whether it changed. */
@@ -121,4 +122,23 @@ export function diffFiles(
 
 export function hasChanges(changes: FileChanges): boolean {
   return changes.added.length + changes.changed.length + changes.removed.length > 0;
+}
+
+export interface Source {
+  path: string;
+  kind: 'guides' | 'folder';
+}
+
+/** Walks one source without entering the other sources inside it (each is indexed on its own). */
+export function scanSource(
+  source: Source,
+  all: readonly Source[],
+  options: Omit<WalkOptions, 'exclude'> = {},
+): Promise<WalkResult> {
+  const exclude = new Set(
+    all
+      .filter((s) => s !== source && isInside(s.path, source.path) && s.path !== source.path)
+      .map((s) => s.path),
+  );
+  return walkFolder(source.path, { ...options, exclude });
 }

@@ -1,5 +1,5 @@
+import { type TaskServer, textResult } from '@taskdeck/task-runtime/task-server';
 import { z } from 'zod';
-import { type TaskServer, textResult } from '../../shared/task-server.js';
 import type { KnowledgeBase } from '../knowledge-base.js';
 import { plural } from '../plural.js';
 

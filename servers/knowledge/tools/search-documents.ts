@@ -1,5 +1,5 @@
+import { errorResult, type TaskServer, textResult } from '@taskdeck/task-runtime/task-server';
 import { z } from 'zod';
-import { errorResult, type TaskServer, textResult } from '../../shared/task-server.js';
 import type { KnowledgeBase } from '../knowledge-base.js';
 import { plural } from '../plural.js';
 import { parseQuery, QUERY_SYNTAX, QueryError } from '../query.js';
@@ -86,8 +86,7 @@ export function registerSearchDocuments(server: TaskServer, knowledge: () => Pro
         throw error;
       }
       const base = await knowledge();
-      // A client that asks for a task expects re-indexing (needsReindex said so): check fully.
-      const reindexed = await base.refresh(ctx, { reuseRecentScan: ctx.taskId === undefined });
+      const reindexed = await base.refresh(ctx, { reuseRecentScan: true });
       const ranked = base.search(parsed, { category: args.category, tags: args.tags }, args.limit);
       const notices = base.takeNotices();
       if (ranked.total === 0 && (args.category || args.tags))

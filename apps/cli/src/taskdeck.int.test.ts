@@ -1,0 +1,195 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const CLI = resolve(import.meta.dirname, '..', '..', '..', 'out', 'cli', 'taskdeck.js');
+
+let dataDir: string;
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'taskdeck-cli-'));
+});
+afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function run(args: string[], options: { timeScale?: string; stdin?: string } = {}): Run {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: {
+      PATH: process.env.PATH,
+      TASKDECK_DATA_DIR: dataDir,
+      TASKDECK_TIME_SCALE: options.timeScale ?? '0.01',
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  child.stderr?.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  if (options.stdin !== undefined) child.stdin?.end(options.stdin);
+  const exited = new Promise<number | null>((r) =>
+    child.on('exit', (code, signal) => r(code ?? (signal ? -1 : null))),
+  );
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+async function until(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const deployArgs = (version: string, environment = 'dev') => [
+  'call',
+  'cloud-ops',
+  'deploy_service',
+  '--arg',
+  'serviceName=billing',
+  '--arg',
+  `version=${version}`,
+  '--arg',
+  `environment=${environment}`,
+];
+
+describe('taskdeck CLI', () => {
+  it('calls a tool, shows plain progress when not on a terminal, prints the result, exits 0', async () => {
+    const r = run(deployArgs('4.0.0'), { timeScale: '0.3' });
+    expect(await r.exited).toBe(0);
+    expect(r.stdout()).toBe('Deployed billing 4.0.0 to dev (1 instances, was 3.1.0).\n');
+    expect(r.stderr()).toMatch(/^working {2}\d+% \(\d+\/6\) {2}/m);
+    expect(r.stderr()).not.toContain('\r');
+    expect(r.stderr()).not.toContain('\u001b');
+  });
+
+  it('prints JSON with --output json and types --arg values by the tool schema', async () => {
+    const r = run([
+      'call',
+      'cloud-ops',
+      'scale_service',
+      '--arg',
+      'serviceName=billing',
+      '--arg',
+      'environment=dev',
+      '--arg',
+      'targetInstances=2',
+      '--output',
+      'json',
+    ]);
+    expect(await r.exited).toBe(0);
+    const printed = JSON.parse(r.stdout());
+    expect(printed).toMatchObject({
+      status: 'completed',
+      result: { structuredContent: { fromInstances: 1, toInstances: 2 } },
+    });
+  });
+
+  it('exits 1 with the reason when the tool fails, and 2 on usage errors', async () => {
+    const bad = run(deployArgs('4.0.1', 'qa'));
+    expect(await bad.exited).toBe(1);
+    expect(bad.stderr()).toContain('environment: must be one of "dev", "staging", "prod" (got "qa")');
+    const unknown = run(['call', 'nowhere', 'x']);
+    expect(await unknown.exited).toBe(2);
+    expect(unknown.stderr()).toMatch(/Unknown server "nowhere"\. Servers: (.*, )?cloud-ops/);
+    const notNumber = run(['call', 'cloud-ops', 'scale_service', '--arg', 'targetInstances=many']);
+    expect(await notNumber.exited).toBe(1);
+    expect(notNumber.stderr()).toContain('--arg targetInstances must be a number, got "many"');
+    const noCommand = run(['frobnicate']);
+    expect(await noCommand.exited).toBe(2);
+    expect(noCommand.stderr()).toContain('Unknown command "frobnicate".');
+  });
+
+  it('cancels the task on Ctrl-C (SIGINT) and exits 130', async () => {
+    const r = run(deployArgs('4.1.0', 'staging'), { timeScale: '1' });
+    await until(() => r.stderr().includes('Pulling image'), 'the deploy to start');
+    r.child.kill('SIGINT');
+    expect(await r.exited).toBe(130);
+    expect(r.stderr()).toContain('Cancelling… (Ctrl-C again to quit)');
+    const tasks = run(['tasks']);
+    expect(await tasks.exited).toBe(0);
+    expect(tasks.stdout()).toMatch(/cancelled .* cloud-ops\/deploy_service/);
+  });
+
+  it('asks for input in the terminal and sends the answer', async () => {
+    const yes = run(deployArgs('4.2.0', 'prod'), { stdin: 'y\ny\n' });
+    expect(await yes.exited).toBe(0);
+    expect(yes.stderr()).toContain('Deploy billing 4.2.0 to production?');
+    expect(yes.stdout()).toContain('Deployed billing 4.2.0 to prod');
+    const no = run(deployArgs('4.3.0', 'prod'), { stdin: 'n\n' });
+    expect(await no.exited).toBe(130);
+    expect(no.stdout()).toBe('');
+    expect(no.stderr()).toContain(
+      'Task cancelled: Production deploy of billing 4.3.0 was declined; nothing changed.',
+    );
+  });
+
+  it('lists, shows and cancels tasks of another running taskdeck', async () => {
+    // Long enough (30 instances, 1.5 s each) to still run however slow the machine is.
+    const long = run(
+      [
+        'call',
+        'cloud-ops',
+        'scale_service',
+        '--arg',
+        'serviceName=billing',
+        '--arg',
+        'environment=staging',
+        '--arg',
+        'targetInstances=32',
+      ],
+      { timeScale: '1' },
+    );
+    await until(() => long.stderr().includes('booting'), 'the scale-up to start');
+    const tasks = run(['tasks']);
+    expect(await tasks.exited).toBe(0);
+    const id = /^([0-9a-f]{8}) .* working /m.exec(tasks.stdout())?.[1];
+    expect(id).toBeDefined();
+    const cancel = run(['cancel', id as string]);
+    expect(await cancel.exited).toBe(0);
+    expect(cancel.stdout()).toBe(`Task ${id} cancelled.\n`);
+    expect(await long.exited).toBe(130);
+    const show = run(['show', id as string]);
+    expect(await show.exited).toBe(0);
+    expect(show.stdout()).toMatch(/cloud-ops\/scale_service {2}cancelled/);
+    expect(show.stdout()).toMatch(/timeline\n .* working\n .* cancelled/);
+    const again = run(['cancel', id as string]);
+    expect(await again.exited).toBe(1);
+    expect(again.stderr()).toContain('already ended (cancelled)');
+  });
+
+  it('shows a task as interrupted after its taskdeck was killed, and leaves no server behind', async () => {
+    const r = run(deployArgs('4.5.0', 'staging'), { timeScale: '1' });
+    await until(() => r.stderr().includes('Pulling image'), 'the deploy to start');
+    const log = readFileSync(join(dataDir, 'logs', 'cloud-ops.log'), 'utf8');
+    const serverPid = Number(/ready \(pid (\d+)\)/.exec(log)?.[1]);
+    expect(serverPid).toBeGreaterThan(0);
+    r.child.kill('SIGKILL');
+    await r.exited;
+    // The server sees its stdin close and exits.
+    await until(() => {
+      try {
+        return (
+          execFileSync('ps', ['-o', 'pid=', '-p', String(serverPid)])
+            .toString()
+            .trim() === ''
+        );
+      } catch {
+        return true;
+      }
+    }, 'the orphaned server to exit');
+    const tasks = run(['tasks']);
+    expect(await tasks.exited).toBe(0);
+    expect(tasks.stdout()).toMatch(/interrupted .* cloud-ops\/deploy_service/);
+  });
+});

@@ -1,0 +1,170 @@
+import { type TaskDetail, type TaskSummary, TERMINAL_TASK_STATUSES } from '@taskdeck/contract';
+import { formatClock, formatDateTime, formatDuration } from '../lib/format';
+import { elapsedMs, etaMs } from '../lib/progress';
+import { useNow } from '../lib/use-now';
+import { ResultView } from '../results/ResultView';
+import { cancelTask } from '../state/actions';
+import { useStore } from '../state/store';
+import { useTaskDetail } from '../state/use-task-detail';
+import { ProgressBar } from './ProgressBar';
+import { Button, ErrorText, Section, StatusBadge } from './ui';
+
+const LOG_TONE: Record<string, string> = {
+  error: 'text-red-700 dark:text-red-300',
+  critical: 'text-red-700 dark:text-red-300',
+  warning: 'text-amber-700 dark:text-amber-300',
+  warn: 'text-amber-700 dark:text-amber-300',
+  debug: 'text-neutral-500',
+};
+
+function Arguments({ args }: { args: Record<string, unknown> }) {
+  const entries = Object.entries(args);
+  if (entries.length === 0) return <p className="text-xs text-neutral-500">No arguments.</p>;
+  return (
+    <dl className="grid grid-cols-[max-content_1fr] gap-x-3 gap-y-0.5 text-xs" data-testid="task-arguments">
+      {entries.map(([name, value]) => (
+        <div key={name} className="contents">
+          <dt className="text-neutral-500">{name}</dt>
+          <dd className="break-all font-mono">{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function Timeline({ detail }: { detail: TaskDetail }) {
+  return (
+    <ol className="space-y-1 text-xs" data-testid="task-timeline">
+      {detail.timeline.map((entry, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the timeline only grows; position is identity.
+        <li key={index} className="flex gap-2">
+          <span className="w-20 shrink-0 tabular-nums text-neutral-500">{formatClock(entry.at)}</span>
+          <StatusBadge status={entry.status} />
+          {entry.message && <span className="min-w-0 break-words">{entry.message}</span>}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function Logs({ detail }: { detail: TaskDetail }) {
+  if (detail.logs.length === 0) return <p className="text-xs text-neutral-500">No log messages.</p>;
+  return (
+    <pre
+      className="max-h-64 overflow-auto rounded-md bg-neutral-100 p-2 font-mono text-[11px] leading-snug dark:bg-neutral-950"
+      data-testid="task-logs"
+    >
+      {detail.logs.map((line, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: log lines only append.
+        <div key={index} className={LOG_TONE[line.level] ?? ''}>
+          {formatClock(line.at)} {line.level.padEnd(7)} {line.message}
+        </div>
+      ))}
+    </pre>
+  );
+}
+
+function Header({ task, now }: { task: TaskSummary; now: number }) {
+  const running = !TERMINAL_TASK_STATUSES.has(task.status);
+  const eta = etaMs(task, now);
+  return (
+    <div className="space-y-2">
+      <div className="flex items-start gap-2">
+        <div className="min-w-0 flex-1">
+          <h2 className="truncate text-lg font-semibold" data-testid="detail-title">
+            {task.tool}
+          </h2>
+          <p className="text-xs text-neutral-500">
+            {task.server} · {task.mode === 'task' ? 'MCP task' : 'plain call'} · started{' '}
+            {formatDateTime(task.createdAt)}
+          </p>
+        </div>
+        <StatusBadge status={task.status} />
+        {running && (
+          <Button small variant="danger" onClick={() => void cancelTask(task.id, task.tool)}>
+            Cancel
+          </Button>
+        )}
+      </div>
+      <ProgressBar task={task} label={`${task.tool} progress (detail)`} />
+      <p className="flex gap-3 text-xs text-neutral-600 dark:text-neutral-400">
+        <span className="min-w-0 flex-1 truncate" data-testid="detail-message">
+          {task.statusMessage ?? ''}
+        </span>
+        <span className="shrink-0 tabular-nums">
+          {task.total !== undefined && task.progress !== undefined && `${task.progress} / ${task.total} · `}
+          {formatDuration(elapsedMs(task, now))}
+          {eta !== undefined && ` · ETA ${formatDuration(eta)}`}
+        </span>
+      </p>
+    </div>
+  );
+}
+
+export function TaskDetailPane({ taskId }: { taskId: string }) {
+  const task = useStore((s) => s.monitor.tasks.get(taskId));
+  const select = useStore((s) => s.select);
+  const now = useNow(1000);
+  const detail = useTaskDetail(taskId, task);
+  if (!task) {
+    return (
+      <div className="p-6 text-sm text-neutral-500">
+        This task is no longer in the list.{' '}
+        <Button small onClick={() => select(null)}>
+          Close
+        </Button>
+      </div>
+    );
+  }
+  return (
+    <section
+      aria-label="Task detail"
+      data-testid="task-detail"
+      data-status={task.status}
+      className="flex h-full min-h-0 flex-col"
+    >
+      <div className="flex items-center justify-between border-b border-neutral-200 px-4 py-1.5 dark:border-neutral-800">
+        <span className="truncate font-mono text-[11px] text-neutral-500">{task.id}</span>
+        <Button small variant="ghost" onClick={() => select(null)} aria-label="Close task detail">
+          ✕
+        </Button>
+      </div>
+      <div className="min-h-0 flex-1 space-y-5 overflow-y-auto p-4">
+        <Header task={task} now={now} />
+        {task.error && <ErrorText>{task.error}</ErrorText>}
+        {detail.status === 'loading' && (
+          <p role="status" className="text-sm text-neutral-500">
+            Loading details…
+          </p>
+        )}
+        {detail.status === 'error' && (
+          <ErrorText>Could not load the task's details: {detail.message}</ErrorText>
+        )}
+        {detail.status === 'missing' && (
+          <ErrorText>The hub no longer has the details of this task.</ErrorText>
+        )}
+        {detail.status === 'ready' && (
+          <>
+            {detail.detail.result && (
+              <Section title={detail.detail.result.isError ? 'Result (error)' : 'Result'}>
+                <ResultView tool={task.tool} result={detail.detail.result} />
+              </Section>
+            )}
+            {!detail.detail.result && TERMINAL_TASK_STATUSES.has(task.status) && !task.error && (
+              <p className="text-sm text-neutral-500">This task ended without a result.</p>
+            )}
+            <Section title="Arguments">
+              <Arguments args={detail.detail.arguments} />
+            </Section>
+            <Section title="Status timeline">
+              <Timeline detail={detail.detail} />
+            </Section>
+            <Section title="Logs">
+              <Logs detail={detail.detail} />
+            </Section>
+          </>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,96 @@
+// @vitest-environment happy-dom
+
+import type { TaskSummary } from '@taskdeck/contract';
+import { act } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ProgressBar } from './ProgressBar';
+import { VirtualList } from './VirtualList';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+const task = (patch: Partial<TaskSummary>): TaskSummary => ({
+  id: 't',
+  server: 's',
+  tool: 'x',
+  mode: 'task',
+  status: 'working',
+  createdAt: 0,
+  updatedAt: 0,
+  ...patch,
+});
+
+let container: HTMLDivElement;
+let root: Root;
+beforeEach(() => {
+  container = document.createElement('div');
+  document.body.append(container);
+  root = createRoot(container);
+});
+afterEach(() => {
+  act(() => root.unmount());
+  container.remove();
+});
+
+describe('ProgressBar', () => {
+  const bar = () => container.querySelector('[role=progressbar]') as HTMLElement;
+
+  it('carries its values when the task reports a total', () => {
+    act(() => root.render(<ProgressBar task={task({ progress: 30, total: 120 })} label="p" />));
+    expect(bar().getAttribute('aria-valuenow')).toBe('30');
+    expect(bar().getAttribute('aria-valuemax')).toBe('120');
+    expect(bar().getAttribute('aria-valuetext')).toBe('25 %');
+    expect(bar().dataset.state).toBe('determinate');
+  });
+
+  it('is indeterminate without a total, and full when completed', () => {
+    act(() => root.render(<ProgressBar task={task({ progress: 30 })} label="p" />));
+    expect(bar().hasAttribute('aria-valuenow')).toBe(false);
+    expect(bar().dataset.state).toBe('indeterminate');
+    act(() => root.render(<ProgressBar task={task({ status: 'completed', progress: 30 })} label="p" />));
+    expect(bar().getAttribute('aria-valuenow')).toBe('100');
+    act(() => root.render(<ProgressBar task={task({ status: 'cancelled', progress: 30 })} label="p" />));
+    expect(bar().dataset.state).toBe('ended');
+  });
+});
+
+describe('VirtualList', () => {
+  const ids = Array.from({ length: 10_000 }, (_, i) => `task-${i}`);
+
+  it('puts only the rows in view (plus overscan) in the DOM, at their offsets', () => {
+    act(() =>
+      root.render(
+        <VirtualList ids={ids} rowHeight={50} label="Tasks" renderRow={(id) => <span>{id}</span>} />,
+      ),
+    );
+    const rows = container.querySelectorAll('li');
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThan(40);
+    const list = container.querySelector('ul') as HTMLElement;
+    expect(list.style.height).toBe(`${ids.length * 50}px`);
+    expect((rows[1] as HTMLElement).style.top).toBe('50px');
+  });
+
+  it('moves the selection with the arrow keys, Home and End', () => {
+    const moves: string[] = [];
+    act(() =>
+      root.render(
+        <VirtualList
+          ids={ids}
+          rowHeight={50}
+          label="Tasks"
+          selectedId="task-5"
+          onMove={(id) => moves.push(id)}
+          renderRow={(id) => <span>{id}</span>}
+        />,
+      ),
+    );
+    const scroller = container.firstElementChild as HTMLElement;
+    for (const key of ['ArrowDown', 'ArrowUp', 'End', 'Home']) {
+      act(() => {
+        scroller.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+      });
+    }
+    expect(moves).toEqual(['task-6', 'task-4', 'task-9999', 'task-0']);
+  });
+});

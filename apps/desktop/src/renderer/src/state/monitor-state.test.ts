@@ -1,0 +1,194 @@
+import type { HubEvent, ServerInfo, TaskSummary } from '@taskdeck/contract';
+import { describe, expect, it } from 'vitest';
+import { applyEvent, initialMonitorState, type MonitorState } from './monitor-state';
+import { filterTasks, noFilter } from './task-filter';
+
+const task = (id: string, patch: Partial<TaskSummary> = {}): TaskSummary => ({
+  id,
+  server: 'analytics',
+  tool: 'analyze_csv',
+  mode: 'task',
+  status: 'working',
+  createdAt: 1000,
+  updatedAt: 1000,
+  ...patch,
+});
+const server = (name: string, patch: Partial<ServerInfo> = {}): ServerInfo => ({
+  name,
+  bundled: true,
+  status: 'ready',
+  restarts: 0,
+  tools: [],
+  stderrTail: [],
+  ...patch,
+});
+const snapshot = (tasks: TaskSummary[], servers: ServerInfo[] = []): HubEvent => ({
+  type: 'snapshot',
+  servers,
+  tasks,
+  roots: [],
+});
+const batch = (tasks: TaskSummary[], servers: ServerInfo[] = []): HubEvent => ({
+  type: 'batch',
+  servers,
+  tasks,
+  logs: [],
+});
+const fold = (events: HubEvent[], from: MonitorState = initialMonitorState) =>
+  events.reduce(applyEvent, from);
+
+describe('applyEvent', () => {
+  it('loads a snapshot, newest task first', () => {
+    const state = fold([
+      snapshot(
+        [task('a', { createdAt: 1 }), task('b', { createdAt: 3 }), task('c', { createdAt: 2 })],
+        [server('x')],
+      ),
+    ]);
+    expect(state.loaded).toBe(true);
+    expect(state.order).toEqual(['b', 'c', 'a']);
+    expect(state.servers.map((s) => s.name)).toEqual(['x']);
+  });
+
+  it('ignores an older update that arrives after a newer one', () => {
+    const state = fold([
+      snapshot([]),
+      batch([task('a', { progress: 50, total: 100, updatedAt: 2000 })]),
+      batch([task('a', { progress: 10, total: 100, updatedAt: 1500 })]),
+    ]);
+    expect(state.tasks.get('a')?.progress).toBe(50);
+  });
+
+  it('never moves a terminal task back to running, even with a later timestamp', () => {
+    const state = fold([
+      snapshot([]),
+      batch([task('a', { status: 'cancelled', updatedAt: 2000 })]),
+      batch([task('a', { status: 'working', progress: 80, updatedAt: 3000 })]),
+    ]);
+    expect(state.tasks.get('a')?.status).toBe('cancelled');
+  });
+
+  it('prefers the terminal record when two updates share a timestamp', () => {
+    const state = fold([
+      snapshot([]),
+      batch([task('a', { status: 'completed', updatedAt: 2000 })]),
+      batch([task('a', { updatedAt: 2000 })]),
+    ]);
+    expect(state.tasks.get('a')?.status).toBe('completed');
+    const other = fold([
+      snapshot([]),
+      batch([task('a', { updatedAt: 2000 })]),
+      batch([task('a', { status: 'failed', updatedAt: 2000 })]),
+    ]);
+    expect(other.tasks.get('a')?.status).toBe('failed');
+  });
+
+  it('returns the same state object for a duplicate batch', () => {
+    const once = fold([snapshot([]), batch([task('a', { updatedAt: 2000 })])]);
+    const twice = applyEvent(once, batch([task('a', { updatedAt: 2000 })]));
+    expect(twice).toBe(once);
+  });
+
+  it('keeps one entry per task when a batch repeats it, and merges new tasks into order', () => {
+    const state = fold([
+      snapshot([task('old', { createdAt: 10 })]),
+      batch([
+        task('n1', { createdAt: 30 }),
+        task('mid', { createdAt: 20 }),
+        task('n1', { createdAt: 30, updatedAt: 1001 }),
+      ]),
+    ]);
+    expect(state.order).toEqual(['n1', 'mid', 'old']);
+    expect(state.tasks.size).toBe(3);
+  });
+
+  it('replaces server records by name and a snapshot replaces everything', () => {
+    let state = fold([snapshot([task('a')], [server('b'), server('a')])]);
+    state = applyEvent(state, batch([], [server('a', { status: 'crashed', error: 'exit 1' })]));
+    expect(state.servers.map((s) => [s.name, s.status])).toEqual([
+      ['a', 'crashed'],
+      ['b', 'ready'],
+    ]);
+    state = applyEvent(state, snapshot([], [server('c')]));
+    expect(state.tasks.size).toBe(0);
+    expect(state.servers.map((s) => s.name)).toEqual(['c']);
+  });
+
+  it('remembers the last crash of a server after it restarted', () => {
+    let state = fold([snapshot([], [server('a')])]);
+    state = applyEvent(
+      state,
+      batch([], [server('a', { status: 'starting', error: 'Server a killed by SIGKILL' })]),
+      5000,
+    );
+    state = applyEvent(state, batch([], [server('a', { status: 'ready', restarts: 1 })]), 6000);
+    expect(state.crashes.get('a')).toEqual({ reason: 'Server a killed by SIGKILL', at: 5000 });
+    const same = applyEvent(
+      state,
+      batch([], [server('a', { status: 'starting', error: 'Server a killed by SIGKILL' })]),
+      7000,
+    );
+    expect(same.crashes.get('a')?.at).toBe(5000);
+  });
+
+  it('handles thousands of tasks with shuffled, repeated updates and ends at the newest of each', () => {
+    const count = 5000;
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const updates: TaskSummary[] = [];
+    for (let i = 0; i < count; i++) {
+      for (let step = 1; step <= 4; step++) {
+        updates.push(
+          task(`t${i}`, {
+            createdAt: i,
+            updatedAt: 1000 + step,
+            progress: step,
+            total: 4,
+            status: step === 4 ? 'completed' : 'working',
+          }),
+        );
+      }
+    }
+    for (let i = updates.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [updates[i], updates[j]] = [updates[j] as TaskSummary, updates[i] as TaskSummary];
+    }
+    let state = fold([snapshot([])]);
+    const started = performance.now();
+    for (let i = 0; i < updates.length; i += 500) state = applyEvent(state, batch(updates.slice(i, i + 500)));
+    const elapsed = performance.now() - started;
+    expect(state.tasks.size).toBe(count);
+    expect([...state.tasks.values()].every((t) => t.status === 'completed' && t.progress === 4)).toBe(true);
+    expect(state.order[0]).toBe(`t${count - 1}`);
+    expect(state.order.at(-1)).toBe('t0');
+    expect(new Set(state.order).size).toBe(count);
+    // 40 batches over 5000 tasks: a slow (quadratic) path would take seconds.
+    expect(elapsed).toBeLessThan(3000);
+  });
+});
+
+describe('filterTasks', () => {
+  const state = fold([
+    snapshot([
+      task('a', { status: 'working', server: 'analytics', statusMessage: 'Reading sales.csv' }),
+      task('b', { status: 'failed', server: 'dev-tools', tool: 'scan_project', error: 'permission denied' }),
+      task('c', { status: 'interrupted', server: 'dev-tools', tool: 'scan_project' }),
+      task('d', { status: 'input_required', server: 'cloud-ops', tool: 'deploy_service' }),
+    ]),
+  ]);
+  const ids = (filter: Partial<typeof noFilter>) =>
+    [...filterTasks(state.order, state.tasks, { ...noFilter, ...filter })].sort();
+
+  it('filters by status group, server and words in any field', () => {
+    expect(ids({})).toEqual(['a', 'b', 'c', 'd']);
+    expect(ids({ status: 'active' })).toEqual(['a', 'd']);
+    expect(ids({ status: 'failed' })).toEqual(['b', 'c']);
+    expect(ids({ server: 'dev-tools' })).toEqual(['b', 'c']);
+    expect(ids({ text: 'SALES' })).toEqual(['a']);
+    expect(ids({ text: 'scan denied' })).toEqual(['b']);
+    expect(ids({ server: 'analytics', status: 'failed' })).toEqual([]);
+  });
+});

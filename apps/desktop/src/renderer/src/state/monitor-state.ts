@@ -1,0 +1,139 @@
+/**
+ * The monitor's hub state as a framework-free state machine: `applyEvent` folds HubEvents
+ * (a snapshot, then batches of changed records) into immutable state. Safe against
+ * duplicated and out-of-order task updates: an older `updatedAt` never overwrites a newer
+ * one, and a terminal task never goes back to running.
+ */
+import { type HubEvent, type ServerInfo, type TaskSummary, TERMINAL_TASK_STATUSES } from '@taskdeck/contract';
+
+export interface MonitorState {
+  /** False until the first snapshot arrived. */
+  loaded: boolean;
+  servers: readonly ServerInfo[];
+  tasks: ReadonlyMap<string, TaskSummary>;
+  /** Task ids, newest first (createdAt, then id). */
+  order: readonly string[];
+  roots: readonly string[];
+  /**
+   * The last crash seen per server. The hub clears a server's error when it restarts it,
+   * so the monitor remembers what it saw: a crash at 3 a.m. is still there in the morning.
+   */
+  crashes: ReadonlyMap<string, ServerCrash>;
+  /** Bumped on every change that reached the state. */
+  version: number;
+}
+
+export interface ServerCrash {
+  reason: string;
+  /** When the monitor first saw it (the event's arrival). */
+  at: number;
+}
+
+export const initialMonitorState: MonitorState = {
+  loaded: false,
+  servers: [],
+  tasks: new Map(),
+  order: [],
+  roots: [],
+  crashes: new Map(),
+  version: 0,
+};
+
+/** A server that is not ready and reports an error has crashed or failed to start. */
+function recordCrashes(
+  crashes: ReadonlyMap<string, ServerCrash>,
+  servers: readonly ServerInfo[],
+  now: number,
+): ReadonlyMap<string, ServerCrash> {
+  let next: Map<string, ServerCrash> | undefined;
+  for (const server of servers) {
+    if (server.status === 'ready' || server.status === 'stopped' || !server.error) continue;
+    if (crashes.get(server.name)?.reason === server.error) continue;
+    next ??= new Map(crashes);
+    next.set(server.name, { reason: server.error, at: now });
+  }
+  return next ?? crashes;
+}
+
+function newerFirst(tasks: ReadonlyMap<string, TaskSummary>) {
+  return (a: string, b: string): number => {
+    const ta = tasks.get(a)?.createdAt ?? 0;
+    const tb = tasks.get(b)?.createdAt ?? 0;
+    return tb - ta || (a < b ? 1 : a > b ? -1 : 0);
+  };
+}
+
+/** Whether `incoming` may replace `current`. */
+export function supersedes(current: TaskSummary | undefined, incoming: TaskSummary): boolean {
+  if (!current) return true;
+  if (TERMINAL_TASK_STATUSES.has(current.status)) {
+    // Terminal states never change; a later copy of the same terminal record is still welcome.
+    return incoming.status === current.status && incoming.updatedAt > current.updatedAt;
+  }
+  if (incoming.updatedAt !== current.updatedAt) return incoming.updatedAt > current.updatedAt;
+  // Same timestamp: only a move to a terminal state counts (the hub's clock has ms resolution).
+  return TERMINAL_TASK_STATUSES.has(incoming.status);
+}
+
+function sortServers(servers: Iterable<ServerInfo>): ServerInfo[] {
+  return [...servers].sort((a, b) => Number(b.bundled) - Number(a.bundled) || a.name.localeCompare(b.name));
+}
+
+export function applyEvent(state: MonitorState, event: HubEvent, now = Date.now()): MonitorState {
+  if (event.type === 'snapshot') {
+    const tasks = new Map<string, TaskSummary>();
+    for (const task of event.tasks) if (supersedes(tasks.get(task.id), task)) tasks.set(task.id, task);
+    return {
+      loaded: true,
+      servers: sortServers(event.servers),
+      tasks,
+      order: [...tasks.keys()].sort(newerFirst(tasks)),
+      roots: event.roots,
+      crashes: recordCrashes(state.crashes, event.servers, now),
+      version: state.version + 1,
+    };
+  }
+
+  let tasks: Map<string, TaskSummary> | undefined;
+  const added: string[] = [];
+  for (const task of event.tasks) {
+    const current = (tasks ?? state.tasks).get(task.id);
+    if (!supersedes(current, task)) continue;
+    tasks ??= new Map(state.tasks);
+    tasks.set(task.id, task);
+    if (!current) added.push(task.id);
+  }
+
+  let servers: ServerInfo[] | undefined;
+  if (event.servers.length > 0) {
+    const byName = new Map(state.servers.map((server) => [server.name, server]));
+    for (const server of event.servers) byName.set(server.name, server);
+    servers = sortServers(byName.values());
+  }
+  const roots = event.roots;
+  if (!tasks && !servers && !roots) return state;
+
+  let order = state.order;
+  if (tasks && added.length > 0) {
+    const compare = newerFirst(tasks);
+    added.sort(compare);
+    // New tasks are nearly always the newest: merge the sorted additions instead of resorting all.
+    const merged: string[] = [];
+    let i = 0;
+    for (const id of state.order) {
+      while (i < added.length && compare(added[i] as string, id) < 0) merged.push(added[i++] as string);
+      merged.push(id);
+    }
+    while (i < added.length) merged.push(added[i++] as string);
+    order = merged;
+  }
+  return {
+    loaded: state.loaded,
+    servers: servers ?? state.servers,
+    tasks: tasks ?? state.tasks,
+    order,
+    roots: roots ?? state.roots,
+    crashes: servers ? recordCrashes(state.crashes, event.servers, now) : state.crashes,
+    version: state.version + 1,
+  };
+}

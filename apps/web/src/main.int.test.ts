@@ -1,0 +1,115 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+
+// Built by test/global-setup.ts (scripts/build-servers.mjs).
+const serverJs = fileURLToPath(new URL('../../../out/web/index.js', import.meta.url));
+
+function waitForUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => {
+      output += chunk;
+      const match = /Taskdeck web host: (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64})/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`web host exited early (code ${code}): ${output}`)));
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The server pids from the hub's first snapshot that lists them all ready, over the socket. */
+async function serverPids(pageUrl: string): Promise<number[]> {
+  const page = new URL(pageUrl);
+  const cookie = `taskdeck_${page.port}=${page.searchParams.get('token')}`;
+  const ws = new WebSocket(`ws://${page.host}/api`, { headers: { Origin: page.origin, Cookie: cookie } });
+  await once(ws, 'open');
+  const deadline = Date.now() + 20_000;
+  try {
+    while (Date.now() < deadline) {
+      ws.send(JSON.stringify({ id: 1, channel: 'hub:subscribe', args: [] }));
+      const [data] = await once(ws, 'message');
+      const message = JSON.parse(String(data));
+      const servers: { status: string; pid?: number }[] = message.event?.servers ?? [];
+      if (servers.length > 0 && servers.every((s) => s.status === 'ready'))
+        return servers.map((s) => s.pid as number);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error('servers did not become ready');
+  } finally {
+    ws.close();
+  }
+}
+
+describe('out/web/index.js', () => {
+  let dir: string;
+  let child: ChildProcess;
+  let url: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'taskdeck-webhost-int-'));
+    await mkdir(join(dir, 'renderer'));
+    await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html><title>Taskdeck</title>');
+    // Its own data folder: the web host starts the hub and the bundled servers there.
+    child = spawn(
+      process.execPath,
+      [serverJs, '--renderer-dir', join(dir, 'renderer'), '--data-dir', join(dir, 'data')],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    url = await waitForUrl(child);
+  });
+
+  afterAll(async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints a tokenized URL and serves the UI with it', async () => {
+    const withToken = await fetch(url);
+    expect(withToken.status).toBe(200);
+    expect(await withToken.text()).toContain('<title>Taskdeck</title>');
+    const withoutToken = await fetch(url.replace(/\?token=.*/, ''));
+    expect(withoutToken.status).toBe(403);
+  });
+
+  it('stops cleanly on SIGTERM, servers included', async () => {
+    const pids = await serverPids(url);
+    expect(pids.length).toBeGreaterThan(0);
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    // No orphans: every server process ended with the host.
+    expect(pids.filter(isAlive)).toEqual([]);
+  });
+
+  it('rejects an invalid --port with exit code 1', async () => {
+    const bad = spawn(process.execPath, [serverJs, '--port', 'abc'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    bad.stderr.setEncoding('utf8');
+    bad.stderr.on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const [code] = await once(bad, 'exit');
+    expect(code).toBe(1);
+    expect(stderr).toContain('--port must be an integer');
+  });
+});

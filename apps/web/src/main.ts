@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+/**
+ * `npm run web` / `node out/web/index.js`: starts the hub (with the bundled servers)
+ * and the web host in front of it, prints the URL with its token, and stops both (no
+ * orphan server processes) on Ctrl-C or SIGTERM.
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Hub } from '@taskdeck/hub';
+import { dataDir as defaultDataDir } from '@taskdeck/node-common/environment';
+import packageJson from '../../../package.json' with { type: 'json' };
+import { startWebHost, type WebHost } from './web-host';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      'renderer-dir': { type: 'string' },
+      'data-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log('Usage: node out/web/index.js [--port N] [--data-dir DIR] [--renderer-dir DIR]');
+    return;
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--port must be an integer between 0 and 65535, got "${values.port}"`);
+  }
+  // Built layout: out/web/index.js next to out/renderer/ and out/servers/.
+  const rendererDir = values['renderer-dir'] ?? fileURLToPath(new URL('../renderer/', import.meta.url));
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
+  const hub = await Hub.start({
+    dataDir,
+    bundledServersDir: fileURLToPath(new URL('../servers/', import.meta.url)),
+  });
+  let host: WebHost;
+  try {
+    host = await startWebHost({
+      port,
+      rendererDir,
+      api: {
+        hub,
+        dataDir,
+        appInfo: { version: packageJson.version, platform: process.platform, host: 'web' },
+      },
+    });
+  } catch (error) {
+    await hub.shutdown();
+    throw error;
+  }
+  console.log(`Taskdeck web host: ${host.url}`);
+  console.log(`Data folder: ${dataDir}`);
+  let stopping = false;
+  const stop = () => {
+    // Ctrl-C reaches both `npm start` and this process: a repeated signal must not abort the close.
+    if (stopping) return;
+    stopping = true;
+    // The hub stops the server processes (no orphans) before we exit.
+    void Promise.allSettled([host.close(), hub.shutdown()]).finally(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`Taskdeck web host: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

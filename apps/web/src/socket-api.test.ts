@@ -1,0 +1,239 @@
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HubEvent, InputResponse, StartTool } from '@taskdeck/contract';
+import type { HubApi } from '@taskdeck/hub/hub-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startWebHost, type WebHost } from './web-host';
+
+/** A hub that records calls: the web host's job is validation and transport, tested here. */
+class RecordingHub implements HubApi {
+  readonly calls: unknown[][] = [];
+  granted: string[] = [];
+  subscribe(listener: (event: HubEvent) => void) {
+    listener({ type: 'snapshot', servers: [], tasks: [], roots: this.granted });
+    return () => {};
+  }
+  async startTool(request: StartTool) {
+    this.calls.push(['startTool', request]);
+    return { taskId: 'task-1' };
+  }
+  async cancelTask(taskId: string) {
+    if (taskId === 'done') throw new Error('Task done is already completed');
+    this.calls.push(['cancelTask', taskId]);
+  }
+  async respondToInput(taskId: string, response: InputResponse) {
+    this.calls.push(['respondToInput', taskId, response]);
+  }
+  getTask() {
+    return undefined;
+  }
+  listTasks() {
+    return [];
+  }
+  async startServer() {}
+  async stopServer() {}
+  async restartServer() {}
+  async grantRoots(paths: string[]) {
+    this.granted.push(...paths);
+    return this.granted;
+  }
+  async revokeRoot() {
+    return this.granted;
+  }
+  roots() {
+    return this.granted;
+  }
+  async shutdown() {}
+}
+
+describe('web host API', () => {
+  let dir: string;
+  let host: WebHost;
+  let hub: RecordingHub;
+  let origin: string;
+  let cookie: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'taskdeck-socket-'));
+    await mkdir(join(dir, 'renderer'));
+    await mkdir(join(dir, 'home', 'projects'), { recursive: true });
+    hub = new RecordingHub();
+    host = await startWebHost({
+      rendererDir: join(dir, 'renderer'),
+      api: {
+        hub,
+        dataDir: join(dir, 'data'),
+        appInfo: { version: '1.2.3', platform: 'linux', host: 'web' },
+        uploadLimitBytes: 1000,
+        home: join(dir, 'home'),
+      },
+    });
+    origin = `http://127.0.0.1:${host.port}`;
+    cookie = `taskdeck_${host.port}=${host.token}`;
+  });
+  afterAll(async () => {
+    await host.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  function connect(headers: Record<string, string> = { Origin: origin, Cookie: cookie }, path = '/api') {
+    return new WebSocket(`ws://127.0.0.1:${host.port}${path}`, { headers });
+  }
+
+  function refusal(ws: WebSocket): Promise<number> {
+    return new Promise((resolve) => {
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => resolve(101));
+      ws.on('error', () => {});
+    });
+  }
+
+  async function open(): Promise<{
+    call(channel: string, args: unknown[]): Promise<unknown>;
+    events: HubEvent[];
+    ws: WebSocket;
+  }> {
+    const ws = connect();
+    const events: HubEvent[] = [];
+    const waiting = new Map<number, (reply: unknown) => void>();
+    ws.on('message', (data) => {
+      const message = JSON.parse(data.toString());
+      if ('event' in message) events.push(message.event);
+      else waiting.get(message.id)?.(message);
+    });
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    let id = 0;
+    return {
+      ws,
+      events,
+      call(channel, args) {
+        const current = ++id;
+        return new Promise((resolve) => {
+          waiting.set(current, resolve);
+          ws.send(JSON.stringify({ id: current, channel, args }));
+        });
+      },
+    };
+  }
+
+  it('refuses an upgrade without the token, from another origin or host, or on another path', async () => {
+    expect(await refusal(connect({ Origin: origin }))).toBe(403);
+    expect(await refusal(connect({ Origin: 'http://evil.example', Cookie: cookie }))).toBe(403);
+    expect(await refusal(connect({ Cookie: cookie }))).toBe(403);
+    expect(await refusal(connect({ Origin: origin, Cookie: cookie, Host: 'evil.example' }))).toBe(403);
+    expect(await refusal(connect({ Origin: origin, Cookie: cookie }, '/other'))).toBe(404);
+    expect(await refusal(connect())).toBe(101);
+  });
+
+  it('answers commands by id and validates every argument', async () => {
+    const client = await open();
+    expect(await client.call('app:info', [])).toEqual({
+      id: 1,
+      ok: true,
+      result: { version: '1.2.3', platform: 'linux', host: 'web' },
+    });
+    const start = { server: 'analytics', tool: 'analyze_csv', arguments: { filePath: '/x.csv' } };
+    expect(await client.call('hub:start-tool', [start])).toEqual({
+      id: 2,
+      ok: true,
+      result: { taskId: 'task-1' },
+    });
+    expect(hub.calls).toContainEqual(['startTool', start]);
+    const bad = (await client.call('hub:start-tool', [{ server: '', tool: 'x' }])) as {
+      ok: boolean;
+      error: string;
+    };
+    expect(bad.ok).toBe(false);
+    expect(bad.error).toMatch(/invalid arguments: 0\.server: .*; 0\.arguments/);
+    expect(await client.call('hub:cancel-task', ['done'])).toEqual({
+      id: 4,
+      ok: false,
+      error: 'Task done is already completed',
+    });
+    expect(await client.call('nope', [])).toEqual({ id: 5, ok: false, error: 'Unknown command nope' });
+    // Electron-only commands do not exist here.
+    expect(await client.call('dialog:pick-folder', [])).toMatchObject({ ok: false });
+    client.ws.close();
+  });
+
+  it('streams a snapshot on subscribe', async () => {
+    const client = await open();
+    await client.call('hub:subscribe', []);
+    expect(client.events[0]).toMatchObject({ type: 'snapshot' });
+    client.ws.close();
+  });
+
+  it('completes typed paths under the home folder only', async () => {
+    const client = await open();
+    const inside = (await client.call('fs:complete-path', ['~/p'])) as {
+      result: { entries: { path: string }[] };
+    };
+    expect(inside.result.entries.map((e) => e.path)).toEqual([join(dir, 'home', 'projects')]);
+    const outside = (await client.call('fs:complete-path', ['/etc/'])) as {
+      result: { entries: unknown[]; error: string };
+    };
+    expect(outside.result.entries).toEqual([]);
+    expect(outside.result.error).toMatch(/home folder/);
+    client.ws.close();
+  });
+
+  it('closes the socket on a malformed message', async () => {
+    const client = await open();
+    const closed = new Promise<number>((resolve) => client.ws.on('close', (code) => resolve(code)));
+    client.ws.send('{not json');
+    expect(await closed).toBe(1008);
+  });
+
+  function upload(
+    path: string,
+    body: string,
+    headers: Record<string, string> = { Origin: origin, Cookie: cookie },
+  ) {
+    return new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: host.port,
+          path,
+          method: 'POST',
+          headers: { Host: `127.0.0.1:${host.port}`, ...headers },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            text += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  it('saves an upload under the data folder, grants it and returns its path', async () => {
+    const reply = await upload('/upload?name=..%2F..%2Fsales%20q1.csv', 'a,b\n1,2\n');
+    expect(reply.status).toBe(200);
+    const { path } = JSON.parse(reply.body) as { path: string };
+    expect(path.startsWith(join(dir, 'data', 'uploads'))).toBe(true);
+    expect(path.endsWith('/sales q1.csv')).toBe(true);
+    expect(await readFile(path, 'utf8')).toBe('a,b\n1,2\n');
+    expect(hub.granted).toContain(path);
+  });
+
+  it('refuses uploads without origin or token, without a name, or over the limit', async () => {
+    expect((await upload('/upload?name=a.csv', 'x', { Cookie: cookie })).status).toBe(403);
+    expect((await upload('/upload?name=a.csv', 'x', { Origin: origin })).status).toBe(403);
+    expect((await upload('/upload', 'x')).status).toBe(400);
+    const big = await upload('/upload?name=big.csv', 'x'.repeat(2000));
+    expect(big.status).toBe(413);
+    expect(big.body).toContain('larger than the upload limit');
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * The `window.taskdeck` API over a WebSocket: requests `{ id, channel, args }` answered by
+ * `{ id, ok, result | error }`, and pushed `{ event }` messages carrying HubEvents. Every
+ * request is validated with the contract's schemas before it reaches the hub.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  type AppInfo,
+  type CommandSpec,
+  commands,
+  MAX_SOCKET_MESSAGE_BYTES,
+  type SocketReply,
+  SocketRequestSchema,
+  webCommands,
+} from '@taskdeck/contract';
+import { type Handler, type Handlers, hubHandlers, runCommand } from '@taskdeck/hub/commands';
+import type { HubApi } from '@taskdeck/hub/hub-api';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { completePath } from './path-completion';
+
+/** A client this far behind is dropped; it reconnects and starts again from a fresh snapshot. */
+const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+/** Pings find dead connections (a laptop that slept) so their subscriptions end. */
+const PING_INTERVAL_MS = 30_000;
+
+export interface SocketApiOptions {
+  hub: HubApi;
+  appInfo: AppInfo;
+  home: string;
+}
+
+interface Route {
+  spec: CommandSpec;
+  handler: Handler<CommandSpec>;
+}
+
+export interface SocketApi {
+  /** Takes over an authenticated upgrade request. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  close(): void;
+}
+
+function send(ws: WebSocket, reply: SocketReply): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+}
+
+export function createSocketApi(options: SocketApiOptions): SocketApi {
+  const { hub } = options;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_SOCKET_MESSAGE_BYTES });
+  const shared = hubHandlers(hub);
+  const alive = new WeakSet<WebSocket>();
+
+  function routesFor(ws: WebSocket, unsubscribe: { current?: () => void }): Map<string, Route> {
+    const handlers: Handlers<typeof commands & typeof webCommands> = {
+      ...shared,
+      appInfo: () => options.appInfo,
+      subscribe: () => {
+        unsubscribe.current?.();
+        unsubscribe.current = hub.subscribe((event) => {
+          if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+            ws.close(1013, 'Client too slow; reconnect for a fresh snapshot');
+            return;
+          }
+          send(ws, { event });
+        });
+        return null;
+      },
+      completePath: (prefix) =>
+        completePath(prefix, { allowed: [options.home, ...hub.roots()], home: options.home }),
+    };
+    const routes = new Map<string, Route>();
+    for (const [name, spec] of Object.entries({ ...commands, ...webCommands })) {
+      const handler = handlers[name as keyof typeof handlers] as Handler<CommandSpec>;
+      routes.set(spec.channel, { spec, handler });
+    }
+    return routes;
+  }
+
+  wss.on('connection', (ws) => {
+    const unsubscribe: { current?: () => void } = {};
+    const routes = routesFor(ws, unsubscribe);
+    alive.add(ws);
+    ws.on('pong', () => alive.add(ws));
+    ws.on('close', () => unsubscribe.current?.());
+    ws.on('message', (data, isBinary) => {
+      let raw: unknown;
+      try {
+        raw = isBinary ? undefined : JSON.parse(data.toString());
+      } catch {
+        raw = undefined;
+      }
+      const request = SocketRequestSchema.safeParse(raw);
+      if (!request.success) {
+        // No usable id to answer: the client is broken or hostile.
+        ws.close(1008, 'Malformed request');
+        return;
+      }
+      const { id, channel, args } = request.data;
+      const route = routes.get(channel);
+      if (!route) {
+        send(ws, { id, ok: false, error: `Unknown command ${channel}` });
+        return;
+      }
+      runCommand(route.spec, route.handler, args).then(
+        (result) => send(ws, { id, ok: true, result }),
+        (error: unknown) =>
+          send(ws, { id, ok: false, error: error instanceof Error ? error.message : String(error) }),
+      );
+    });
+  });
+
+  const pinger = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, PING_INTERVAL_MS);
+  pinger.unref();
+
+  return {
+    upgrade(req, socket, head) {
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    },
+    close() {
+      clearInterval(pinger);
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import type { TaskSummary } from '@taskdeck/contract';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ChangeBatcher } from './change-batcher.js';
+
+const summary = (id: string, progress: number, status: TaskSummary['status'] = 'working'): TaskSummary => ({
+  id,
+  server: 's',
+  tool: 't',
+  mode: 'task',
+  status,
+  progress,
+  createdAt: 0,
+  updatedAt: progress,
+});
+
+describe('ChangeBatcher', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('turns thousands of updates into one batch per interval with the latest state of each task', () => {
+    const batches: Parameters<ConstructorParameters<typeof ChangeBatcher>[0]>[0][] = [];
+    const batcher = new ChangeBatcher(
+      (b) => batches.push(b),
+      33,
+      () => Date.now(),
+    );
+    for (let second = 0; second < 2; second++) {
+      for (let i = 0; i < 5000; i++) {
+        batcher.task(summary(`t${i % 10}`, second * 5000 + i));
+        if (i % 500 === 0) vi.advanceTimersByTime(10);
+      }
+      vi.advanceTimersByTime(1000);
+    }
+    expect(batches.length).toBeLessThanOrEqual(2 * 31);
+    const last = batches.at(-1);
+    expect(last?.tasks).toHaveLength(10);
+    expect(last?.tasks.find((t) => t.id === 't9')?.progress).toBe(9999);
+  });
+
+  it('never drops a final state and keeps every log line', () => {
+    const batches: { tasks: TaskSummary[]; logs: { taskId: string; lines: unknown[] }[] }[] = [];
+    const batcher = new ChangeBatcher(
+      (b) => batches.push(b),
+      33,
+      () => Date.now(),
+    );
+    batcher.task(summary('a', 1));
+    batcher.log('a', { at: 1, level: 'info', message: 'one' });
+    batcher.log('a', { at: 2, level: 'info', message: 'two' });
+    batcher.task(summary('a', 2, 'completed'));
+    vi.advanceTimersByTime(40);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]?.tasks).toEqual([summary('a', 2, 'completed')]);
+    expect(batches[0]?.logs).toEqual([
+      {
+        taskId: 'a',
+        lines: [expect.objectContaining({ message: 'one' }), expect.objectContaining({ message: 'two' })],
+      },
+    ]);
+  });
+
+  it('sends nothing when nothing changed', () => {
+    const emit = vi.fn();
+    const batcher = new ChangeBatcher(emit, 33, () => Date.now());
+    batcher.flush();
+    vi.advanceTimersByTime(100);
+    expect(emit).not.toHaveBeenCalled();
+  });
+});

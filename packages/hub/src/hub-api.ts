@@ -1,0 +1,24 @@
+import type { HubEvent, InputResponse, StartTool, TaskDetail, TaskSummary } from '@taskdeck/contract';
+
+/**
+ * What every host (Electron main, web host, CLI) gets from the hub. The hub has no
+ * Electron import; hosts adapt this to IPC, a WebSocket or a terminal.
+ */
+export interface HubApi {
+  /** Calls `listener` at once with a snapshot, then with batches of changes (at most ~30 a second). */
+  subscribe(listener: (event: HubEvent) => void): () => void;
+  /** Starts a tool call as a task or a plain call; resolves with the record id once it exists. */
+  startTool(request: StartTool): Promise<{ taskId: string }>;
+  cancelTask(taskId: string): Promise<void>;
+  respondToInput(taskId: string, response: InputResponse): Promise<void>;
+  getTask(taskId: string): TaskDetail | undefined;
+  listTasks(): TaskSummary[];
+  startServer(name: string): Promise<void>;
+  stopServer(name: string): Promise<void>;
+  restartServer(name: string): Promise<void>;
+  /** Adds files or folders the user granted (dropped, picked) to the MCP roots; servers are told. */
+  grantRoots(paths: string[]): Promise<string[]>;
+  revokeRoot(path: string): Promise<string[]>;
+  roots(): string[];
+  shutdown(): Promise<void>;
+}

@@ -1,0 +1,309 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import {
+  CallToolResultSchema,
+  CreateTaskResultSchema,
+  ElicitRequestSchema,
+  type ElicitResult,
+  LoggingMessageNotificationSchema,
+  ProgressNotificationSchema,
+  type Task,
+  TaskStatusNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { delay } from '@taskdeck/node-common/environment';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { errorResult, TaskCancelledError, TaskServer, type ToolContext, textResult } from './task-server.js';
+
+interface Probe {
+  signal?: AbortSignal;
+  ctx?: ToolContext;
+  release?: () => void;
+}
+
+/** A server with test tools, connected in-process to a real SDK client. */
+async function setup(options: { elicit?: (message: string) => ElicitResult } = {}) {
+  const server = new TaskServer({ name: 'test', version: '1.0.0' });
+  const probe: Probe = {};
+  server.taskTool({
+    name: 'wait',
+    title: 'Wait',
+    description: 'Waits until released or cancelled',
+    input: z.strictObject({ steps: z.number().int().min(1) }),
+    output: z.object({ steps: z.number() }),
+    taskSupport: 'optional',
+    run: async ({ steps }, ctx) => {
+      probe.signal = ctx.signal;
+      probe.ctx = ctx;
+      for (let i = 0; i < steps; i++) {
+        ctx.progress(i, steps, `step ${i + 1} of ${steps}`);
+        await delay(1, ctx.signal);
+      }
+      await new Promise<void>((resolve, reject) => {
+        probe.release = resolve;
+        ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true });
+      });
+      ctx.log.info('done waiting', { steps });
+      return textResult(`waited ${steps}`, { steps });
+    },
+  });
+  server.taskTool({
+    name: 'behave',
+    title: 'Behave',
+    description: 'Ends as asked',
+    input: z.strictObject({ how: z.enum(['throw', 'isError', 'badOutput', 'decline', 'ask', 'ok']) }),
+    output: z.object({ answer: z.string() }),
+    taskSupport: 'required',
+    run: async ({ how }, ctx) => {
+      if (how === 'throw') throw new Error('disk on fire');
+      if (how === 'isError') return errorResult('could not do it');
+      if (how === 'badOutput') return textResult('oops', { answer: 42 });
+      if (how === 'decline') throw new TaskCancelledError('The user said no.');
+      if (how === 'ask') {
+        const answer = await ctx.elicit('Proceed?', {
+          type: 'object',
+          properties: { ok: { type: 'boolean' } },
+          required: ['ok'],
+        });
+        return textResult(`answer: ${answer.action}`, { answer: answer.action });
+      }
+      return textResult('fine', { answer: 'fine' });
+    },
+  });
+  server.tool({
+    name: 'echo',
+    title: 'Echo',
+    description: 'Echoes',
+    input: z.strictObject({ text: z.string() }),
+    run: async ({ text }) => textResult(text),
+  });
+
+  const client = new Client(
+    { name: 'test-client', version: '1.0.0' },
+    { capabilities: options.elicit ? { elicitation: { form: {} } } : {} },
+  );
+  const statuses: Task[] = [];
+  const progress: { progressToken: string | number; progress: number; message?: string }[] = [];
+  const logs: unknown[] = [];
+  client.setNotificationHandler(TaskStatusNotificationSchema, (n) => {
+    statuses.push(n.params);
+  });
+  client.setNotificationHandler(ProgressNotificationSchema, (n) => {
+    progress.push(n.params);
+  });
+  client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+    logs.push(n.params);
+  });
+  if (options.elicit) {
+    const answer = options.elicit;
+    client.setRequestHandler(ElicitRequestSchema, (r) => answer(r.params.message));
+  }
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  await client.connect(clientSide);
+  await client.listTools();
+
+  const startTask = async (name: string, args: unknown) => {
+    const { task } = await client.request(
+      {
+        method: 'tools/call',
+        params: {
+          name,
+          arguments: args as Record<string, unknown>,
+          task: {},
+          _meta: { progressToken: name },
+        },
+      },
+      CreateTaskResultSchema,
+    );
+    return task;
+  };
+  const statusesOf = (taskId: string) => statuses.filter((s) => s.taskId === taskId).map((s) => s.status);
+  const until = async (predicate: () => boolean) => {
+    for (let i = 0; i < 400 && !predicate(); i++) await delay(5);
+    expect(predicate()).toBe(true);
+  };
+  cleanups.push(async () => {
+    await client.close();
+  });
+  return { server, client, probe, statuses, progress, logs, startTask, statusesOf, until };
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+describe('TaskServer', () => {
+  it('advertises real schemas and honest taskSupport', async () => {
+    const { client } = await setup();
+    const { tools } = await client.listTools();
+    const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
+    expect(byName.wait?.execution).toEqual({ taskSupport: 'optional' });
+    expect(byName.behave?.execution).toEqual({ taskSupport: 'required' });
+    expect(byName.echo?.execution).toEqual({ taskSupport: 'forbidden' });
+    expect(byName.wait?.inputSchema).toMatchObject({
+      type: 'object',
+      properties: { steps: { type: 'integer', minimum: 1 } },
+      required: ['steps'],
+      additionalProperties: false,
+    });
+    expect(byName.wait?.outputSchema).toMatchObject({ properties: { steps: { type: 'number' } } });
+  });
+
+  it('runs a task to completion with throttled progress, logs and a status notification', async () => {
+    const t = await setup();
+    const task = await t.startTask('wait', { steps: 3 });
+    expect(task.status).toBe('working');
+    await t.until(() => t.probe.release !== undefined);
+    t.probe.release?.();
+    const result = await t.client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
+    expect(result.structuredContent).toEqual({ steps: 3 });
+    await t.until(() => t.statusesOf(task.taskId).includes('completed'));
+    expect(t.statusesOf(task.taskId)).toEqual(['completed']);
+    expect(t.progress.length).toBeGreaterThan(0);
+    expect(t.progress.every((p) => p.progressToken === 'wait')).toBe(true);
+    const values = t.progress.map((p) => p.progress);
+    expect([...values].sort((a, b) => a - b)).toEqual(values);
+    expect(new Set(values).size).toBe(values.length);
+    expect(t.logs).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        data: { message: 'done waiting', steps: 3 },
+        _meta: { 'io.modelcontextprotocol/related-task': { taskId: task.taskId } },
+      }),
+    );
+  });
+
+  it('turns tasks/cancel into an abort of the work and a cancelled status notification', async () => {
+    const t = await setup();
+    const task = await t.startTask('wait', { steps: 1 });
+    await t.until(() => t.probe.signal !== undefined);
+    const cancelled = await t.client.experimental.tasks.cancelTask(task.taskId);
+    expect(cancelled.status).toBe('cancelled');
+    expect(t.probe.signal?.aborted).toBe(true);
+    await t.until(() => t.statusesOf(task.taskId).includes('cancelled'));
+    const progressBefore = t.progress.length;
+    t.probe.ctx?.progress(99, 100, 'late');
+    await delay(80);
+    expect(t.progress.length).toBe(progressBefore);
+    expect((await t.client.experimental.tasks.getTask(task.taskId)).status).toBe('cancelled');
+  });
+
+  it('answers a cancel of a finished task with -32602', async () => {
+    const t = await setup();
+    const task = await t.startTask('behave', { how: 'ok' });
+    await t.until(() => t.statusesOf(task.taskId).includes('completed'));
+    await expect(t.client.experimental.tasks.cancelTask(task.taskId)).rejects.toMatchObject({ code: -32602 });
+  });
+
+  it.each([
+    ['throw', 'disk on fire'],
+    ['isError', 'could not do it'],
+    ['badOutput', 'does not match its outputSchema'],
+  ])('ends a task failed when the work does %s, with a clear statusMessage', async (how, message) => {
+    const t = await setup();
+    const task = await t.startTask('behave', { how });
+    await t.until(() => t.statusesOf(task.taskId).includes('failed'));
+    const final = await t.client.experimental.tasks.getTask(task.taskId);
+    expect(final.statusMessage).toContain(message);
+    const result = await t.client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
+    expect(result.isError).toBe(true);
+  });
+
+  it('ends a task cancelled with the message of a TaskCancelledError', async () => {
+    const t = await setup();
+    const task = await t.startTask('behave', { how: 'decline' });
+    await t.until(() => t.statusesOf(task.taskId).includes('cancelled'));
+    expect((await t.client.experimental.tasks.getTask(task.taskId)).statusMessage).toBe('The user said no.');
+  });
+
+  it('fails a task created with bad arguments, naming the field', async () => {
+    const t = await setup();
+    const task = await t.startTask('behave', { how: 'sideways' });
+    await t.until(() => t.statusesOf(task.taskId).includes('failed'));
+    const final = await t.client.experimental.tasks.getTask(task.taskId);
+    expect(final.statusMessage).toBe(
+      'Invalid arguments for behave: how: must be one of "throw", "isError", "badOutput", "decline", "ask", "ok" (got "sideways")',
+    );
+  });
+
+  it('answers a plain call inline with the result, listing no task', async () => {
+    const t = await setup();
+    const call = t.client.callTool({ name: 'wait', arguments: { steps: 2 } });
+    await t.until(() => t.probe.release !== undefined);
+    expect(t.probe.ctx?.taskId).toBeUndefined();
+    t.probe.release?.();
+    const result = await call;
+    expect(result.structuredContent).toEqual({ steps: 2 });
+    expect((await t.client.experimental.tasks.listTasks()).tasks).toEqual([]);
+    expect(t.statuses).toEqual([]);
+  });
+
+  it('reports bad arguments of plain calls as tool errors naming the field', async () => {
+    const t = await setup();
+    const wait = await t.client.callTool({ name: 'wait', arguments: { steps: 0 } });
+    expect(wait).toMatchObject({
+      isError: true,
+      content: [{ text: expect.stringContaining('steps: Too small') }],
+    });
+    const echo = await t.client.callTool({ name: 'echo', arguments: {} });
+    expect(echo).toMatchObject({
+      isError: true,
+      content: [{ text: 'Invalid arguments for echo: text: is required' }],
+    });
+    expect(await t.client.callTool({ name: 'echo', arguments: { text: 'hi' } })).toMatchObject({
+      content: [{ text: 'hi' }],
+    });
+  });
+
+  it('cancels a plain call on notifications/cancelled', async () => {
+    const t = await setup();
+    const controller = new AbortController();
+    const call = t.client.callTool({ name: 'wait', arguments: { steps: 1 } }, undefined, {
+      signal: controller.signal,
+    });
+    await t.until(() => t.probe.signal !== undefined);
+    controller.abort('user pressed stop');
+    await expect(call).rejects.toThrow();
+    await t.until(() => t.probe.signal?.aborted === true);
+    expect(t.server.runningCount).toBe(0);
+  });
+
+  it('moves a task to input_required while it asks, and back to working', async () => {
+    const asked: string[] = [];
+    const t = await setup({
+      elicit: (message) => {
+        asked.push(message);
+        return { action: 'accept', content: { ok: true } };
+      },
+    });
+    const task = await t.startTask('behave', { how: 'ask' });
+    await t.until(() => t.statusesOf(task.taskId).includes('input_required'));
+    const inputStatus = t.statuses.find((s) => s.status === 'input_required');
+    expect(inputStatus?.statusMessage).toBe('Proceed?');
+    // The queued request arrives through tasks/result, which then waits for the end.
+    const result = await t.client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
+    expect(asked).toEqual(['Proceed?']);
+    expect(result.structuredContent).toEqual({ answer: 'accept' });
+    expect(t.statusesOf(task.taskId)).toEqual(['input_required', 'working', 'completed']);
+  });
+
+  it('fails clearly when input is needed but the client cannot be asked', async () => {
+    const t = await setup();
+    const task = await t.startTask('behave', { how: 'ask' });
+    await t.until(() => t.statusesOf(task.taskId).includes('failed'));
+    expect((await t.client.experimental.tasks.getTask(task.taskId)).statusMessage).toMatch(
+      /does not support/,
+    );
+  });
+
+  it('stopAll cancels running work and waits for it to settle', async () => {
+    const t = await setup();
+    const task = await t.startTask('wait', { steps: 1 });
+    await t.until(() => t.probe.signal !== undefined);
+    await t.server.stopAll('shutting down', 1000);
+    expect(t.server.runningCount).toBe(0);
+    expect((await t.client.experimental.tasks.getTask(task.taskId)).statusMessage).toBe('shutting down');
+  });
+});

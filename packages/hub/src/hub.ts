@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -24,8 +25,10 @@ import type { RestartPolicyOptions } from './servers/restart-policy.js';
 import { loadServerConfig, type ServerSpec } from './servers/server-config.js';
 import type { StopTimings } from './servers/server-process.js';
 import { type ServerSnapshot, ServerSupervisor } from './servers/server-supervisor.js';
-import { detail, isFinished, summarize, type TaskRecord } from './tasks/task-record.js';
-import { type ChangeKind, TaskTracker } from './tasks/task-tracker.js';
+import { TaskBook } from './tasks/task-book.js';
+import type { ChangeKind, TaskEvent } from './tasks/task-events.js';
+import { isFinished } from './tasks/task-record.js';
+import { Tasks20251125 } from './tasks/tasks-2025-11-25.js';
 
 export const BUNDLED_SERVERS = ['cloud-ops', 'analytics', 'dev-tools', 'knowledge'] as const;
 
@@ -64,7 +67,10 @@ export class Hub implements HubApi {
   private readonly brokenEntries: ServerInfo[] = [];
   private readonly listeners = new Set<(event: HubEvent) => void>();
   private readonly batcher: ChangeBatcher;
-  private readonly tracker: TaskTracker;
+  /** Every tool call's state; only `onTaskEvent` changes it. */
+  private readonly book: TaskBook;
+  /** The 2025-11-25 task protocol: turns each server's traffic into task events. */
+  private readonly tasks: Tasks20251125;
   private readonly journaledAt = new Map<string, number>();
   private inbox: ControlInbox | undefined;
   private closed = false;
@@ -76,11 +82,11 @@ export class Hub implements HubApi {
     private readonly rootsStore: RootsStore,
   ) {
     this.batcher = new ChangeBatcher((batch) => this.broadcast(batch), options.batchIntervalMs);
-    this.tracker = new TaskTracker({
+    this.book = new TaskBook({ maxRecords: options.maxTasksInMemory });
+    this.tasks = new Tasks20251125({
       client: (server) => this.readyClient(server),
-      chooseMode: (server, tool) => this.chooseMode(server, tool),
-      onChange: (record, kind) => this.onTaskChange(record, kind),
-      onLog: (record, line) => this.batcher.log(record.id, line),
+      emit: (id, event) => this.onTaskEvent(id, event),
+      status: (id) => this.book.get(id)?.status,
       plainCallTimeoutMs: options.plainCallTimeoutMs,
     });
   }
@@ -92,7 +98,7 @@ export class Hub implements HubApi {
       const { journal, records } = await TaskJournal.open(options.dataDir, options.journal);
       const rootsStore = await RootsStore.open(options.dataDir);
       const hub = new Hub(options, journal, lock, rootsStore);
-      hub.tracker.restore(records);
+      hub.book.restore(records);
       await hub.loadServers();
       hub.inbox = await ControlInbox.open(options.dataDir, (taskId) => hub.cancelTask(taskId));
       for (const supervisor of hub.supervisors.values()) {
@@ -113,31 +119,41 @@ export class Hub implements HubApi {
 
   async startTool(request: StartTool): Promise<{ taskId: string }> {
     this.assertOpen();
-    const supervisor = this.supervisors.get(request.server);
-    if (!supervisor) throw new Error(`Unknown server "${request.server}".`);
+    const supervisor = this.supervisor(request.server);
     if (!supervisor.snapshot().tools.some((t) => t.name === request.tool)) {
       throw new Error(`Server ${request.server} has no tool "${request.tool}".`);
     }
-    const record = await this.tracker.start(request.server, request.tool, request.arguments);
-    this.evictOldTasks();
-    return { taskId: record.id };
+    if (!this.readyClient(request.server)) throw new Error(`Server ${request.server} is not ready.`);
+    const call = {
+      id: randomUUID(),
+      server: request.server,
+      tool: request.tool,
+      arguments: request.arguments,
+      mode: this.chooseMode(request.server, request.tool),
+    };
+    this.book.create(call);
+    this.onTaskChange(call.id, 'created');
+    this.tasks.start(call);
+    return { taskId: call.id };
   }
 
-  cancelTask(taskId: string): Promise<void> {
-    return this.tracker.cancel(taskId);
+  async cancelTask(taskId: string): Promise<void> {
+    const record = this.book.get(taskId);
+    if (!record) throw new Error(`No task ${taskId}.`);
+    if (isFinished(record.status)) throw new Error(`Task ${taskId} already ended (${record.status}).`);
+    await this.tasks.cancel(taskId);
   }
 
-  respondToInput(taskId: string, response: InputResponse): Promise<void> {
-    return this.tracker.respond(taskId, response);
+  async respondToInput(taskId: string, response: InputResponse): Promise<void> {
+    this.tasks.respond(taskId, response);
   }
 
   getTask(taskId: string): TaskDetail | undefined {
-    const record = this.tracker.records.get(taskId);
-    return record ? detail(record) : undefined;
+    return this.book.detail(taskId);
   }
 
   listTasks(): TaskSummary[] {
-    return [...this.tracker.records.values()].map(summarize);
+    return this.book.summaries();
   }
 
   servers(): ServerInfo[] {
@@ -184,7 +200,7 @@ export class Hub implements HubApi {
     this.closed = true;
     this.inbox?.close();
     // Before the servers stop, so these tasks read "interrupted", not "server stopped".
-    this.tracker.interruptAll('Taskdeck quit while this task was running.');
+    this.tasks.interruptAll('Taskdeck quit while this task was running.');
     await Promise.all([...this.supervisors.values()].map((s) => s.stop()));
     this.batcher.flush();
     await this.journal.close();
@@ -237,7 +253,7 @@ export class Hub implements HubApi {
         spec,
         {
           configureClient: (client, server) => this.configureClient(client, server),
-          onDisconnect: (server, reason) => this.tracker.onDisconnect(server, reason),
+          onDisconnect: (server, reason) => this.tasks.onDisconnect(server, reason),
           onChange: (snapshot) => this.batcher.server(toServerInfo(snapshot)),
         },
         {
@@ -254,7 +270,7 @@ export class Hub implements HubApi {
   }
 
   private configureClient(client: Client, server: string): void {
-    this.tracker.configureClient(client, server);
+    this.tasks.configureClient(client, server);
     client.setRequestHandler(ListRootsRequestSchema, () => ({
       roots: this.roots().map((path) => ({ uri: pathToFileURL(path).href, name: path })),
     }));
@@ -286,26 +302,26 @@ export class Hub implements HubApi {
     return (info?.execution?.taskSupport ?? 'forbidden') === 'forbidden' ? 'plain' : 'task';
   }
 
-  private onTaskChange(record: TaskRecord, kind: ChangeKind): void {
-    this.batcher.task(summarize(record));
-    const now = Date.now();
-    if (kind === 'progress' && now - (this.journaledAt.get(record.id) ?? 0) < JOURNAL_PROGRESS_MS) return;
-    this.journaledAt.set(record.id, now);
-    this.journal.write(record);
-    if (isFinished(record.status)) {
-      this.journaledAt.delete(record.id);
-      void this.journal.flush(() => [...this.tracker.records.values()]);
-    }
+  /** A protocol adapter's event: the book applies it, subscribers and the journal hear of the change. */
+  private onTaskEvent(id: string, event: TaskEvent): void {
+    const kind = this.book.apply(id, event);
+    if (kind === 'log') {
+      if (event.type === 'log') this.batcher.log(id, event.line);
+    } else if (kind) this.onTaskChange(id, kind);
   }
 
-  /** Keeps memory bounded: the oldest finished tasks leave memory (the journal trims alike). */
-  private evictOldTasks(): void {
-    const max = this.options.maxTasksInMemory ?? 2000;
-    const records = this.tracker.records;
-    if (records.size <= max) return;
-    for (const [id, record] of records) {
-      if (records.size <= max) break;
-      if (isFinished(record.status)) records.delete(id);
+  private onTaskChange(id: string, kind: Exclude<ChangeKind, 'log'>): void {
+    const record = this.book.get(id);
+    const summary = this.book.summary(id);
+    if (!record || !summary) return;
+    this.batcher.task(summary);
+    const now = Date.now();
+    if (kind === 'progress' && now - (this.journaledAt.get(id) ?? 0) < JOURNAL_PROGRESS_MS) return;
+    this.journaledAt.set(id, now);
+    this.journal.write(record);
+    if (isFinished(record.status)) {
+      this.journaledAt.delete(id);
+      void this.journal.flush(() => [...this.book.all()]);
     }
   }
 

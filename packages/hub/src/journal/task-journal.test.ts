@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { finish, newRecord } from '../tasks/task-record.js';
+import { finish } from '../tasks/task-book.js';
+import { newRecord } from '../tasks/task-record.js';
 import { TaskJournal } from './task-journal.js';
 
 let dataDir: string;

@@ -3,7 +3,8 @@ import { type FileHandle, mkdir, open, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { TaskDetailSchema } from '@taskdeck/contract';
-import { finish, isFinished, type TaskRecord } from '../tasks/task-record.js';
+import { finish } from '../tasks/task-book.js';
+import { isFinished, type TaskRecord } from '../tasks/task-record.js';
 
 export interface JournalOptions {
   /** How many tasks the journal keeps; the oldest finished ones are dropped at compaction. */

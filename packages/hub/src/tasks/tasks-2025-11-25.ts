@@ -359,7 +359,7 @@ export class Tasks20251125 {
   /** Something was heard from the task: push the fallback poll back. */
   private touch(id: string): void {
     const live = this.live.get(id);
-    if (!live || live.call.mode !== 'task' || !live.mcpTaskId || this.isOver(id)) return;
+    if (live?.call.mode !== 'task' || !live.mcpTaskId || this.isOver(id)) return;
     clearTimeout(live.pollTimer);
     live.pollTimer = setTimeout(() => void this.poll(id), live.pollMs);
   }

@@ -20,7 +20,7 @@ export const PARTS = [
   { name: 'contract', path: /^packages\/contract\//, may: [], forbidden: /^(electron|node:)/ },
   { name: 'node-common', path: /^packages\/node-common\//, may: [], forbidden: /^electron$/ },
   { name: 'task-runtime', path: /^packages\/task-runtime\//, may: ['node-common'], forbidden: /^electron$/ },
-  { name: 'client', path: /^packages\/client\//, may: ['contract'], forbidden: /^electron$/ },
+  { name: 'client', path: /^packages\/client\//, may: ['contract', 'node-common'], forbidden: /^electron$/ },
   { name: 'hub', path: /^packages\/hub\//, may: ['contract', 'node-common'], forbidden: /^electron$/ },
   {
     name: 'a server',

@@ -42,7 +42,7 @@ export class SyntheticHub implements HubApi {
     });
   }
 
-  private servers(): ServerInfo[] {
+  servers(): ServerInfo[] {
     return SERVERS.map((name, i) => ({
       name,
       bundled: true,

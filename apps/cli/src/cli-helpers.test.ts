@@ -65,6 +65,12 @@ describe('progress lines', () => {
     expect(line).toHaveLength(80);
   });
 
+  it('treats a terminal width of 0 as unknown instead of cutting every line to nothing', () => {
+    const line = progressLine(task({ progress: 5, total: 10, statusMessage: 'half way' }), 0, 0);
+    expect(line).toContain('half way');
+    expect(line).not.toMatch(/^…/);
+  });
+
   it('writes plain lines that change only when the task does', () => {
     expect(plainProgressLine(task({ progress: 3, total: 4, statusMessage: 'step' }))).toBe(
       'working  75% (3/4)  step',

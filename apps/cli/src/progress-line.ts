@@ -2,8 +2,12 @@ import type { TaskSummary } from '@taskdeck/contract';
 
 const BAR_WIDTH = 24;
 
-/** One line describing a task's progress, e.g. `[#########-------]  38%  Instance 2/4: health check`. */
-export function progressLine(task: TaskSummary, now: number, width = 100): string {
+/**
+ * One line describing a task's progress, e.g. `[#########-------]  38%  Instance 2/4: health check`,
+ * cut to the terminal's width. A width of 0 or none (some consoles report 0) is unknown: 100.
+ */
+export function progressLine(task: TaskSummary, now: number, columns?: number): string {
+  const width = columns && columns > 0 ? columns : 100;
   const elapsed = formatDuration(now - task.createdAt);
   let bar: string;
   if (task.total && task.total > 0 && task.progress !== undefined) {

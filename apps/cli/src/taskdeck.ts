@@ -1,14 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFile, realpath } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { TaskDetail, TaskSummary } from '@taskdeck/contract';
-import { Hub } from '@taskdeck/hub';
-import { ControlInbox } from '@taskdeck/hub/control-inbox';
-import { DataDirLock } from '@taskdeck/hub/data-dir-lock';
-import { TaskJournal } from '@taskdeck/hub/journal/task-journal';
-import { isFinished } from '@taskdeck/hub/tasks/task-record';
+import type { TaskdeckClient } from '@taskdeck/client';
+import { type TaskDetail, type TaskSummary, TERMINAL_TASK_STATUSES } from '@taskdeck/contract';
 import { dataDir as defaultDataDir } from '@taskdeck/node-common/environment';
+import { connectToHub, type HubConnection } from './connect.js';
 import { LineReader, promptForInput } from './input-prompt.js';
 import { formatDuration, plainProgressLine, progressLine } from './progress-line.js';
 import { parseToolArguments } from './tool-arguments.js';
@@ -19,6 +15,13 @@ const USAGE = `Usage:
   taskdeck tasks [--all]
   taskdeck show <id>
   taskdeck cancel <id>
+  taskdeck grant <path>...     let the servers read these files or folders (MCP roots)
+  taskdeck revoke <path>       take a grant back
+  taskdeck roots               list what the servers may read
+
+Every command talks to the running Taskdeck (the app or the web host) on the same data dir,
+so a task started here shows in its window; with none running, it starts its own hub.
+Servers read only what you granted: grant a file or folder before a tool reads it.
 
 Environment: TASKDECK_DATA_DIR (history, server state), TASKDECK_TIME_SCALE (simulated durations).
 Exit codes of call: 0 completed, 1 failed, 130 cancelled, 2 usage error.`;
@@ -44,6 +47,12 @@ async function main(argv: string[]): Promise<number> {
       return show(rest, dataDir);
     case 'cancel':
       return cancel(rest, dataDir);
+    case 'grant':
+      return grant(rest, dataDir);
+    case 'revoke':
+      return revoke(rest, dataDir);
+    case 'roots':
+      return roots(dataDir);
     case undefined:
     case '-h':
     case '--help':
@@ -55,29 +64,34 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function startHub(dataDir: string): Promise<Hub> {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return Hub.start({
-    dataDir,
-    bundledServersDir: resolve(here, '..', 'servers'),
-  });
+const isFinished = (status: TaskSummary['status']) => TERMINAL_TASK_STATUSES.has(status);
+
+/** Runs `work` with a connection to the hub and always closes it. */
+async function withHub<T>(
+  dataDir: string,
+  startServers: boolean,
+  work: (connection: HubConnection) => Promise<T>,
+): Promise<T> {
+  const connection = await connectToHub(dataDir, { startServers });
+  try {
+    return await work(connection);
+  } finally {
+    await connection.close();
+  }
 }
 
-async function waitForServer(hub: Hub, name: string): Promise<void> {
+async function waitForServer(client: TaskdeckClient, name: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const server = hub.servers().find((s) => s.name === name);
-    if (!server) {
-      const known = hub
-        .servers()
-        .map((s) => s.name)
-        .join(', ');
-      throw new UsageError(`Unknown server "${name}". Servers: ${known}.`);
-    }
+    const all = await client.servers();
+    const server = all.find((s) => s.name === name);
+    if (!server)
+      throw new UsageError(`Unknown server "${name}". Servers: ${all.map((s) => s.name).join(', ')}.`);
     if (server.status === 'ready') return;
     if (server.status === 'crashed' || (server.status === 'stopped' && server.error)) {
       throw new Error(`Server ${name} is ${server.status}: ${server.error ?? 'no reason given'}`);
     }
+    if (server.status === 'stopped') await client.startServer(name);
     if (Date.now() > deadline) throw new Error(`Server ${name} did not become ready within 30 s.`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -97,32 +111,38 @@ async function call(argv: string[], dataDir: string): Promise<number> {
   if (!serverName || !toolName || positionals.length > 2) throw new UsageError('call needs <server> <tool>.');
   if (values.output !== undefined && values.output !== 'json') throw new UsageError('--output takes "json".');
 
-  const hub = await startHub(dataDir);
+  const connection = await connectToHub(dataDir, { startServers: true });
+  const { client } = connection;
+  // Follow every task from the start: the new one's first changes may come before startTool answers.
+  const follower = new TaskFollower(client);
   let interrupts = 0;
   let taskId: string | undefined;
   const onSigint = () => {
     interrupts++;
     if (interrupts === 1 && taskId) {
       err('\nCancelling… (Ctrl-C again to quit)\n');
-      hub.cancelTask(taskId).catch((error: Error) => err(`${error.message}\n`));
+      client.cancelTask(taskId).catch((error: Error) => err(`${error.message}\n`));
       return;
     }
-    err('\nQuitting.\n');
-    void hub.shutdown().finally(() => process.exit(EXIT.cancelled));
+    err(
+      connection.hub.host === 'cli' || !taskId
+        ? '\nQuitting.\n'
+        : `\nQuitting; the task goes on in the running Taskdeck (taskdeck cancel ${taskId.slice(0, 8)} stops it).\n`,
+    );
+    void connection.close().finally(() => process.exit(EXIT.cancelled));
   };
   process.on('SIGINT', onSigint);
   try {
-    await waitForServer(hub, serverName);
-    const tool = hub
-      .servers()
+    await waitForServer(client, serverName);
+    const tool = (await client.servers())
       .find((s) => s.name === serverName)
       ?.tools.find((t) => t.name === toolName);
     if (!tool) throw new UsageError(`Server ${serverName} has no tool "${toolName}".`);
     const fromFile = values.json ? await readArgsFile(values.json) : {};
     const args = { ...fromFile, ...parseToolArguments(values.arg ?? [], tool.inputSchema) };
-    taskId = (await hub.startTool({ server: serverName, tool: toolName, arguments: args })).taskId;
-    const final = await follow(hub, taskId);
-    printResult(hub.getTask(taskId) ?? final, values.output === 'json');
+    taskId = (await client.startTool({ server: serverName, tool: toolName, arguments: args })).taskId;
+    const final = await follower.follow(taskId);
+    printResult((await client.getTask(taskId)) ?? final, values.output === 'json');
     return final.status === 'completed'
       ? EXIT.completed
       : final.status === 'cancelled'
@@ -130,65 +150,82 @@ async function call(argv: string[], dataDir: string): Promise<number> {
         : EXIT.failed;
   } finally {
     process.off('SIGINT', onSigint);
-    await hub.shutdown();
+    follower.stop();
+    await connection.close();
   }
 }
 
-/** Draws progress until the task ends; answers input requests in the terminal. */
-async function follow(hub: Hub, taskId: string): Promise<TaskSummary> {
-  const tty = process.stderr.isTTY === true;
-  let latest: TaskSummary | undefined;
-  let lastPlain = '';
-  let lastPlainAt = 0;
-  let prompting = false;
-  let reader: LineReader | undefined;
-  const draw = () => {
-    if (!latest || prompting) return;
-    const now = Date.now();
-    if (tty) {
-      err(`\r\x1b[2K${progressLine(latest, now, process.stderr.columns ?? 100)}`);
-      return;
-    }
-    // Not a terminal: plain lines, when something changed, at most once a second.
-    const line = plainProgressLine(latest);
-    if (line !== lastPlain && now - lastPlainAt >= 1000) {
-      err(`${line}\n`);
-      lastPlain = line;
-      lastPlainAt = now;
-    }
-  };
-  return new Promise<TaskSummary>((resolvePromise) => {
-    const timer = setInterval(draw, tty ? 100 : 250);
-    let unsubscribe: (() => void) | undefined;
-    let done = false;
-    unsubscribe = hub.subscribe((event) => {
-      if (done) return;
-      const task = event.tasks.find((t) => t.id === taskId);
-      if (!task) return;
-      latest = task;
-      draw();
-      if (task.input && !prompting) {
-        prompting = true;
-        if (tty) err('\n');
-        reader ??= new LineReader(process.stdin, err);
-        promptForInput(reader, task.input, err)
-          .then((response) => hub.respondToInput(taskId, response))
-          .catch((error: Error) => err(`Could not answer: ${error.message}\n`))
-          .finally(() => {
-            prompting = false;
-          });
-      }
-      if (isFinished(task.status)) {
-        done = true;
-        clearInterval(timer);
-        unsubscribe?.();
-        if (tty) err('\n');
-        resolvePromise(task);
+/** Keeps the latest state of every task from the hub's events; draws and prompts for one of them. */
+class TaskFollower {
+  private readonly latest = new Map<string, TaskSummary>();
+  private readonly unsubscribe: () => void;
+  private onChange: ((task: TaskSummary) => void) | undefined;
+
+  constructor(private readonly client: TaskdeckClient) {
+    this.unsubscribe = client.onEvent((event) => {
+      for (const task of event.tasks) {
+        this.latest.set(task.id, task);
+        this.onChange?.(task);
       }
     });
-    // The snapshot may already hold the end (subscribe calls back at once).
-    if (done) unsubscribe();
-  });
+  }
+
+  stop(): void {
+    this.unsubscribe();
+  }
+
+  /** Draws progress until the task ends; answers input requests in the terminal. */
+  follow(taskId: string): Promise<TaskSummary> {
+    const tty = process.stderr.isTTY === true;
+    let latest: TaskSummary | undefined;
+    let lastPlain = '';
+    let lastPlainAt = 0;
+    let prompting = false;
+    let reader: LineReader | undefined;
+    const draw = () => {
+      if (!latest || prompting) return;
+      const now = Date.now();
+      if (tty) {
+        err(`\r\x1b[2K${progressLine(latest, now, process.stderr.columns)}`);
+        return;
+      }
+      // Not a terminal: plain lines, when something changed, at most once a second.
+      const line = plainProgressLine(latest);
+      if (line !== lastPlain && now - lastPlainAt >= 1000) {
+        err(`${line}\n`);
+        lastPlain = line;
+        lastPlainAt = now;
+      }
+    };
+    return new Promise<TaskSummary>((resolvePromise) => {
+      const timer = setInterval(draw, tty ? 100 : 250);
+      const seen = (task: TaskSummary) => {
+        if (task.id !== taskId || !this.onChange) return;
+        latest = task;
+        draw();
+        if (task.input && !prompting) {
+          prompting = true;
+          if (tty) err('\n');
+          reader ??= new LineReader(process.stdin, err);
+          promptForInput(reader, task.input, err)
+            .then((response) => this.client.respondToInput(taskId, response))
+            .catch((error: Error) => err(`Could not answer: ${error.message}\n`))
+            .finally(() => {
+              prompting = false;
+            });
+        }
+        if (isFinished(task.status)) {
+          this.onChange = undefined;
+          clearInterval(timer);
+          if (tty) err('\n');
+          resolvePromise(task);
+        }
+      };
+      this.onChange = seen;
+      const known = this.latest.get(taskId);
+      if (known) seen(known);
+    });
+  }
 }
 
 function printResult(task: TaskDetail | TaskSummary, asJson: boolean): void {
@@ -225,35 +262,29 @@ async function readArgsFile(path: string): Promise<Record<string, unknown>> {
 }
 
 async function servers(dataDir: string): Promise<number> {
-  const hub = await startHub(dataDir);
-  try {
+  return withHub(dataDir, true, async ({ client }) => {
     const deadline = Date.now() + 15_000;
-    while (hub.servers().some((s) => s.status === 'starting') && Date.now() < deadline) {
+    let all = await client.servers();
+    while (all.some((s) => s.status === 'starting') && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
+      all = await client.servers();
     }
-    for (const s of hub.servers()) {
+    for (const s of all) {
       const tools = s.tools.length === 1 ? '1 tool' : `${s.tools.length} tools`;
       out(
         `${s.name.padEnd(16)} ${s.status.padEnd(9)} ${tools.padEnd(9)} ${s.error ?? s.tools.map((t) => t.name).join(', ')}\n`,
       );
     }
-  } finally {
-    await hub.shutdown();
-  }
-  return 0;
-}
-
-async function readHistory(dataDir: string) {
-  const live = await DataDirLock.owner(dataDir);
-  return TaskJournal.read(TaskJournal.pathIn(dataDir), live ? 'keep' : 'interrupted');
+    return 0;
+  });
 }
 
 async function tasks(argv: string[], dataDir: string): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { all: { type: 'boolean' } } });
-  const { records } = await readHistory(dataDir);
+  const records = await withHub(dataDir, false, ({ client }) => client.listTasks());
   const shown = values.all
     ? records
-    : records.filter((r) => !isFinished(r.status) || records.indexOf(r) >= records.length - 20);
+    : records.filter((r, index) => !isFinished(r.status) || index >= records.length - 20);
   if (shown.length === 0) {
     out('No tasks yet.\n');
     return 0;
@@ -267,18 +298,19 @@ async function tasks(argv: string[], dataDir: string): Promise<number> {
   return 0;
 }
 
-async function findRecord(idOrPrefix: string | undefined, dataDir: string) {
+/** The one task whose id starts with what the user typed. */
+async function findTask(client: TaskdeckClient, idOrPrefix: string | undefined): Promise<TaskDetail> {
   if (!idOrPrefix) throw new UsageError('Give a task id (or its first characters).');
-  const { records } = await readHistory(dataDir);
-  const matches = records.filter((r) => r.id.startsWith(idOrPrefix));
-  if (matches.length === 0) throw new Error(`No task ${idOrPrefix} in the history.`);
+  const matches = (await client.listTasks()).filter((r) => r.id.startsWith(idOrPrefix));
   if (matches.length > 1)
     throw new Error(`${idOrPrefix} matches ${matches.length} tasks; give more characters.`);
-  return matches[0] as TaskDetail;
+  const detail = matches[0] && (await client.getTask(matches[0].id));
+  if (!detail) throw new Error(`No task ${idOrPrefix} in the history.`);
+  return detail;
 }
 
 async function show(argv: string[], dataDir: string): Promise<number> {
-  const r = await findRecord(argv[0], dataDir);
+  const r = await withHub(dataDir, false, ({ client }) => findTask(client, argv[0]));
   out(
     `${r.server}/${r.tool}  ${r.status}  (${r.mode}${r.mcpTaskId ? ` ${r.mcpTaskId}` : ''})\nid        ${r.id}\narguments ${JSON.stringify(r.arguments)}\n`,
   );
@@ -296,24 +328,52 @@ async function show(argv: string[], dataDir: string): Promise<number> {
 }
 
 async function cancel(argv: string[], dataDir: string): Promise<number> {
-  const r = await findRecord(argv[0], dataDir);
-  if (isFinished(r.status)) throw new Error(`Task ${r.id.slice(0, 8)} already ended (${r.status}).`);
-  const owner = await DataDirLock.owner(dataDir);
-  if (!owner)
-    throw new Error(`No Taskdeck is running on ${dataDir}, so task ${r.id.slice(0, 8)} is not running.`);
-  await ControlInbox.requestCancel(dataDir, r.id);
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const now = await findRecord(r.id, dataDir);
-    if (isFinished(now.status)) {
-      out(`Task ${r.id.slice(0, 8)} ${now.status}.\n`);
-      return 0;
+  return withHub(dataDir, false, async ({ client }) => {
+    const task = await findTask(client, argv[0]);
+    const id = task.id.slice(0, 8);
+    if (isFinished(task.status)) throw new Error(`Task ${id} already ended (${task.status}).`);
+    await client.cancelTask(task.id);
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const now = await client.getTask(task.id);
+      if (now && isFinished(now.status)) {
+        out(`Task ${id} ${now.status}.\n`);
+        return 0;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(
-    `Asked Taskdeck (pid ${owner}) to cancel ${r.id.slice(0, 8)}, but it has not ended within 10 s.`,
-  );
+    throw new Error(`Asked Taskdeck to cancel ${id}, but it has not ended within 10 s.`);
+  });
+}
+
+async function grant(argv: string[], dataDir: string): Promise<number> {
+  if (argv.length === 0) throw new UsageError('grant needs at least one file or folder.');
+  const paths = argv.map((path) => resolve(path));
+  const granted = await withHub(dataDir, false, ({ client }) => client.grantRoots(paths));
+  out(`The servers may now read:\n${granted.map((path) => `  ${path}`).join('\n')}\n`);
+  return 0;
+}
+
+async function revoke(argv: string[], dataDir: string): Promise<number> {
+  if (argv.length !== 1) throw new UsageError('revoke takes one file or folder.');
+  const typed = resolve(argv[0] as string);
+  // Grants are kept as real paths (symlinks resolved); a removed file can only be named as it was.
+  const path = await realpath(typed).catch(() => typed);
+  const left = await withHub(dataDir, false, async ({ client }) => {
+    const before = await client.roots();
+    if (!before.includes(path))
+      throw new Error(`${path} is not granted. Granted: ${before.join(', ') || 'nothing'}.`);
+    return client.revokeRoot(path);
+  });
+  out(`Revoked ${path}.\n`);
+  if (left.length === 0) out('Nothing is granted now.\n');
+  return 0;
+}
+
+async function roots(dataDir: string): Promise<number> {
+  const granted = await withHub(dataDir, false, ({ client }) => client.roots());
+  out(granted.length === 0 ? 'Nothing is granted. Use taskdeck grant <path>.\n' : `${granted.join('\n')}\n`);
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -32,8 +32,10 @@ async function main(): Promise<void> {
   // Built layout: out/web/index.js next to out/renderer/ and out/servers/.
   const rendererDir = values['renderer-dir'] ?? fileURLToPath(new URL('../renderer/', import.meta.url));
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
+  const appInfo = { version: packageJson.version, platform: process.platform, host: 'web' } as const;
   const hub = await Hub.start({
     dataDir,
+    appInfo,
     bundledServersDir: fileURLToPath(new URL('../servers/', import.meta.url)),
   });
   let host: WebHost;
@@ -44,7 +46,7 @@ async function main(): Promise<void> {
       api: {
         hub,
         dataDir,
-        appInfo: { version: packageJson.version, platform: process.platform, host: 'web' },
+        appInfo,
       },
     });
   } catch (error) {

@@ -27,7 +27,8 @@ describe('contract', () => {
     expect(AppInfoSchema.parse(info)).toEqual(info);
     expect(AppInfoSchema.safeParse({ ...info, platform: 'beos' }).success).toBe(false);
     expect(AppInfoSchema.safeParse({ ...info, version: '' }).success).toBe(false);
-    expect(AppInfoSchema.safeParse({ ...info, host: 'cli' }).success).toBe(false);
+    expect(AppInfoSchema.safeParse({ ...info, host: 'cli' }).success).toBe(true);
+    expect(AppInfoSchema.safeParse({ ...info, host: 'tui' }).success).toBe(false);
     expect(AppInfoSchema.safeParse({ ...info, extra: 1 }).success).toBe(false);
     expect(AppInfoSchema.safeParse(null).success).toBe(false);
   });

@@ -23,8 +23,11 @@ const PlatformSchema = z.enum([
   'win32',
 ]);
 
-/** Which host implements `window.taskdeck`: decides native pickers versus typed paths and uploads. */
-export const HostKindSchema = z.enum(['electron', 'web']);
+/**
+ * Which host runs the hub: decides native pickers versus typed paths and uploads in the UI
+ * (`cli`: a hub the command line started because no app was running).
+ */
+export const HostKindSchema = z.enum(['electron', 'web', 'cli']);
 export type HostKind = z.infer<typeof HostKindSchema>;
 
 export const AppInfoSchema = z
@@ -216,6 +219,7 @@ export const commands = {
   },
   revokeRoot: { channel: 'hub:revoke-root', args: z.tuple([PathSchema]), result: z.array(z.string()) },
   roots: { channel: 'hub:roots', args: z.tuple([]), result: z.array(z.string()) },
+  servers: { channel: 'hub:servers', args: z.tuple([]), result: z.array(ServerInfoSchema) },
 } as const satisfies Record<string, CommandSpec>;
 
 /** Native pickers, Electron only. The main process grants what the user picked as MCP roots. */
@@ -286,6 +290,39 @@ export const SocketReplySchema = z.union([
 export type SocketReply = z.infer<typeof SocketReplySchema>;
 
 export const UploadResultSchema = z.object({ path: z.string() });
+
+/* ---------------------------------------------------------------- local endpoint */
+
+/**
+ * The hub's endpoint for its own clients on this machine (the CLI, tools): a Unix socket or a
+ * Windows named pipe, speaking the same requests, replies and events as the web host's
+ * WebSocket, one JSON value per line. Where it is and its token are in `<data dir>/endpoint.json`
+ * (owner-only); the first line a client sends is a hello with that token.
+ */
+export const ENDPOINT_FILE = 'endpoint.json';
+/** Largest line the hub accepts from a client (a request); replies and events may be larger. */
+export const MAX_ENDPOINT_REQUEST_BYTES = MAX_SOCKET_MESSAGE_BYTES;
+/** Largest line a client accepts from the hub (a task detail with its result). */
+export const MAX_ENDPOINT_REPLY_BYTES = 256 * 1024 * 1024;
+
+export const EndpointFileSchema = z.object({
+  format: z.literal(1),
+  /** Socket path or `\\.\pipe\…` name. */
+  path: z.string().min(1),
+  token: z.string().min(32),
+  pid: z.number().int().positive(),
+  host: HostKindSchema,
+  version: z.string(),
+});
+export type EndpointFile = z.infer<typeof EndpointFileSchema>;
+
+export const EndpointHelloSchema = z
+  .object({ hello: z.object({ token: z.string(), client: z.string().max(200) }) })
+  .strict();
+export const EndpointWelcomeSchema = z.union([
+  z.object({ welcome: AppInfoSchema }),
+  z.object({ refused: z.string() }),
+]);
 
 /* ---------------------------------------------------------------- window.taskdeck */
 

@@ -41,6 +41,7 @@ export function hubHandlers(hub: HubApi): Handlers<HubCommands> {
     grantRoots: (paths) => hub.grantRoots(paths),
     revokeRoot: (path) => hub.revokeRoot(path),
     roots: () => hub.roots(),
+    servers: () => hub.servers(),
   };
 }
 

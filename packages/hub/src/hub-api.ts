@@ -1,4 +1,11 @@
-import type { HubEvent, InputResponse, StartTool, TaskDetail, TaskSummary } from '@taskdeck/contract';
+import type {
+  HubEvent,
+  InputResponse,
+  ServerInfo,
+  StartTool,
+  TaskDetail,
+  TaskSummary,
+} from '@taskdeck/contract';
 
 /**
  * What every host (Electron main, web host, CLI) gets from the hub. The hub has no
@@ -20,5 +27,7 @@ export interface HubApi {
   grantRoots(paths: string[]): Promise<string[]>;
   revokeRoot(path: string): Promise<string[]>;
   roots(): string[];
+  /** Every server: bundled, the user's, and entries of servers.json that could not be used. */
+  servers(): ServerInfo[];
   shutdown(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type {
+  AppInfo,
   HubEvent,
   InputResponse,
   ServerInfo,
@@ -15,8 +16,8 @@ import type {
   TaskSummary,
   ToolInfo,
 } from '@taskdeck/contract';
-import { ControlInbox } from './control-inbox.js';
 import { DataDirLock } from './data-dir-lock.js';
+import { LocalEndpoint } from './endpoint/local-endpoint.js';
 import { ChangeBatcher } from './events/change-batcher.js';
 import type { HubApi } from './hub-api.js';
 import { type JournalOptions, TaskJournal } from './journal/task-journal.js';
@@ -34,6 +35,12 @@ export const BUNDLED_SERVERS = ['cloud-ops', 'analytics', 'dev-tools', 'knowledg
 
 export interface HubOptions {
   dataDir: string;
+  /** Who runs this hub (its clients ask with appInfo); default: the CLI. */
+  appInfo?: AppInfo;
+  /** Listen on the local endpoint for other Taskdeck clients (default true). */
+  endpoint?: boolean;
+  /** Start the servers at once (default true); false: only on `startServer` (reading history). */
+  startServers?: boolean;
   /** Where each server's stderr log goes; default `<dataDir>/logs` (the app passes the platform's logs folder). */
   logDir?: string;
   /** Folder holding the bundled servers' files (`<name>.js`). */
@@ -52,6 +59,8 @@ export interface HubOptions {
   journal?: JournalOptions;
   maxTasksInMemory?: number;
 }
+
+const CLIENT_INFO = { name: 'taskdeck', version: '0.1.0' };
 
 /** How often progress alone is written to the journal, per task. */
 const JOURNAL_PROGRESS_MS = 2000;
@@ -72,7 +81,7 @@ export class Hub implements HubApi {
   /** The 2025-11-25 task protocol: turns each server's traffic into task events. */
   private readonly tasks: Tasks20251125;
   private readonly journaledAt = new Map<string, number>();
-  private inbox: ControlInbox | undefined;
+  private endpoint: LocalEndpoint | undefined;
   private closed = false;
 
   private constructor(
@@ -100,10 +109,10 @@ export class Hub implements HubApi {
       const hub = new Hub(options, journal, lock, rootsStore);
       hub.book.restore(records);
       await hub.loadServers();
-      hub.inbox = await ControlInbox.open(options.dataDir, (taskId) => hub.cancelTask(taskId));
-      for (const supervisor of hub.supervisors.values()) {
-        if (!supervisor.spec.disabled) void supervisor.start();
-      }
+      if (options.endpoint !== false) await hub.listen();
+      if (options.startServers !== false)
+        for (const supervisor of hub.supervisors.values())
+          if (!supervisor.spec.disabled) void supervisor.start();
       return hub;
     } catch (error) {
       await lock.release();
@@ -198,13 +207,29 @@ export class Hub implements HubApi {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.inbox?.close();
+    await this.endpoint?.close().catch(() => {});
     // Before the servers stop, so these tasks read "interrupted", not "server stopped".
     this.tasks.interruptAll('Taskdeck quit while this task was running.');
     await Promise.all([...this.supervisors.values()].map((s) => s.stop()));
     this.batcher.flush();
     await this.journal.close();
     await this.lock.release();
+  }
+
+  /** The hub's own clients (the CLI) reach it here; a failure leaves the hub running, and says why. */
+  private async listen(): Promise<void> {
+    const appInfo: AppInfo = this.options.appInfo ?? {
+      version: CLIENT_INFO.version,
+      platform: process.platform as AppInfo['platform'],
+      host: 'cli',
+    };
+    try {
+      this.endpoint = await LocalEndpoint.start({ hub: this, dataDir: this.options.dataDir, appInfo });
+    } catch (error) {
+      process.stderr.write(
+        `taskdeck: the local endpoint could not start (the CLI cannot reach this Taskdeck): ${(error as Error).message}\n`,
+      );
+    }
   }
 
   private async loadServers(): Promise<void> {
@@ -258,7 +283,7 @@ export class Hub implements HubApi {
         },
         {
           logDir: options.logDir ?? join(options.dataDir, 'logs'),
-          clientInfo: { name: 'taskdeck', version: '0.1.0' },
+          clientInfo: CLIENT_INFO,
           capabilities: { roots: { listChanged: true }, elicitation: { form: {} } },
           restartPolicy: options.restartPolicy,
           stopTimings: options.stopTimings,

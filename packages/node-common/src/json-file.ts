@@ -38,14 +38,19 @@ export async function loadJsonFile<S extends z.ZodType>(
  * Writes JSON so that a crash at any moment leaves either the old or the new file:
  * write a temp file in the same folder, fsync it, rename over the target.
  */
-export function writeJsonFileAtomic(path: string, value: unknown): Promise<void> {
-  return writeTextFileAtomic(path, toJsonText(value));
+export function writeJsonFileAtomic(path: string, value: unknown, options: WriteOptions = {}): Promise<void> {
+  return writeTextFileAtomic(path, toJsonText(value), options);
 }
 
-async function writeTextFileAtomic(path: string, text: string): Promise<void> {
+export interface WriteOptions {
+  /** Permissions of the new file (0o600: only its owner may read it); default 0o666 less the umask. */
+  mode?: number;
+}
+
+async function writeTextFileAtomic(path: string, text: string, options: WriteOptions = {}): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(temp, 'w');
+  const handle = await open(temp, 'w', options.mode);
   try {
     await handle.writeFile(text);
     await handle.sync();

@@ -195,15 +195,17 @@ async function grantPicked(api: Hub, paths: string[]): Promise<string[]> {
   return paths;
 }
 
+/** What this app is, for the window and for the CLI that reaches the hub through its local endpoint. */
+function appInfo(): AppInfo {
+  return { version: app.getVersion(), platform: process.platform, host: 'electron' };
+}
+
 function registerIpc(api: Hub): void {
   const shared = hubHandlers(api);
   for (const [name, handler] of Object.entries(shared)) {
     handle(commands[name as keyof typeof shared] as CommandSpec, () => handler as Handler<CommandSpec>);
   }
-  handle(
-    commands.appInfo,
-    () => (): AppInfo => ({ version: app.getVersion(), platform: process.platform, host: 'electron' }),
-  );
+  handle(commands.appInfo, () => appInfo);
   handle(commands.subscribe, (event) => () => subscribeRenderer(event.sender, api));
   handle(electronCommands.pickFolder, (event) => async () => {
     const win = BrowserWindow.fromWebContents(event.sender);
@@ -273,6 +275,7 @@ function focusMainWindow(): void {
 async function startHub(): Promise<Hub> {
   return Hub.start({
     dataDir: app.getPath('userData'),
+    appInfo: appInfo(),
     logDir: logsDir(),
     bundledServersDir: bundledServersDir(),
     // The servers run on Electron's own Node: a packaged app has no other Node.

@@ -1,17 +1,12 @@
 /**
- * `window.taskdeck` for the web build: the same typed API over the web host's WebSocket.
- * Requests are answered by id; events are pushed. The socket reconnects with backoff and
- * re-subscribes, so the store gets a fresh snapshot after every reconnect.
+ * `window.taskdeck` for the web build: the client library over the web host's WebSocket
+ * (it reconnects by itself, and re-subscribes so the store gets a fresh snapshot), plus
+ * uploads of dropped files over HTTP.
  */
+import { commandMethods, createTaskdeckClient } from '@taskdeck/client';
+import { webSocketTransport } from '@taskdeck/client/websocket-transport';
 import {
-  type CommandMethods,
-  type CommandSpec,
-  type ConnectionState,
-  commands,
-  type HubEvent,
-  HubEventSchema,
   SOCKET_PATH,
-  SocketReplySchema,
   type TaskdeckApi,
   UPLOAD_PATH,
   UploadResultSchema,
@@ -19,125 +14,11 @@ import {
 } from '@taskdeck/contract';
 import { perf } from '../lib/perf';
 
-const RETRY_MS = [500, 1000, 2000, 5000];
-/** A request that is neither answered nor failed by then fails with a clear message. */
-const REQUEST_TIMEOUT_MS = 60_000;
-
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
 export function createWebClient(location: Location = window.location): TaskdeckApi {
   const socketUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${SOCKET_PATH}`;
-  const pending = new Map<number, Pending>();
-  const eventListeners = new Set<(event: HubEvent) => void>();
-  const connectionListeners = new Set<(state: ConnectionState) => void>();
-  let connection: ConnectionState = { state: 'connecting' };
-  let socket: WebSocket | undefined;
-  let queue: string[] = [];
-  let nextId = 1;
-  let failures = 0;
-
-  function setConnection(state: ConnectionState): void {
-    connection = state;
-    for (const listener of connectionListeners) listener(state);
-  }
-
-  function connect(): void {
-    setConnection({ state: 'connecting' });
-    const ws = new WebSocket(socketUrl);
-    socket = ws;
-    ws.onopen = () => {
-      failures = 0;
-      setConnection({ state: 'open' });
-      if (eventListeners.size > 0) void call(commands.subscribe, []).catch(() => {});
-      for (const message of queue) ws.send(message);
-      queue = [];
-    };
-    ws.onmessage = (message) => receive(message.data);
-    ws.onclose = (close) => {
-      if (socket !== ws) return;
-      socket = undefined;
-      const lost = new Error('The connection to the Taskdeck web host was lost; try again once it is back');
-      for (const [id, request] of pending) {
-        clearTimeout(request.timer);
-        request.reject(lost);
-        pending.delete(id);
-      }
-      queue = [];
-      const retryInMs = RETRY_MS[Math.min(failures, RETRY_MS.length - 1)] as number;
-      failures++;
-      const reason =
-        close.reason ||
-        (close.code === 1006 ? 'the web host is not reachable' : `closed (code ${close.code})`);
-      setConnection({ state: 'closed', reason, retryInMs });
-      setTimeout(connect, retryInMs);
-    };
-  }
-
-  function receive(data: unknown): void {
-    // bench/ui measures from here: parsing and validation are part of the renderer's work.
-    perf.received();
-    let parsed: ReturnType<typeof SocketReplySchema.safeParse>;
-    try {
-      parsed = SocketReplySchema.safeParse(JSON.parse(String(data)));
-    } catch {
-      console.error('Taskdeck: the web host sent a message that is not JSON');
-      return;
-    }
-    if (!parsed.success) {
-      console.error('Taskdeck: the web host sent a malformed message');
-      return;
-    }
-    const reply = parsed.data;
-    if ('event' in reply) {
-      const event = HubEventSchema.safeParse(reply.event);
-      if (!event.success) {
-        console.error(`Taskdeck: dropped a malformed hub event: ${event.error.message}`);
-        return;
-      }
-      for (const listener of eventListeners) listener(event.data);
-      return;
-    }
-    const request = pending.get(reply.id);
-    if (!request) return;
-    pending.delete(reply.id);
-    clearTimeout(request.timer);
-    if (reply.ok) request.resolve(reply.result);
-    else request.reject(new Error(reply.error));
-  }
-
-  function call(spec: CommandSpec, args: unknown[]): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const id = nextId++;
-      const timer = setTimeout(() => {
-        pending.delete(id);
-        reject(
-          new Error(`${spec.channel}: no answer from the web host within ${REQUEST_TIMEOUT_MS / 1000} s`),
-        );
-      }, REQUEST_TIMEOUT_MS);
-      pending.set(id, {
-        resolve: (raw) => {
-          const result = spec.result.safeParse(raw);
-          if (result.success) resolve(result.data);
-          else reject(new Error(`${spec.channel}: the web host answered with an unexpected shape`));
-        },
-        reject,
-        timer,
-      });
-      const message = JSON.stringify({ id, channel: spec.channel, args });
-      if (socket?.readyState === WebSocket.OPEN) socket.send(message);
-      else queue.push(message);
-    });
-  }
-
-  function bind<Group extends Record<string, CommandSpec>>(group: Group): CommandMethods<Group> {
-    const methods: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
-    for (const [name, spec] of Object.entries(group)) methods[name] = (...args) => call(spec, args);
-    return methods as unknown as CommandMethods<Group>;
-  }
+  // bench/ui measures from each message's arrival: parsing and validation are the renderer's work.
+  const transport = webSocketTransport({ url: () => socketUrl, onReceive: () => perf.received() });
+  const { close: _close, ...client } = createTaskdeckClient(transport);
 
   function upload(file: File, onProgress?: (sent: number, total: number) => void): Promise<string> {
     return new Promise((resolve, reject) => {
@@ -164,26 +45,5 @@ export function createWebClient(location: Location = window.location): TaskdeckA
     });
   }
 
-  connect();
-  const hub = bind(commands);
-  return {
-    ...hub,
-    host: 'web',
-    onEvent(listener) {
-      eventListeners.add(listener);
-      if (socket?.readyState === WebSocket.OPEN) void hub.subscribe().catch(() => {});
-      return () => {
-        eventListeners.delete(listener);
-      };
-    },
-    onConnection(listener) {
-      connectionListeners.add(listener);
-      listener(connection);
-      return () => {
-        connectionListeners.delete(listener);
-      };
-    },
-    importFile: upload,
-    web: bind(webCommands),
-  };
+  return { ...client, host: 'web', importFile: upload, web: commandMethods(transport, webCommands) };
 }

@@ -1,0 +1,72 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTaskdeckClient, type TaskdeckClient } from '@taskdeck/client';
+import { connectSocketTransport } from '@taskdeck/client/socket-transport';
+import type { AppInfo } from '@taskdeck/contract';
+import { Hub } from '@taskdeck/hub';
+import { DataDirLock } from '@taskdeck/hub/data-dir-lock';
+import { inProcessTransport } from '@taskdeck/hub/endpoint/in-process';
+import { LocalEndpoint } from '@taskdeck/hub/endpoint/local-endpoint';
+import packageJson from '../../../package.json' with { type: 'json' };
+
+export interface HubConnection {
+  client: TaskdeckClient;
+  /** Who runs the hub: the app, the web host, or this command (`cli`). */
+  hub: AppInfo;
+  /** Disconnects, and stops the hub if this command started it. */
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** Start the servers of a hub this command starts itself (not needed to read the history). */
+  startServers: boolean;
+}
+
+const CLIENT_NAME = `taskdeck-cli/${packageJson.version}`;
+
+/**
+ * Reaches the hub that owns the data dir: the running app or web host through its local
+ * endpoint, so a task started here shows live in its window and the history is one. When
+ * no Taskdeck runs, starts a hub in this process (which listens too, so a second command
+ * reaches this one).
+ */
+export async function connectToHub(dataDir: string, options: ConnectOptions): Promise<HubConnection> {
+  const endpoint = await LocalEndpoint.read(dataDir);
+  const owner = await DataDirLock.owner(dataDir);
+  if (endpoint && owner !== undefined) {
+    const { transport, hub } = await connectSocketTransport(endpoint, { client: CLIENT_NAME }).catch(
+      (error: Error) => {
+        throw new Error(`Taskdeck (pid ${owner}) owns ${dataDir}, but ${error.message}.`);
+      },
+    );
+    const client = createTaskdeckClient(transport, {
+      warn: (message) => process.stderr.write(`taskdeck: ${message}\n`),
+    });
+    return { client, hub, close: async () => client.close() };
+  }
+  if (owner !== undefined)
+    throw new Error(
+      `Taskdeck (pid ${owner}) owns ${dataDir} but has no local endpoint (an older version?). Quit it, or set TASKDECK_DATA_DIR to another folder.`,
+    );
+  const appInfo: AppInfo = {
+    version: packageJson.version,
+    platform: process.platform as AppInfo['platform'],
+    host: 'cli',
+  };
+  const here = dirname(fileURLToPath(import.meta.url));
+  const hub = await Hub.start({
+    dataDir,
+    appInfo,
+    bundledServersDir: resolve(here, '..', 'servers'),
+    startServers: options.startServers,
+  });
+  const client = createTaskdeckClient(inProcessTransport(hub, appInfo));
+  return {
+    client,
+    hub: appInfo,
+    close: async () => {
+      client.close();
+      await hub.shutdown();
+    },
+  };
+}

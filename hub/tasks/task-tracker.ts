@@ -164,7 +164,11 @@ export class TaskTracker {
     answer(response);
   }
 
-  /** The server's connection is gone: whatever still runs on it ends failed with the reason. */
+  /**
+   * The server's connection is gone: whatever still runs on it ends failed with the reason.
+   * The supervisor calls this whenever a ready server's connection closes, so requests that
+   * failed with "Connection closed" leave their records to it.
+   */
   onDisconnect(server: string, reason: string): void {
     for (const [id, live] of this.live) {
       if (live.server !== server) continue;
@@ -198,7 +202,7 @@ export class TaskTracker {
         { timeout: CREATE_TIMEOUT_MS },
       );
     } catch (error) {
-      this.end(record, 'failed', { error: describeCallError(error) });
+      if (!connectionGone(client)) this.end(record, 'failed', { error: describeCallError(error) });
       return;
     }
     const asTask = CreateTaskResultSchema.safeParse(created);
@@ -239,7 +243,7 @@ export class TaskTracker {
       this.endWithResult(record, result);
     } catch (error) {
       if (live.abort.signal.aborted) return; // cancel() already ended it
-      this.end(record, 'failed', { error: describeCallError(error) });
+      if (!connectionGone(client)) this.end(record, 'failed', { error: describeCallError(error) });
     }
   }
 
@@ -293,6 +297,7 @@ export class TaskTracker {
         this.end(record, 'failed', { result, error: final.statusMessage ?? resultErrorText(result) });
       } else this.end(record, 'completed', { result, message: final.statusMessage });
     } catch (error) {
+      if (connectionGone(client)) return;
       const final = live.finalTask;
       if (final) this.end(record, final.status as 'completed' | 'failed', { message: final.statusMessage });
       else this.end(record, 'failed', { error: describeCallError(error) });
@@ -409,6 +414,15 @@ function key(server: string, mcpTaskId: string): string {
 
 function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
+}
+
+/**
+ * A request failed because the server's connection closed ("Connection closed"): the
+ * supervisor's onDisconnect then ends the record with the real reason (exit code and
+ * stderr, or the broken message), which this error does not know.
+ */
+function connectionGone(client: Client): boolean {
+  return client.transport === undefined;
 }
 
 function describeCallError(error: unknown): string {

@@ -52,6 +52,27 @@ export function listNodeEntries(root = projectRoot) {
 }
 
 /**
+ * Bundles one Node entry point into a standalone ESM file (tests bundle their fixtures with it).
+ * @param {{ entry: string, outfile: string, shebang?: boolean }} item
+ * @param {string} [root] project root
+ */
+export async function bundleNodeEntry(item, root = projectRoot) {
+  await build({
+    entryPoints: [item.entry],
+    outfile: item.outfile,
+    absWorkingDir: root,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: true,
+    legalComments: 'none',
+    banner: { js: item.shebang ? `#!/usr/bin/env node\n${REQUIRE_BANNER}` : REQUIRE_BANNER },
+    logLevel: 'warning',
+  });
+}
+
+/**
  * Bundles every Node entry point.
  * @param {{ root?: string, quiet?: boolean }} [options]
  * @returns {Promise<string[]>} the written output files
@@ -59,23 +80,7 @@ export function listNodeEntries(root = projectRoot) {
 export async function buildServers(options = {}) {
   const root = options.root ?? projectRoot;
   const entries = listNodeEntries(root);
-  await Promise.all(
-    entries.map((item) =>
-      build({
-        entryPoints: [item.entry],
-        outfile: item.outfile,
-        absWorkingDir: root,
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node20',
-        sourcemap: true,
-        legalComments: 'none',
-        banner: { js: item.shebang ? `#!/usr/bin/env node\n${REQUIRE_BANNER}` : REQUIRE_BANNER },
-        logLevel: 'warning',
-      }),
-    ),
-  );
+  await Promise.all(entries.map((item) => bundleNodeEntry(item, root)));
   // Executables (the CLI) run through their shebang: `npx taskdeck`, or the installed bin.
   for (const item of entries) if (item.shebang) chmodSync(item.outfile, 0o755);
   if (!options.quiet) {

@@ -188,7 +188,7 @@ export function checkWalls(root) {
       }
       if (!target.part) {
         // Tooling (test/, bench/...) is for tests only; anything else outside the parts is wrong.
-        if (!(TEST_FILE.test(file) && /^test\//.test(target.target)))
+        if (!(TEST_FILE.test(file) && /^(test|scripts)\//.test(target.target)))
           violations.push(`${where}: imports ${specifier} (${target.target}), which is outside every part`);
         continue;
       }

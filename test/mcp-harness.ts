@@ -163,6 +163,11 @@ export class McpHarness {
     return this.statuses.filter((s) => s.taskId === taskId).map((s) => s.status);
   }
 
+  /** The task's status notifications as transitions (notices of a new statusMessage alone collapsed). */
+  transitionsOf(taskId: string): Task['status'][] {
+    return this.statusesOf(taskId).filter((status, i, all) => status !== all[i - 1]);
+  }
+
   progressOf(token: string): ProgressEvent[] {
     return this.progress.filter((p) => p.progressToken === token);
   }

@@ -170,7 +170,7 @@ describe('cloud-ops over stdio', () => {
 
     await new Promise((r) => setTimeout(r, 600));
     expect(h.progressOf(progressToken).filter((p) => p.at > cancelledAt)).toEqual([]);
-    expect(h.statusesOf(task.taskId)).toEqual(['cancelled']);
+    expect(h.transitionsOf(task.taskId)).toEqual(['working', 'cancelled']);
     expect(await environment(h, 'api-gateway', 'staging')).toMatchObject({
       version: before.version,
       runningVersions: [before.version],
@@ -199,7 +199,7 @@ describe('cloud-ops over stdio', () => {
       'Deploy web-frontend 2.12.0 to production? 3 instance(s) now run 2.11.5; they are updated one at a time.',
     ]);
     expect(result.isError).toBeFalsy();
-    expect(h.statusesOf(task.taskId)).toEqual(['input_required', 'working', 'completed']);
+    expect(h.transitionsOf(task.taskId)).toEqual(['working', 'input_required', 'working', 'completed']);
     expect((await environment(h, 'web-frontend', 'prod')).version).toBe('2.12.0');
   });
 

@@ -155,7 +155,8 @@ describe('hub with the real servers', () => {
     process.kill(pid, 'SIGKILL');
     const final = await h.finished(taskId);
     expect(final.status).toBe('failed');
-    expect(final.error).toMatch(/^Server cloud-ops killed by SIGKILL/);
+    // Its last stderr line is the routine "info: ready", which explains nothing.
+    expect(final.error).toBe('Server cloud-ops killed by SIGKILL');
     await h.until(
       () => h.server('cloud-ops')?.status === 'ready' && h.server('cloud-ops')?.pid !== pid,
       'the restart',
@@ -166,6 +167,67 @@ describe('hub with the real servers', () => {
     // The restarted server works.
     const again = await h.hub.startTool(deploy('3.5.1', 'dev'));
     expect((await h.finished(again.taskId, 30_000)).status).toBe('completed');
+  });
+
+  it('fails a plain call whose server dies with the exit code and its last stderr line', async () => {
+    const h = await start({ userServers: { mortal: fixture('tasks') } });
+    await h.ready('mortal');
+    const pid = h.server('mortal')?.pid;
+    const dying = await h.hub.startTool({
+      server: 'mortal',
+      tool: 'die',
+      arguments: { text: 'fatal: lost the database', count: 7 },
+    });
+    expect(await h.finished(dying.taskId)).toMatchObject({
+      status: 'failed',
+      mode: 'plain',
+      error: 'Server mortal exited with code 7: fatal: lost the database',
+    });
+    await h.until(
+      () => h.server('mortal')?.status === 'ready' && h.server('mortal')?.pid !== pid,
+      'the restart',
+    );
+    // Nothing on stderr but "info: ready" this time (the previous process's line is not this one's).
+    const silent = await h.hub.startTool({ server: 'mortal', tool: 'die', arguments: { count: 9 } });
+    expect(await h.finished(silent.taskId)).toMatchObject({
+      status: 'failed',
+      error: 'Server mortal exited with code 9',
+    });
+  });
+
+  it('fails every call on a server that sends a message too large to read, and restarts it', async () => {
+    const h = await start({ userServers: { big: fixture('tasks') } });
+    await h.ready('big');
+    const pid = h.server('big')?.pid;
+    const waiting = await h.hub.startTool({ server: 'big', tool: 'wait_task', arguments: {} });
+    const hanging = await h.hub.startTool({ server: 'big', tool: 'hang', arguments: {} });
+    await h.until(() => h.hub.getTask(waiting.taskId)?.mcpTaskId !== undefined, 'the task to be created');
+    const huge = await h.hub.startTool({ server: 'big', tool: 'huge', arguments: {} });
+    const reason =
+      'Server big sent a message larger than the 10 MiB an MCP client reads at once ' +
+      '(ReadBuffer exceeded maximum size of 10485760 bytes); its connection was dropped';
+    for (const { taskId } of [huge, hanging, waiting]) {
+      expect(await h.finished(taskId)).toMatchObject({ status: 'failed', error: reason });
+    }
+    // Cancel answers at once: the task already ended.
+    await expect(h.hub.cancelTask(waiting.taskId)).rejects.toThrow('already ended (failed)');
+    await h.until(() => h.server('big')?.status === 'ready' && h.server('big')?.pid !== pid, 'the restart');
+    expect(h.server('big')?.lastCrash?.reason).toBe(reason);
+    expect(h.server('big')?.restarts).toBe(1);
+
+    // A task's oversized result (through tasks/result) fails it the same way.
+    const hugeTask = await h.hub.startTool({ server: 'big', tool: 'huge_task', arguments: {} });
+    expect(await h.finished(hugeTask.taskId)).toMatchObject({
+      status: 'failed',
+      mode: 'task',
+      error: reason,
+    });
+    await h.until(
+      () => h.server('big')?.status === 'ready' && h.server('big')?.restarts === 2,
+      'the second restart',
+    );
+    const echo = await h.hub.startTool({ server: 'big', tool: 'echo', arguments: { text: 'still here' } });
+    expect(await h.finished(echo.taskId)).toMatchObject({ status: 'completed' });
   });
 
   it('keeps serving a server that writes garbage on stdout', async () => {

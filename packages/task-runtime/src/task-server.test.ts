@@ -19,12 +19,14 @@ interface Probe {
   signal?: AbortSignal;
   ctx?: ToolContext;
   release?: () => void;
+  /** Names of the tools whose work started. */
+  ran: string[];
 }
 
 /** A server with test tools, connected in-process to a real SDK client. */
 async function setup(options: { elicit?: (message: string) => ElicitResult } = {}) {
   const server = new TaskServer({ name: 'test', version: '1.0.0' });
-  const probe: Probe = {};
+  const probe: Probe = { ran: [] };
   server.taskTool({
     name: 'wait',
     title: 'Wait',
@@ -55,6 +57,7 @@ async function setup(options: { elicit?: (message: string) => ElicitResult } = {
     output: z.object({ answer: z.string() }),
     taskSupport: 'required',
     run: async ({ how }, ctx) => {
+      probe.ran.push('behave');
       if (how === 'throw') throw new Error('disk on fire');
       if (how === 'isError') return errorResult('could not do it');
       if (how === 'badOutput') return textResult('oops', { answer: 42 });
@@ -75,7 +78,32 @@ async function setup(options: { elicit?: (message: string) => ElicitResult } = {
     title: 'Echo',
     description: 'Echoes',
     input: z.strictObject({ text: z.string() }),
-    run: async ({ text }) => textResult(text),
+    run: async ({ text }) => {
+      probe.ran.push('echo');
+      return textResult(text);
+    },
+  });
+  server.taskTool({
+    name: 'chatter',
+    title: 'Chatter',
+    description: 'Changes its status message many times, then waits until released',
+    input: z.strictObject({ times: z.number().int() }),
+    taskSupport: 'optional',
+    run: async ({ times }, ctx) => {
+      for (let i = 1; i <= times; i++) ctx.status(`message ${i}`);
+      await new Promise<void>((resolve) => {
+        probe.release = resolve;
+      });
+      return textResult('said it all');
+    },
+  });
+  server.taskTool({
+    name: 'sized',
+    title: 'Sized',
+    description: 'Answers with a text of the given size',
+    input: z.strictObject({ bytes: z.number().int() }),
+    taskSupport: 'optional',
+    run: async ({ bytes }) => textResult('x'.repeat(bytes)),
   });
 
   const client = new Client(
@@ -103,7 +131,7 @@ async function setup(options: { elicit?: (message: string) => ElicitResult } = {
   await client.connect(clientSide);
   await client.listTools();
 
-  const startTask = async (name: string, args: unknown) => {
+  const startTask = async (name: string, args: unknown, options: { progressToken?: boolean } = {}) => {
     const { task } = await client.request(
       {
         method: 'tools/call',
@@ -111,13 +139,19 @@ async function setup(options: { elicit?: (message: string) => ElicitResult } = {
           name,
           arguments: args as Record<string, unknown>,
           task: {},
-          _meta: { progressToken: name },
+          ...(options.progressToken !== false && { _meta: { progressToken: name } }),
         },
       },
       CreateTaskResultSchema,
     );
     return task;
   };
+  /** tools/call as sent, without the SDK client's own taskSupport checks. */
+  const rawCall = (name: string, args: Record<string, unknown>, task?: Record<string, unknown>) =>
+    client.request(
+      { method: 'tools/call', params: { name, arguments: args, ...(task && { task }) } },
+      z.union([CreateTaskResultSchema, CallToolResultSchema]),
+    );
   const statusesOf = (taskId: string) => statuses.filter((s) => s.taskId === taskId).map((s) => s.status);
   const until = async (predicate: () => boolean) => {
     for (let i = 0; i < 400 && !predicate(); i++) await delay(5);
@@ -126,7 +160,7 @@ async function setup(options: { elicit?: (message: string) => ElicitResult } = {
   cleanups.push(async () => {
     await client.close();
   });
-  return { server, client, probe, statuses, progress, logs, startTask, statusesOf, until };
+  return { server, client, probe, statuses, progress, logs, startTask, rawCall, statusesOf, until };
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -160,7 +194,10 @@ describe('TaskServer', () => {
     const result = await t.client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
     expect(result.structuredContent).toEqual({ steps: 3 });
     await t.until(() => t.statusesOf(task.taskId).includes('completed'));
-    expect(t.statusesOf(task.taskId)).toEqual(['completed']);
+    const notified = t.statuses.filter((s) => s.taskId === task.taskId);
+    expect(notified.at(-1)?.status).toBe('completed');
+    expect(notified.slice(0, -1).map((s) => s.status)).toEqual(notified.slice(0, -1).map(() => 'working'));
+    expect(notified[0]?.statusMessage).toBe('step 1 of 3');
     expect(t.progress.length).toBeGreaterThan(0);
     expect(t.progress.every((p) => p.progressToken === 'wait')).toBe(true);
     const values = t.progress.map((p) => p.progress);
@@ -188,6 +225,71 @@ describe('TaskServer', () => {
     await delay(80);
     expect(t.progress.length).toBe(progressBefore);
     expect((await t.client.experimental.tasks.getTask(task.taskId)).status).toBe('cancelled');
+  });
+
+  it('refuses a task call to a forbidden tool with -32601 naming it, without running it', async () => {
+    const t = await setup();
+    await expect(t.rawCall('echo', { text: 'hi' }, { ttl: 1000 })).rejects.toMatchObject({
+      code: -32601,
+      message:
+        'MCP error -32601: Tool echo does not support tasks (execution.taskSupport is "forbidden"): call it without "task".',
+    });
+    expect(t.probe.ran).toEqual([]);
+    expect((await t.client.experimental.tasks.listTasks()).tasks).toEqual([]);
+  });
+
+  it('refuses a plain call to a required tool with -32601 naming it, without running it', async () => {
+    const t = await setup();
+    await expect(t.rawCall('behave', { how: 'ok' })).rejects.toMatchObject({
+      code: -32601,
+      message:
+        'MCP error -32601: Tool behave must be called as a task (execution.taskSupport is "required"): add "task" to the call.',
+    });
+    expect(t.probe.ran).toEqual([]);
+  });
+
+  it('answers a call to an unknown tool with -32602', async () => {
+    const t = await setup();
+    await expect(t.rawCall('nope', {})).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringContaining('Unknown tool: nope'),
+    });
+  });
+
+  it('notifies statusMessage changes without a progressToken, throttled, ending with the latest', async () => {
+    const t = await setup();
+    const startedAt = Date.now();
+    const task = await t.startTask('chatter', { times: 10_000 }, { progressToken: false });
+    await t.until(() => t.statuses.some((s) => s.statusMessage === 'message 10000'));
+    const elapsedMs = Date.now() - startedAt;
+    const notices = t.statuses.filter((s) => s.taskId === task.taskId);
+    expect(notices.every((s) => s.status === 'working')).toBe(true);
+    const numbers = notices.map((s) => Number(s.statusMessage?.replace('message ', '')));
+    // The first at once, then at most one per 50 ms interval, the latest last.
+    expect(numbers[0]).toBe(1);
+    expect(numbers.at(-1)).toBe(10_000);
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+    expect(numbers.length).toBeLessThanOrEqual(Math.ceil(elapsedMs / 50) + 2);
+    expect((await t.client.experimental.tasks.getTask(task.taskId)).statusMessage).toBe('message 10000');
+    await t.until(() => t.probe.release !== undefined);
+    t.probe.release?.();
+    await t.until(() => t.statusesOf(task.taskId).includes('completed'));
+    expect(t.progress).toEqual([]);
+  });
+
+  it('fails a task whose result is too large for one message, naming the size and the limit', async () => {
+    const t = await setup();
+    const bytes = 11 * 1024 * 1024;
+    const task = await t.startTask('sized', { bytes });
+    await t.until(() => t.statusesOf(task.taskId).includes('failed'));
+    const final = await t.client.experimental.tasks.getTask(task.taskId);
+    expect(final.statusMessage).toBe(
+      `The result of sized is 11.0 MiB (${bytes + 39} bytes), more than the 9 MiB limit for one message (MCP clients read at most 10 MiB at once over stdio); it was not sent.`,
+    );
+    const result = await t.client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
+    expect(result).toMatchObject({ isError: true, content: [{ text: final.statusMessage }] });
+    const plain = await t.client.callTool({ name: 'sized', arguments: { bytes } });
+    expect(plain).toMatchObject({ isError: true, content: [{ text: final.statusMessage }] });
   });
 
   it('answers a cancel of a finished task with -32602', async () => {

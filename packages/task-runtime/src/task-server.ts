@@ -1,15 +1,19 @@
 import type { CreateTaskResult } from '@modelcontextprotocol/sdk/experimental/tasks';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
+  type CallToolRequest,
+  CallToolRequestSchema,
   type CallToolResult,
   type ElicitRequestFormParams,
   type ElicitResult,
+  ErrorCode,
   ListToolsRequestSchema,
   type LoggingLevel,
   type ServerNotification,
   type ServerRequest,
+  type Task,
   type Tool,
   type ToolAnnotations,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -17,9 +21,11 @@ import { resultText, summaryLine } from '@taskdeck/node-common/result-text';
 import { z } from 'zod';
 import { TaskdeckMessageQueue } from './message-queue.js';
 import { ProgressThrottle } from './progress-throttle.js';
+import { boundResult } from './result-bound.js';
 import { RootsGuard } from './roots.js';
 import { stderrLog } from './stderr-log.js';
-import { isTerminalStatus, TaskdeckTaskStore } from './task-store.js';
+import { isTerminalStatus, TaskdeckTaskStore, type TaskStatus } from './task-store.js';
+import { Throttle } from './throttle.js';
 import { describeInvalidArguments } from './tool-arguments.js';
 
 const RELATED_TASK = 'io.modelcontextprotocol/related-task';
@@ -87,10 +93,8 @@ interface Registered {
   // biome-ignore lint/suspicious/noExplicitAny: definitions of any shape are stored together
   def: ToolDefinitionBase<AnyObject, any>;
   taskSupport: 'forbidden' | 'optional' | 'required';
+  pollIntervalMs?: number;
 }
-
-/** Arguments are validated by the runtime, not by the SDK, so this accepts any object. */
-const ANY_ARGUMENTS = z.looseObject({});
 
 export interface ServerIdentity {
   name: string;
@@ -100,13 +104,15 @@ export interface ServerIdentity {
 }
 
 /**
- * An MCP server whose long tools run as tasks, built on the SDK's `registerToolTask`
- * and filling its gaps (see DESIGN.md): cancel aborts the work, every status change
- * is notified, progress is throttled, bad arguments name the field, and a plain call
- * to an `optional` task tool runs inline without paying a poll interval.
+ * An MCP server whose long tools run as tasks, on the SDK's low-level Server and its
+ * task protocol, filling what the SDK leaves out (see DESIGN.md): cancel aborts the
+ * work, every status change is notified, progress and status messages are throttled,
+ * bad arguments name the field, task-support misuse gets the spec's error, results too
+ * large for one message are refused, and a plain call to an `optional` task tool runs
+ * inline without paying a poll interval.
  */
 export class TaskServer {
-  readonly mcp: McpServer;
+  readonly mcp: Server;
   readonly store: TaskdeckTaskStore;
   /** The client's roots: tools that read user files check paths with it. */
   readonly roots: RootsGuard;
@@ -114,14 +120,17 @@ export class TaskServer {
   private readonly tools = new Map<string, Registered>();
   private readonly running = new Map<string, AbortController>();
   private readonly settling = new Set<Promise<void>>();
+  /** Per running task: the status notifications for a new statusMessage alone, throttled. */
+  private readonly messageNotices = new Map<string, Throttle<Task>>();
 
   constructor(readonly identity: ServerIdentity) {
     this.store = new TaskdeckTaskStore({ onDelete: (taskId) => this.queue.clear(taskId) });
-    this.mcp = new McpServer(
+    this.mcp = new Server(
       { name: identity.name, version: identity.version, title: identity.title },
       {
         capabilities: {
           logging: {},
+          tools: {},
           tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } },
         },
         instructions: identity.instructions,
@@ -130,12 +139,14 @@ export class TaskServer {
         maxTaskQueueSize: MAX_QUEUED_MESSAGES_PER_TASK,
       },
     );
-    this.roots = new RootsGuard(this.mcp.server);
+    this.mcp.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.listTools() }));
+    this.mcp.setRequestHandler(CallToolRequestSchema, (request, extra) =>
+      this.callTool(request.params, extra),
+    );
+    this.roots = new RootsGuard(this.mcp);
     this.store.onChange(({ task, previousStatus, origin }) => {
       // Creation is answered by CreateTaskResult; plain calls have no task to report.
-      if (origin === 'task' && previousStatus !== undefined) {
-        this.notify({ method: 'notifications/tasks/status', params: task });
-      }
+      if (origin === 'task' && previousStatus !== undefined) this.notifyStatus(task, previousStatus);
       if (task.status === 'cancelled') {
         this.running.get(task.taskId)?.abort(new TaskCancelledError(task.statusMessage ?? 'Cancelled'));
       }
@@ -144,66 +155,15 @@ export class TaskServer {
 
   /** A tool whose work may be long: runs as a task when the client asks for one. */
   taskTool<I extends AnyObject, O extends AnyObject | undefined>(def: TaskToolDefinition<I, O>): void {
-    this.remember(def, def.taskSupport);
-    this.mcp.experimental.tasks.registerToolTask(
-      def.name,
-      {
-        title: def.title,
-        description: def.description,
-        inputSchema: ANY_ARGUMENTS,
-        execution: { taskSupport: def.taskSupport },
-      },
-      {
-        createTask: async (args, extra) => {
-          const task = await extra.taskStore.createTask({
-            ttl: extra.taskRequestedTtl,
-            pollInterval: def.pollIntervalMs,
-          });
-          if (this.store.origin(task.taskId) === 'plain') {
-            // Run inline: returning a terminal task lets the SDK answer at once.
-            await this.execute(def, args, task.taskId, extra);
-            return { task: (await this.store.getTask(task.taskId)) ?? task } satisfies CreateTaskResult;
-          }
-          // Start after CreateTaskResult is on the wire, so it precedes any status notification.
-          setImmediate(() => void this.execute(def, args, task.taskId, extra));
-          return { task } satisfies CreateTaskResult;
-        },
-        getTask: async (_args, extra) => extra.taskStore.getTask(extra.taskId),
-        getTaskResult: async (_args, extra) =>
-          (await extra.taskStore.getTaskResult(extra.taskId)) as CallToolResult,
-      },
-    );
+    this.remember({ def, taskSupport: def.taskSupport, pollIntervalMs: def.pollIntervalMs });
   }
 
   /** A quick tool answered directly, never as a task. */
   tool<I extends AnyObject, O extends AnyObject | undefined>(def: ToolDefinition<I, O>): void {
-    this.remember(def, 'forbidden');
-    this.mcp.registerTool(
-      def.name,
-      {
-        title: def.title,
-        description: def.description,
-        inputSchema: ANY_ARGUMENTS,
-        annotations: def.annotations,
-      },
-      async (args, extra) => {
-        const parsed = def.input.safeParse(args);
-        if (!parsed.success) return errorResult(describeInvalidArguments(def.name, parsed.error, args));
-        const ctx = this.context(def.name, undefined, extra.signal, extra);
-        try {
-          return this.checkOutput(def, await def.run(parsed.data, ctx));
-        } catch (error) {
-          return errorResult(messageOf(error));
-        } finally {
-          ctx.close(true);
-        }
-      },
-    );
+    this.remember({ def, taskSupport: 'forbidden' });
   }
 
   async connect(transport: Transport): Promise<void> {
-    // Our tools/list advertises the real schemas (the SDK only saw ANY_ARGUMENTS).
-    this.mcp.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.listTools() }));
     await this.mcp.connect(transport);
   }
 
@@ -239,9 +199,47 @@ export class TaskServer {
     }));
   }
 
-  private remember(def: Registered['def'], taskSupport: Registered['taskSupport']): void {
-    if (this.tools.has(def.name)) throw new Error(`Tool ${def.name} is registered twice`);
-    this.tools.set(def.name, { def, taskSupport });
+  private remember(tool: Registered): void {
+    if (this.tools.has(tool.def.name)) throw new Error(`Tool ${tool.def.name} is registered twice`);
+    this.tools.set(tool.def.name, tool);
+  }
+
+  private async callTool(
+    params: CallToolRequest['params'],
+    extra: Extra,
+  ): Promise<CallToolResult | CreateTaskResult> {
+    const tool = this.tools.get(params.name);
+    if (!tool) throw new WireError(ErrorCode.InvalidParams, `Unknown tool: ${params.name}`);
+    const asTask = params.task !== undefined;
+    refuseTaskSupportMisuse(params.name, tool.taskSupport, asTask);
+    const args = params.arguments ?? {};
+    if (tool.taskSupport === 'forbidden') return this.runQuickTool(tool.def, args, extra);
+    const task = this.store.create(
+      { ttl: extra.taskRequestedTtl, pollInterval: tool.pollIntervalMs },
+      asTask ? 'task' : 'plain',
+      extra.sessionId,
+    );
+    if (!asTask) {
+      // A plain call runs inline and answers with the result (no polling of our own store).
+      await this.execute(tool.def, args, task.taskId, extra);
+      return (await this.store.getTaskResult(task.taskId)) as CallToolResult;
+    }
+    // Start after CreateTaskResult is on the wire, so it precedes any status notification.
+    setImmediate(() => void this.execute(tool.def, args, task.taskId, extra));
+    return { task };
+  }
+
+  private async runQuickTool(def: Registered['def'], args: unknown, extra: Extra): Promise<CallToolResult> {
+    const parsed = def.input.safeParse(args);
+    if (!parsed.success) return errorResult(describeInvalidArguments(def.name, parsed.error, args));
+    const ctx = this.context(def.name, undefined, extra.signal, extra);
+    try {
+      return this.bound(def.name, this.checkOutput(def, await def.run(parsed.data, ctx)));
+    } catch (error) {
+      return errorResult(messageOf(error));
+    } finally {
+      ctx.close(true);
+    }
   }
 
   private execute(def: Registered['def'], rawArgs: unknown, taskId: string, extra: Extra): Promise<void> {
@@ -261,6 +259,12 @@ export class TaskServer {
     const onRequestAbort = () => this.cancelTask(taskId, 'Cancelled by the client.');
     extra.signal.addEventListener('abort', onRequestAbort, { once: true });
     const isTask = this.store.origin(taskId) === 'task';
+    if (isTask) {
+      const notices = new Throttle<Task>((task) =>
+        this.notify({ method: 'notifications/tasks/status', params: task }),
+      );
+      this.messageNotices.set(taskId, notices);
+    }
     const ctx = this.context(def.name, isTask ? taskId : undefined, controller.signal, extra);
     try {
       const parsed = def.input.safeParse(rawArgs);
@@ -269,7 +273,7 @@ export class TaskServer {
         this.finish(taskId, 'failed', errorResult(message), message);
         return;
       }
-      const result = this.checkOutput(def, await def.run(parsed.data, ctx));
+      const result = this.bound(def.name, this.checkOutput(def, await def.run(parsed.data, ctx)));
       ctx.close(true);
       if (result.isError)
         this.finish(taskId, 'failed', result, resultText(result) || 'The tool reported an error.');
@@ -288,7 +292,24 @@ export class TaskServer {
       ctx.close(false);
       extra.signal.removeEventListener('abort', onRequestAbort);
       this.running.delete(taskId);
+      this.messageNotices.get(taskId)?.close({ flush: false });
+      this.messageNotices.delete(taskId);
     }
+  }
+
+  /**
+   * Tells the client about a task's new state. A new status goes out at once (and makes a
+   * pending message-only notice stale); a new statusMessage alone is throttled like progress,
+   * so a chatty tool cannot flood the pipe and a client without a progressToken still hears it.
+   */
+  private notifyStatus(task: Task, previousStatus: TaskStatus): void {
+    const notices = this.messageNotices.get(task.taskId);
+    if (notices && task.status === previousStatus) {
+      notices.report(task);
+      return;
+    }
+    notices?.drop();
+    this.notify({ method: 'notifications/tasks/status', params: task });
   }
 
   /** Ends a task unless it already ended (a cancel wins over the work's late result). */
@@ -307,6 +328,13 @@ export class TaskServer {
   private cancelTask(taskId: string, message: string): void {
     const task = this.store.getTaskSync(taskId);
     if (task && !isTerminalStatus(task.status)) this.store.setStatus(taskId, 'cancelled', message);
+  }
+
+  /** The result, or an error naming its size when it is too large to send (see boundResult). */
+  private bound(toolName: string, result: CallToolResult): CallToolResult {
+    const bounded = boundResult(toolName, result);
+    if (bounded !== result) stderrLog(this.identity.name, 'warn', resultText(bounded));
+    return bounded;
   }
 
   private checkOutput(def: Registered['def'], result: CallToolResult): CallToolResult {
@@ -329,7 +357,8 @@ export class TaskServer {
     const setStatusMessage = (message: string | null) => {
       if (!taskId || signal.aborted) return;
       const task = this.store.getTaskSync(taskId);
-      if (task && !isTerminalStatus(task.status)) this.store.setStatus(taskId, task.status, message);
+      if (!task || isTerminalStatus(task.status) || (task.statusMessage ?? null) === message) return;
+      this.store.setStatus(taskId, task.status, message);
     };
     const log = (level: LoggingLevel) => (message: string, data?: Record<string, unknown>) => {
       const params = {
@@ -337,18 +366,15 @@ export class TaskServer {
         logger: `${this.identity.name}/${toolName}`,
         data: data ? { message, ...data } : message,
       };
-      this.mcp.server.sendLoggingMessage({ ...params, ...meta }).catch(() => {});
+      this.mcp.sendLoggingMessage({ ...params, ...meta }).catch(() => {});
     };
     const ctx: ToolContext & { close(flush: boolean): void } = {
       signal,
       taskId,
       progress: (done, total, message) => {
         if (signal.aborted) return;
-        const accepted = throttle.report({ progress: done, total, message });
-        if (message === undefined || !taskId) return;
-        // Progress text rides on the progress notification; when none is sent, tell it as status.
-        if (accepted) this.store.setMessage(taskId, message);
-        else setStatusMessage(message);
+        throttle.report({ progress: done, total, message });
+        if (message !== undefined) setStatusMessage(message);
       },
       status: setStatusMessage,
       elicit: (message, requestedSchema) => this.elicit(taskId, message, requestedSchema, signal, extra),
@@ -367,13 +393,13 @@ export class TaskServer {
   ): Promise<ElicitResult> {
     const options = { signal, timeout: INPUT_TIMEOUT_MS };
     if (!taskId) {
-      return this.mcp.server.elicitInput(
+      return this.mcp.elicitInput(
         { mode: 'form', message, requestedSchema },
         { ...options, relatedRequestId: extra.requestId },
       );
     }
     // Queue the request first, so a client that reacts to input_required finds it at once.
-    const answer = this.mcp.server.elicitInput(
+    const answer = this.mcp.elicitInput(
       { mode: 'form', message, requestedSchema },
       { ...options, relatedTask: { taskId } },
     );
@@ -387,9 +413,47 @@ export class TaskServer {
   }
 
   private notify(notification: ServerNotification): void {
-    this.mcp.server.notification(notification).catch(() => {
+    this.mcp.notification(notification).catch(() => {
       // Transport closed: the client is gone, nobody to tell.
     });
+  }
+}
+
+/**
+ * A JSON-RPC error answered with exactly this code and message (the SDK's McpError would
+ * put "MCP error <code>: " in front, and a client that wraps it again doubles the prefix).
+ */
+class WireError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * MCP 2025-11-25, basic/utilities/tasks, "Tool-Level Negotiation": when a tool's
+ * `execution.taskSupport` is absent or "forbidden", clients MUST NOT invoke it as a task
+ * and servers SHOULD return -32601 (Method not found) if they do; when it is "required",
+ * servers MUST return -32601 to a call that is not a task. Checked before any work runs.
+ */
+function refuseTaskSupportMisuse(
+  toolName: string,
+  taskSupport: Registered['taskSupport'],
+  asTask: boolean,
+): void {
+  if (asTask && taskSupport === 'forbidden') {
+    throw new WireError(
+      ErrorCode.MethodNotFound,
+      `Tool ${toolName} does not support tasks (execution.taskSupport is "forbidden"): call it without "task".`,
+    );
+  }
+  if (!asTask && taskSupport === 'required') {
+    throw new WireError(
+      ErrorCode.MethodNotFound,
+      `Tool ${toolName} must be called as a task (execution.taskSupport is "required"): add "task" to the call.`,
+    );
   }
 }
 

@@ -99,13 +99,6 @@ describe('TaskdeckTaskStore', () => {
     expect(changes.at(-1)?.task.statusMessage).toBe('boom');
   });
 
-  it('updates the message silently with setMessage', async () => {
-    const { taskId } = await create();
-    store.setMessage(taskId, '3 of 10');
-    expect((await store.getTask(taskId))?.statusMessage).toBe('3 of 10');
-    expect(changes).toHaveLength(1);
-  });
-
   it('refuses to change a terminal task, with -32602', async () => {
     const { taskId } = await create();
     await store.updateTaskStatus(taskId, 'cancelled', 'Client cancelled');

@@ -204,14 +204,6 @@ export class TaskdeckTaskStore implements TaskStore {
     this.apply(entry, status, statusMessage);
   }
 
-  /** Changes statusMessage without a status change and without notifying (progress text). */
-  setMessage(taskId: string, statusMessage: string | null): void {
-    const entry = this.entries.get(taskId);
-    if (!entry || isTerminalStatus(entry.task.status)) return;
-    setStatusMessage(entry.task, statusMessage);
-    entry.task.lastUpdatedAt = new Date(this.opts.now()).toISOString();
-  }
-
   async listTasks(cursor?: string, sessionId?: string): Promise<{ tasks: Task[]; nextCursor?: string }> {
     let after = 0;
     if (cursor !== undefined) {

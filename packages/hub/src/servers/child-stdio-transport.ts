@@ -1,5 +1,9 @@
 import type { Readable, Writable } from 'node:stream';
-import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import {
+  ReadBuffer,
+  STDIO_DEFAULT_MAX_BUFFER_SIZE,
+  serializeMessage,
+} from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 
@@ -7,12 +11,16 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
  * MCP transport over a child's stdin/stdout that the supervisor spawned itself (the
  * SDK's StdioClientTransport spawns on its own, without a process group). A line
  * that is not JSON-RPC is reported through `onerror` and skipped: a server that
- * prints garbage on stdout keeps its connection.
+ * prints garbage on stdout keeps its connection. A message larger than the SDK's read
+ * buffer closes it, with `failure` saying why: that message was lost, and whoever
+ * waits for its answer would wait forever.
  */
 export class ChildStdioTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
+  /** Why this side dropped the connection, when it did. */
+  failure: string | undefined;
   private readonly buffer = new ReadBuffer();
   private closed = false;
 
@@ -45,7 +53,10 @@ export class ChildStdioTransport implements Transport {
     try {
       this.buffer.append(chunk);
     } catch (error) {
-      this.onerror?.(error as Error);
+      this.failure =
+        `sent a message larger than the ${STDIO_DEFAULT_MAX_BUFFER_SIZE / 1024 / 1024} MiB an MCP client reads at once ` +
+        `(${(error as Error).message}); its connection was dropped`;
+      this.onStreamClose();
       return;
     }
     for (;;) {

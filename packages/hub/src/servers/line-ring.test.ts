@@ -23,4 +23,13 @@ describe('LineRing', () => {
     ring.push('Error: boom\n\n  \n');
     expect(ring.lastLine()).toBe('Error: boom');
   });
+
+  it('finds the last line that a filter accepts, including an unfinished one', () => {
+    const ring = new LineRing();
+    ring.push('fatal: boom\n[x] info: ready\n');
+    expect(ring.lastLine((line) => !line.includes('info:'))).toBe('fatal: boom');
+    ring.push('panic: half a line');
+    expect(ring.lastLine((line) => !line.includes('info:'))).toBe('panic: half a line');
+    expect(new LineRing().lastLine(() => true)).toBeUndefined();
+  });
 });

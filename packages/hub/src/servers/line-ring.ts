@@ -27,11 +27,11 @@ export class LineRing {
     return all.slice(-count);
   }
 
-  /** The last non-empty line: the likeliest explanation of a crash. */
-  lastLine(): string | undefined {
+  /** The last non-empty line that `accept`s: the likeliest explanation of a crash. */
+  lastLine(accept: (line: string) => boolean = () => true): string | undefined {
     return this.tail()
       .reverse()
-      .find((line) => line.trim() !== '');
+      .find((line) => line.trim() !== '' && accept(line));
   }
 
   private add(line: string): void {

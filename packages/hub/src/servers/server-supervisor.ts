@@ -37,7 +37,10 @@ export interface ServerSnapshot {
 export interface SupervisorHooks {
   /** Installs notification and request handlers on each new client before it connects. */
   configureClient(client: Client, server: string): void;
-  /** The connection is gone (crash, stop): work in flight on it must end, with this reason. */
+  /**
+   * The connection is gone (crash, stop, broken connection): work in flight on it must end,
+   * with this reason. Called whenever a ready server's connection closes.
+   */
   onDisconnect(server: string, reason: string): void;
   onChange(snapshot: ServerSnapshot): void;
 }
@@ -54,6 +57,10 @@ export interface SupervisorOptions {
 
 const STDERR_TAIL_IN_SNAPSHOT = 40;
 const LOG_ROTATE_BYTES = 5 * 1024 * 1024;
+/** After its connection closes, how long a server may take to exit before it is stopped. */
+const EXIT_AFTER_CLOSE_MS = 1000;
+/** Routine log lines (`[name] info: ready`, `DEBUG …`): never the explanation of a crash. */
+const ROUTINE_LINE = /^\s*(?:\[[^\]]*\]\s*)?(?:info|debug)\b/i;
 
 /**
  * Keeps one MCP server running: spawns it in its own process group, connects an SDK
@@ -74,6 +81,8 @@ export class ServerSupervisor {
   private readonly policy: RestartPolicy;
   private restartTimer: NodeJS.Timeout | undefined;
   private log: WriteStream | undefined;
+  /** Why the current process's connection was dropped while it still ran, if it was. */
+  private connectionFailure: string | undefined;
   /** Bumped on every start/stop so late events of an old process are ignored. */
   private generation = 0;
 
@@ -132,6 +141,7 @@ export class ServerSupervisor {
   private async launch(): Promise<void> {
     const generation = ++this.generation;
     this.error = undefined;
+    this.connectionFailure = undefined;
     this.tools = [];
     this.setStatus('starting');
     this.openLog();
@@ -142,8 +152,10 @@ export class ServerSupervisor {
       cwd: this.spec.cwd,
     });
     this.process = proc;
-    proc.child.stderr.on('data', (chunk: Buffer) => this.onStderr(chunk));
-    void proc.exited.then((info) => this.onExit(generation, proc, info));
+    // This process's own stderr explains its exit; the shared ring spans restarts.
+    const ownStderr = new LineRing(100);
+    proc.child.stderr.on('data', (chunk: Buffer) => this.onStderr(chunk, ownStderr));
+    void proc.exited.then((info) => this.onExit(generation, proc, info, ownStderr));
 
     const client = new Client(this.options.clientInfo, { capabilities: this.options.capabilities });
     this.hooks.configureClient(client, this.spec.name);
@@ -154,6 +166,7 @@ export class ServerSupervisor {
     const transport = new ChildStdioTransport(proc.child.stdin, proc.child.stdout);
     transport.onerror = (error) => this.appendLog(`[taskdeck] ${error.message}`);
     client.onerror = (error) => this.appendLog(`[taskdeck] ${error.message}`);
+    client.onclose = () => void this.onConnectionClosed(generation, proc, transport);
     const timeout = this.options.startTimeoutMs ?? 20_000;
     try {
       await client.connect(transport, { timeout });
@@ -170,7 +183,7 @@ export class ServerSupervisor {
       if (proc.hasExited && !proc.spawnError) return;
       const why = proc.spawnError
         ? `could not start "${this.spec.command}": ${proc.spawnError.message}`
-        : `did not complete the MCP handshake: ${(error as Error).message}`;
+        : (transport.failure ?? `did not complete the MCP handshake: ${(error as Error).message}`);
       this.appendLog(`[taskdeck] ${why}`);
       this.error = why;
       // Kill it; the exit handler then applies the restart policy.
@@ -193,12 +206,37 @@ export class ServerSupervisor {
     this.emit();
   }
 
-  private onExit(generation: number, proc: ServerProcess, info: ExitInfo): void {
+  /**
+   * The client's connection closed while the server was ready. Mostly the process is
+   * exiting, and its exit explains why (onExit). If it still runs (it closed its stdout,
+   * or sent a message too large to read), its connection cannot be trusted: the work on
+   * it fails with the reason, and the process is stopped so the restart policy applies.
+   */
+  private async onConnectionClosed(
+    generation: number,
+    proc: ServerProcess,
+    transport: ChildStdioTransport,
+  ): Promise<void> {
+    if (generation !== this.generation || this.status !== 'ready') return;
+    if (!transport.failure) {
+      await Promise.race([proc.exited, new Promise((resolve) => setTimeout(resolve, EXIT_AFTER_CLOSE_MS))]);
+      if (generation !== this.generation || proc.hasExited) return;
+    }
+    const reason = `Server ${this.spec.name} ${transport.failure ?? 'closed its output while still running'}`;
+    this.connectionFailure = reason;
+    this.appendLog(`[taskdeck] ${reason}`);
+    this.client = undefined;
+    this.hooks.onDisconnect(this.spec.name, reason);
+    void proc.stop({ stdinGraceMs: 0, termGraceMs: 1000 });
+  }
+
+  private onExit(generation: number, proc: ServerProcess, info: ExitInfo, ownStderr: LineRing): void {
     // Whatever happened, nothing of its process group may outlive it.
     proc.signalGroup('SIGKILL');
     if (generation !== this.generation) return;
-    const last = this.stderr.lastLine();
-    const reason = `Server ${this.spec.name} ${describeExit(info)}${last ? `: ${last}` : ''}`;
+    const last = ownStderr.lastLine((line) => !ROUTINE_LINE.test(line));
+    const reason =
+      this.connectionFailure ?? `Server ${this.spec.name} ${describeExit(info)}${last ? `: ${last}` : ''}`;
     this.appendLog(`[taskdeck] ${reason}`);
     this.lastCrash = { reason, at: Date.now() };
     this.client = undefined;
@@ -218,9 +256,10 @@ export class ServerSupervisor {
     }, decision.delayMs);
   }
 
-  private onStderr(chunk: Buffer): void {
+  private onStderr(chunk: Buffer, ownStderr: LineRing): void {
     const text = chunk.toString('utf8');
     this.stderr.push(text);
+    ownStderr.push(text);
     this.log?.write(text);
     this.emit();
   }

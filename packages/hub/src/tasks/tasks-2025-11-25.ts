@@ -150,7 +150,11 @@ export class Tasks20251125 {
     answer(response);
   }
 
-  /** The server's connection is gone: whatever still runs on it ends failed with the reason. */
+  /**
+   * The server's connection is gone: whatever still runs on it ends failed with the reason.
+   * The supervisor calls this whenever a ready server's connection closes, so requests that
+   * failed with "Connection closed" leave their calls to it.
+   */
   onDisconnect(server: string, reason: string): void {
     for (const [id, live] of this.live)
       if (live.call.server === server) this.end(id, 'failed', { error: reason });
@@ -178,7 +182,7 @@ export class Tasks20251125 {
         { timeout: CREATE_TIMEOUT_MS },
       );
     } catch (error) {
-      this.end(call.id, 'failed', { error: describeCallError(error) });
+      if (!connectionGone(client)) this.end(call.id, 'failed', { error: describeCallError(error) });
       return;
     }
     const asTask = CreateTaskResultSchema.safeParse(created);
@@ -220,7 +224,7 @@ export class Tasks20251125 {
       this.endWithResult(call.id, result);
     } catch (error) {
       if (live.abort.signal.aborted) return; // cancel() already ended it
-      this.end(call.id, 'failed', { error: describeCallError(error) });
+      if (!connectionGone(client)) this.end(call.id, 'failed', { error: describeCallError(error) });
     }
   }
 
@@ -278,6 +282,7 @@ export class Tasks20251125 {
         this.end(id, 'failed', { result, error: final.statusMessage ?? errorText(result), remoteTime });
       } else this.end(id, 'completed', { result, message: final.statusMessage, remoteTime });
     } catch (error) {
+      if (connectionGone(client)) return;
       const final = live.finalTask;
       if (final) this.end(id, final.status as EndStatus, { message: final.statusMessage });
       else this.end(id, 'failed', { error: describeCallError(error) });
@@ -399,6 +404,15 @@ function key(server: string, mcpTaskId: string): string {
 
 function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
+}
+
+/**
+ * A request failed because the server's connection closed ("Connection closed"): the
+ * supervisor's onDisconnect then ends the call with the real reason (exit code and stderr,
+ * or the broken message), which this error does not know.
+ */
+function connectionGone(client: Client): boolean {
+  return client.transport === undefined;
 }
 
 function describeCallError(error: unknown): string {

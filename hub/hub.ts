@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -8,6 +9,7 @@ import { ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type {
   HubEvent,
   InputResponse,
+  Notice,
   ServerInfo,
   StartTool,
   TaskDetail,
@@ -18,7 +20,7 @@ import { ControlInbox } from './control-inbox.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { ChangeBatcher } from './events/change-batcher.js';
 import type { HubApi } from './hub-api.js';
-import { type JournalOptions, TaskJournal } from './journal/task-journal.js';
+import { type JournalOpen, type JournalOptions, TaskJournal } from './journal/task-journal.js';
 import { BUNDLED_LONG_CALL_ESTIMATORS } from './long-call-estimators.js';
 import { RootsStore } from './roots-store.js';
 import type { RestartPolicyOptions } from './servers/restart-policy.js';
@@ -67,6 +69,8 @@ export interface HubOptions {
 
 /** How often progress alone is written to the journal, per task. */
 const JOURNAL_PROGRESS_MS = 2000;
+/** Notices kept for late subscribers (the oldest go first). */
+const MAX_NOTICES = 100;
 
 /**
  * The host core, with no Electron import: supervises the servers, tracks every task,
@@ -81,6 +85,7 @@ export class Hub implements HubApi {
   private readonly batcher: ChangeBatcher;
   private readonly tracker: TaskTracker;
   private readonly journaledAt = new Map<string, number>();
+  private readonly notices: Notice[] = [];
   private inbox: ControlInbox | undefined;
   private closed = false;
 
@@ -104,10 +109,20 @@ export class Hub implements HubApi {
     await mkdir(options.dataDir, { recursive: true });
     const lock = await DataDirLock.acquire(options.dataDir);
     try {
-      const { journal, records } = await TaskJournal.open(options.dataDir, options.journal);
+      let hub: Hub | undefined;
+      const opened = await TaskJournal.open(options.dataDir, {
+        ...options.journal,
+        onWriteError: (error) =>
+          hub?.notify(
+            'error',
+            `The task history could not be written to ${TaskJournal.pathIn(options.dataDir)} (${error.message}). The tasks still show here; they are written in full once writing works again.`,
+          ),
+      });
       const rootsStore = await RootsStore.open(options.dataDir);
-      const hub = new Hub(options, journal, lock, rootsStore);
-      hub.tracker.restore(records);
+      hub = new Hub(options, opened.journal, lock, rootsStore);
+      hub.tracker.restore(opened.records);
+      hub.reportJournalDamage(opened);
+      if (rootsStore.notice) hub.notify('warning', rootsStore.notice);
       await hub.loadServers();
       hub.inbox = await ControlInbox.open(options.dataDir, (taskId) => hub.cancelTask(taskId));
       for (const supervisor of hub.supervisors.values()) {
@@ -121,7 +136,13 @@ export class Hub implements HubApi {
   }
 
   subscribe(listener: (event: HubEvent) => void): () => void {
-    listener({ type: 'snapshot', servers: this.servers(), tasks: this.listTasks(), roots: this.roots() });
+    listener({
+      type: 'snapshot',
+      servers: this.servers(),
+      tasks: this.listTasks(),
+      roots: this.roots(),
+      notices: [...this.notices],
+    });
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -202,7 +223,7 @@ export class Hub implements HubApi {
     this.tracker.interruptAll('Taskdeck quit while this task was running.');
     await Promise.all([...this.supervisors.values()].map((s) => s.stop()));
     this.batcher.flush();
-    await this.journal.close();
+    await this.journal.close(() => [...this.tracker.records.values()]);
     await this.lock.release();
   }
 
@@ -235,6 +256,7 @@ export class Hub implements HubApi {
     }
     const configPath = join(options.dataDir, 'servers.json');
     const user = await loadServerConfig(configPath, new Set(BUNDLED_SERVERS));
+    if (user.damaged) this.notify('error', user.damaged);
     for (const spec of user.servers) specs.push({ ...spec, env: { ...baseEnv, ...spec.env } });
     for (const error of user.errors) {
       this.brokenEntries.push({
@@ -266,6 +288,25 @@ export class Hub implements HubApi {
       );
       this.supervisors.set(spec.name, supervisor);
     }
+  }
+
+  /** Tells the user once, in the UI and on stderr. */
+  private notify(level: Notice['level'], message: string): void {
+    const notice: Notice = { id: randomUUID(), at: Date.now(), level, message };
+    this.notices.push(notice);
+    if (this.notices.length > MAX_NOTICES) this.notices.shift();
+    process.stderr.write(`Taskdeck ${level}: ${message}\n`);
+    this.batcher.notice(notice);
+  }
+
+  /** A torn last line is what a crash leaves: it is kept in the quarantine file, quietly. */
+  private reportJournalDamage(opened: JournalOpen): void {
+    const lines = opened.unreadableLines;
+    if (lines === 0) return;
+    this.notify(
+      'warning',
+      `${lines} ${lines === 1 ? 'line' : 'lines'} of the task history (${opened.journal.path}) could not be read and ${lines === 1 ? 'was' : 'were'} moved, as ${lines === 1 ? 'it was' : 'they were'}, to ${opened.quarantinePath}. Every other task was kept.`,
+    );
   }
 
   private configureClient(client: Client, server: string): void {

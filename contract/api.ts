@@ -151,6 +151,9 @@ export const TaskDetailSchema = TaskSummarySchema.extend({
 });
 export type TaskDetail = z.infer<typeof TaskDetailSchema>;
 
+/** Longest notice message: room for a few full paths; the hub cuts longer ones. */
+export const MAX_NOTICE_LENGTH = 20_000;
+
 /**
  * Something the user must know that belongs to no task or server: a damaged file moved
  * aside, history that could not be written. Shown until dismissed; printed on the hub's stderr.
@@ -159,7 +162,7 @@ export const NoticeSchema = z.object({
   id: z.string().min(1).max(100),
   at: z.number(),
   level: z.enum(['warning', 'error']),
-  message: z.string().max(4000),
+  message: z.string().max(MAX_NOTICE_LENGTH),
 });
 export type Notice = z.infer<typeof NoticeSchema>;
 

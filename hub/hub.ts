@@ -6,15 +6,16 @@ import { pathToFileURL } from 'node:url';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import type {
-  HubEvent,
-  InputResponse,
-  Notice,
-  ServerInfo,
-  StartTool,
-  TaskDetail,
-  TaskSummary,
-  ToolInfo,
+import {
+  type HubEvent,
+  type InputResponse,
+  MAX_NOTICE_LENGTH,
+  type Notice,
+  type ServerInfo,
+  type StartTool,
+  type TaskDetail,
+  type TaskSummary,
+  type ToolInfo,
 } from '../contract/api.js';
 import { ControlInbox } from './control-inbox.js';
 import { DataDirLock } from './data-dir-lock.js';
@@ -292,7 +293,12 @@ export class Hub implements HubApi {
 
   /** Tells the user once, in the UI and on stderr. */
   private notify(level: Notice['level'], message: string): void {
-    const notice: Notice = { id: randomUUID(), at: Date.now(), level, message };
+    const notice: Notice = {
+      id: randomUUID(),
+      at: Date.now(),
+      level,
+      message: message.slice(0, MAX_NOTICE_LENGTH),
+    };
     this.notices.push(notice);
     if (this.notices.length > MAX_NOTICES) this.notices.shift();
     process.stderr.write(`Taskdeck ${level}: ${message}\n`);

@@ -1,5 +1,13 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -454,12 +462,59 @@ describe('cloud-ops over stdio', () => {
     const h = await start({ env: { TASKDECK_DATA_DIR: dataDir } });
     const { result } = await h.call('list_services', {});
     const list = structured(result, ServiceList);
-    expect(list.notice).toMatch(/^The saved cluster state was unreadable \(not valid JSON/);
+    expect(list.notice).toMatch(/^The saved cluster state is not valid JSON \(/);
     expect(list.services).toHaveLength(4);
     const backup = readdirSync(stateDir).find((f) => f.startsWith('cluster.json.corrupt-'));
     expect(backup).toBeDefined();
     expect(readFileSync(join(stateDir, backup as string), 'utf8')).toBe('{"schemaVersion": 1, "services": [');
-    expect(h.stderr).toContain('The saved cluster state was unreadable');
+    expect(h.stderr).toContain('The saved cluster state is not valid JSON');
+  });
+
+  it('moves a folder standing where the state file goes aside and starts fresh', async () => {
+    const dataDir = tempDir();
+    const stateDir = join(dataDir, 'cloud-ops');
+    mkdirSync(join(stateDir, 'cluster.json', 'inside'), { recursive: true });
+    const h = await start({ env: { TASKDECK_DATA_DIR: dataDir } });
+    const list = structured((await h.call('list_services', {})).result, ServiceList);
+    expect(list.notice).toMatch(
+      /^The saved cluster state cannot be read \(EISDIR.*\); it was moved to .*cluster\.json\.corrupt-.* and a fresh cluster was created\.$/,
+    );
+    expect(list.services).toHaveLength(4);
+    const backup = readdirSync(stateDir).find((f) => f.startsWith('cluster.json.corrupt-'));
+    expect(readdirSync(join(stateDir, backup as string))).toEqual(['inside']);
+    expect(h.stderr).toContain('warn: The saved cluster state cannot be read (EISDIR');
+    const deployed = await h.call('deploy_service', {
+      serviceName: 'billing',
+      version: '3.1.1',
+      environment: 'dev',
+    });
+    expect(deployed.result.isError).toBeFalsy();
+  });
+
+  it('keeps serving with a clear error when the state can be neither read nor moved aside', async () => {
+    const dataDir = tempDir();
+    // A file where the state folder goes: nothing below it can be read, written or renamed.
+    writeFileSync(join(dataDir, 'cloud-ops'), 'not a folder');
+    const h = await start({ env: { TASKDECK_DATA_DIR: dataDir } });
+    const tools = await h.client.listTools();
+    expect(tools.tools.map((t) => t.name)).toContain('deploy_service');
+    const reason = new RegExp(
+      `^The saved cluster state ${join(dataDir, 'cloud-ops', 'cluster.json')} cannot be read \\(ENOTDIR.*\\) and could not be moved aside \\(ENOTDIR.*\\)\\. Repair or remove it, then restart cloud-ops\\.$`,
+    );
+    const list = await h.call('list_services', {});
+    expect(list.result.isError).toBe(true);
+    expect(textOf(list.result)).toMatch(reason);
+    const deployed = await h.call('deploy_service', {
+      serviceName: 'billing',
+      version: '3.1.1',
+      environment: 'dev',
+    });
+    expect(deployed.result.isError).toBe(true);
+    expect(textOf(deployed.result)).toMatch(reason);
+    expect(h.stderr).toMatch(/error: The saved cluster state .* cannot be read \(ENOTDIR/);
+    // Still answering, and the file it could not use is untouched.
+    expect((await h.client.listTools()).tools.length).toBe(tools.tools.length);
+    expect(readFileSync(join(dataDir, 'cloud-ops'), 'utf8')).toBe('not a folder');
   });
 });
 

@@ -10,7 +10,7 @@ import { registerQueries } from './service-queries.js';
 const NAME = 'cloud-ops';
 const scale = timeScale(process.env, (message) => stderrLog(NAME, 'warn', message));
 const store = await ClusterStore.open(dataDir());
-if (store.notice) stderrLog(NAME, 'warn', store.notice);
+if (store.notice) stderrLog(NAME, store.usable ? 'warn' : 'error', store.notice);
 
 const server = new TaskServer({
   name: NAME,

@@ -67,9 +67,14 @@ export function connectSocketTransport(
         fail(new Error('the running Taskdeck answered something that is not JSON'));
         return;
       }
-      if (!welcome.success) return fail(new Error('the running Taskdeck answered an unexpected hello'));
-      if ('refused' in welcome.data)
-        return fail(new Error(`the running Taskdeck refused: ${welcome.data.refused}`));
+      if (!welcome.success) {
+        fail(new Error('the running Taskdeck answered an unexpected hello'));
+        return;
+      }
+      if ('refused' in welcome.data) {
+        fail(new Error(`the running Taskdeck refused: ${welcome.data.refused}`));
+        return;
+      }
       welcomed = true;
       clearTimeout(timer);
       connection = { state: 'open' };
@@ -93,7 +98,10 @@ export function connectSocketTransport(
       if (!welcomed) fail(new Error(`cannot reach the running Taskdeck: ${error.message}`));
     });
     socket.on('close', () => {
-      if (!welcomed) return fail(new Error('the running Taskdeck closed the connection'));
+      if (!welcomed) {
+        fail(new Error('the running Taskdeck closed the connection'));
+        return;
+      }
       requests.failAll(new Error('The connection to the running Taskdeck was lost'));
       connection = { state: 'closed', reason: 'the running Taskdeck went away', retryInMs: 0 };
       connections.emit(connection);

@@ -64,5 +64,33 @@ describe('contract', () => {
     expect(
       HubEventSchema.safeParse({ type: 'batch', servers: [], tasks: [{ id: 'x' }], logs: [] }).success,
     ).toBe(false);
+    const notice = { id: 'n1', at: 1, level: 'warning', message: 'moved aside' };
+    expect(
+      HubEventSchema.safeParse({ type: 'snapshot', servers: [], tasks: [], roots: [], notices: [notice] })
+        .success,
+    ).toBe(true);
+    expect(
+      HubEventSchema.safeParse({
+        type: 'batch',
+        servers: [],
+        tasks: [],
+        logs: [],
+        notices: [{ ...notice, level: 'info' }],
+      }).success,
+    ).toBe(false);
+    const newer = {
+      id: 't',
+      server: 's',
+      tool: 'x',
+      mode: 'unknown',
+      unrecognizedMode: 'stream',
+      status: 'unknown',
+      unrecognizedStatus: 'paused',
+      createdAt: 1,
+      updatedAt: 2,
+    };
+    expect(HubEventSchema.safeParse({ type: 'batch', servers: [], tasks: [newer], logs: [] }).success).toBe(
+      true,
+    );
   });
 });

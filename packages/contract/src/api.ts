@@ -75,7 +75,8 @@ export type ServerInfo = z.infer<typeof ServerInfoSchema>;
 
 /**
  * MCP task states, plus `interrupted`: the hub stopped (crash, quit) while the task ran,
- * so its end is unknown.
+ * so its end is unknown; and `unknown`: the journal holds a status a newer Taskdeck wrote
+ * (kept as written in `unrecognizedStatus`). Both are terminal: this hub never changes them.
  */
 export const TaskStatusSchema = z.enum([
   'working',
@@ -84,6 +85,7 @@ export const TaskStatusSchema = z.enum([
   'failed',
   'cancelled',
   'interrupted',
+  'unknown',
 ]);
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 export const TERMINAL_TASK_STATUSES: ReadonlySet<TaskStatus> = new Set([
@@ -91,6 +93,7 @@ export const TERMINAL_TASK_STATUSES: ReadonlySet<TaskStatus> = new Set([
   'failed',
   'cancelled',
   'interrupted',
+  'unknown',
 ]);
 
 export const InputRequestSchema = z.object({
@@ -105,9 +108,14 @@ export const TaskSummarySchema = z.object({
   id: z.string(),
   server: z.string(),
   tool: z.string(),
-  mode: z.enum(['task', 'plain']),
+  /** `unknown`: a mode a newer Taskdeck wrote (kept as written in `unrecognizedMode`). */
+  mode: z.enum(['task', 'plain', 'unknown']),
   mcpTaskId: z.string().optional(),
   status: TaskStatusSchema,
+  /** With status `unknown`: the status as the journal holds it. */
+  unrecognizedStatus: z.string().optional(),
+  /** With mode `unknown`: the mode as the journal holds it. */
+  unrecognizedMode: z.string().optional(),
   statusMessage: z.string().optional(),
   progress: z.number().optional(),
   total: z.number().optional(),
@@ -133,11 +141,33 @@ export type ToolResult = z.infer<typeof ToolResultSchema>;
 
 export const TaskDetailSchema = TaskSummarySchema.extend({
   arguments: JsonObjectSchema,
-  timeline: z.array(z.object({ status: TaskStatusSchema, at: z.number(), message: z.string().optional() })),
+  timeline: z.array(
+    z.object({
+      status: TaskStatusSchema,
+      at: z.number(),
+      message: z.string().optional(),
+      unrecognizedStatus: z.string().optional(),
+    }),
+  ),
   logs: z.array(TaskLogLineSchema),
   result: ToolResultSchema.optional(),
 });
 export type TaskDetail = z.infer<typeof TaskDetailSchema>;
+
+/** Longest notice message: room for a few full paths; the hub cuts longer ones. */
+export const MAX_NOTICE_LENGTH = 20_000;
+
+/**
+ * Something the user must know that belongs to no task or server: a damaged file moved
+ * aside, history that could not be written. Shown until dismissed; printed on the hub's stderr.
+ */
+export const NoticeSchema = z.object({
+  id: z.string().min(1).max(100),
+  at: z.number(),
+  level: z.enum(['warning', 'error']),
+  message: z.string().max(MAX_NOTICE_LENGTH),
+});
+export type Notice = z.infer<typeof NoticeSchema>;
 
 /** What subscribers receive: a snapshot first, then batches of changed records only. */
 export const HubEventSchema = z.discriminatedUnion('type', [
@@ -146,6 +176,8 @@ export const HubEventSchema = z.discriminatedUnion('type', [
     servers: z.array(ServerInfoSchema),
     tasks: z.array(TaskSummarySchema),
     roots: z.array(z.string()),
+    /** Every notice of this hub so far (none when absent). */
+    notices: z.array(NoticeSchema).optional(),
   }),
   z.object({
     type: z.literal('batch'),
@@ -153,6 +185,8 @@ export const HubEventSchema = z.discriminatedUnion('type', [
     tasks: z.array(TaskSummarySchema),
     logs: z.array(z.object({ taskId: z.string(), lines: z.array(TaskLogLineSchema) })),
     roots: z.array(z.string()).optional(),
+    /** Notices new since the last event. */
+    notices: z.array(NoticeSchema).optional(),
   }),
 ]);
 export type HubEvent = z.infer<typeof HubEventSchema>;

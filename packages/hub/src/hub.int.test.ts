@@ -1,8 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { Notice } from '@taskdeck/contract';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FIXTURES_DIR, HubHarness } from '../test/hub-harness.js';
 import { TaskJournal } from './journal/task-journal.js';
 
@@ -491,14 +500,19 @@ describe('hub with the real servers', () => {
   });
 });
 
+/** A data dir whose history holds one finished deploy, its hub stopped. */
+async function historyOfOneDeploy(version: string) {
+  const h = await start();
+  await h.ready('cloud-ops');
+  const { taskId } = await h.hub.startTool(deploy(version, 'dev'));
+  await h.finished(taskId);
+  await h.hub.shutdown();
+  return { dataDir: h.dataDir, taskId };
+}
+
 describe('journal recovery', () => {
   it('skips a torn last line and shows tasks that were running as interrupted', async () => {
-    const h = await start();
-    await h.ready('cloud-ops');
-    const { taskId } = await h.hub.startTool(deploy('3.8.0', 'dev'));
-    await h.finished(taskId);
-    await h.hub.shutdown();
-    const path = TaskJournal.pathIn(h.dataDir);
+    const path = TaskJournal.pathIn((await historyOfOneDeploy('3.8.0')).dataDir);
     const running = {
       ...JSON.parse(readFileSync(path, 'utf8').trim().split('\n')[0] as string),
       id: 'was-running',
@@ -506,11 +520,102 @@ describe('journal recovery', () => {
     };
     writeFileSync(path, `${readFileSync(path, 'utf8')}${JSON.stringify(running)}\n{"id":"torn","sta`);
     const loaded = await TaskJournal.read(path);
-    expect(loaded.skippedLines).toBe(1);
+    expect(loaded).toMatchObject({ unreadableLines: 0, tornLastLine: true });
     expect(loaded.interrupted).toBe(1);
     expect(loaded.records.find((r) => r.id === 'was-running')).toMatchObject({
       status: 'interrupted',
       statusMessage: 'Taskdeck stopped while this task was running; its outcome is unknown.',
     });
+  });
+});
+
+describe('damaged files in the data dir', () => {
+  /** What the hub printed on its stderr while `run` ran. */
+  async function stderrOf(run: () => Promise<void>): Promise<string> {
+    const spy = vi.spyOn(process.stderr, 'write');
+    try {
+      await run();
+      return spy.mock.calls.map(([chunk]) => String(chunk)).join('');
+    } finally {
+      spy.mockRestore();
+    }
+  }
+  const noticesIn = (h: HubHarness): Notice[] => h.events.flatMap(({ event }) => event.notices ?? []);
+
+  it('moves damaged files aside, keeps every task, tells the user and still starts', async () => {
+    const { dataDir, taskId } = await historyOfOneDeploy('3.9.0');
+    const journal = TaskJournal.pathIn(dataDir);
+    writeFileSync(journal, `not a record\n${readFileSync(journal, 'utf8')}`);
+    writeFileSync(join(dataDir, 'roots.json'), '{"roots": ["/home/me/proj');
+    writeFileSync(join(dataDir, 'servers.json'), '{"mcpServers": {"mine": {"command": "x"},}}');
+
+    let h: HubHarness | undefined;
+    const stderr = await stderrOf(async () => {
+      h = await start({ dataDir });
+    });
+    const hub = h as HubHarness;
+    await hub.ready('cloud-ops');
+    expect(hub.hub.getTask(taskId)?.status).toBe('completed');
+    const files = readdirSync(dataDir);
+    const rootsBackup = join(dataDir, files.find((f) => f.startsWith('roots.json.corrupt-')) as string);
+    const serversBackup = join(dataDir, files.find((f) => f.startsWith('servers.json.corrupt-')) as string);
+    expect(readFileSync(rootsBackup, 'utf8')).toBe('{"roots": ["/home/me/proj');
+    expect(readFileSync(serversBackup, 'utf8')).toBe('{"mcpServers": {"mine": {"command": "x"},}}');
+    const quarantine = readdirSync(join(dataDir, 'journal')).find((f) => f.startsWith('tasks.quarantine-'));
+    expect(readFileSync(join(dataDir, 'journal', quarantine as string), 'utf8')).toBe('not a record\n');
+
+    const snapshot = hub.events[0]?.event;
+    expect(snapshot?.type).toBe('snapshot');
+    const messages = (snapshot?.notices ?? []).map((n) => `${n.level}: ${n.message}`);
+    expect(messages).toHaveLength(3);
+    const [journalNotice, rootsNotice, serversNotice] = messages;
+    expect(journalNotice).toBe(
+      `warning: 1 line of the task history (${journal}) could not be read and was moved, as it was, to ${join(dataDir, 'journal', quarantine as string)}. Every other task was kept.`,
+    );
+    expect(rootsNotice).toContain(
+      `warning: The list of granted files and folders ${join(dataDir, 'roots.json')} is not valid JSON (`,
+    );
+    expect(rootsNotice).toContain(`). It was moved to ${rootsBackup}; nothing is granted now`);
+    expect(serversNotice).toContain(
+      `error: Your server list ${join(dataDir, 'servers.json')} is not valid JSON (`,
+    );
+    expect(serversNotice).toContain(`). It was moved to ${serversBackup}; your own servers do not run`);
+    for (const notice of snapshot?.notices ?? []) {
+      expect(stderr.split(notice.message)).toHaveLength(2); // printed once
+    }
+    // A later subscriber sees the same notices.
+    const late: Notice[] = [];
+    hub.hub.subscribe((event) => late.push(...(event.notices ?? [])))();
+    expect(late).toEqual(snapshot?.notices);
+  });
+
+  it('reports a journal it cannot write while running, and writes it in full once it can', async () => {
+    const h = await start({ journal: { compactBytes: 1 } });
+    await h.ready('cloud-ops');
+    const blocker = `${TaskJournal.pathIn(h.dataDir)}.compact`;
+    mkdirSync(blocker);
+    let taskId = '';
+    const stderr = await stderrOf(async () => {
+      // Declined: a short record written four times, enough to make compaction due.
+      ({ taskId } = await h.hub.startTool(deploy('4.0.0', 'prod')));
+      await h.until(() => h.tasks.get(taskId)?.input !== undefined, 'the input request');
+      await h.hub.respondToInput(taskId, { action: 'decline' });
+      await h.finished(taskId);
+      await h.until(() => noticesIn(h).length > 0, 'a notice');
+    });
+    const [notice] = noticesIn(h);
+    expect(notice?.level).toBe('error');
+    expect(notice?.message).toMatch(
+      /^The task history could not be written to .*tasks\.jsonl \(EISDIR.*\)\. The tasks still show here/,
+    );
+    expect(h.events.find(({ event }) => event.notices?.length)?.event.type).toBe('batch');
+    expect(stderr).toContain(notice?.message);
+    rmSync(blocker, { recursive: true });
+    await h.hub.shutdown();
+    // Rewritten from memory at shutdown: one line per task, none torn.
+    expect(readFileSync(TaskJournal.pathIn(h.dataDir), 'utf8').trim().split('\n')).toHaveLength(1);
+    const loaded = await TaskJournal.read(TaskJournal.pathIn(h.dataDir));
+    expect(loaded.records.map((r) => [r.id, r.status])).toEqual([[taskId, 'cancelled']]);
+    expect(noticesIn(h)).toHaveLength(1);
   });
 });

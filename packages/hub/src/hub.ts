@@ -6,21 +6,23 @@ import { pathToFileURL } from 'node:url';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import type {
-  AppInfo,
-  HubEvent,
-  InputResponse,
-  ServerInfo,
-  StartTool,
-  TaskDetail,
-  TaskSummary,
-  ToolInfo,
+import {
+  type AppInfo,
+  type HubEvent,
+  type InputResponse,
+  MAX_NOTICE_LENGTH,
+  type Notice,
+  type ServerInfo,
+  type StartTool,
+  type TaskDetail,
+  type TaskSummary,
+  type ToolInfo,
 } from '@taskdeck/contract';
 import { DataDirLock } from './data-dir-lock.js';
 import { LocalEndpoint } from './endpoint/local-endpoint.js';
 import { ChangeBatcher } from './events/change-batcher.js';
 import type { HubApi } from './hub-api.js';
-import { type JournalOptions, TaskJournal } from './journal/task-journal.js';
+import { type JournalOpen, type JournalOptions, TaskJournal } from './journal/task-journal.js';
 import { RootsStore } from './roots-store.js';
 import type { RestartPolicyOptions } from './servers/restart-policy.js';
 import { loadServerConfig, type ServerSpec } from './servers/server-config.js';
@@ -64,6 +66,8 @@ const CLIENT_INFO = { name: 'taskdeck', version: '0.1.0' };
 
 /** How often progress alone is written to the journal, per task. */
 const JOURNAL_PROGRESS_MS = 2000;
+/** Notices kept for late subscribers (the oldest go first). */
+const MAX_NOTICES = 100;
 
 /**
  * The host core, with no Electron import: supervises the servers, tracks every task,
@@ -81,6 +85,7 @@ export class Hub implements HubApi {
   /** The 2025-11-25 task protocol: turns each server's traffic into task events. */
   private readonly tasks: Tasks20251125;
   private readonly journaledAt = new Map<string, number>();
+  private readonly notices: Notice[] = [];
   private endpoint: LocalEndpoint | undefined;
   private closed = false;
 
@@ -104,10 +109,20 @@ export class Hub implements HubApi {
     await mkdir(options.dataDir, { recursive: true });
     const lock = await DataDirLock.acquire(options.dataDir);
     try {
-      const { journal, records } = await TaskJournal.open(options.dataDir, options.journal);
+      let hub: Hub | undefined;
+      const opened = await TaskJournal.open(options.dataDir, {
+        ...options.journal,
+        onWriteError: (error) =>
+          hub?.notify(
+            'error',
+            `The task history could not be written to ${TaskJournal.pathIn(options.dataDir)} (${error.message}). The tasks still show here; they are written in full once writing works again.`,
+          ),
+      });
       const rootsStore = await RootsStore.open(options.dataDir);
-      const hub = new Hub(options, journal, lock, rootsStore);
-      hub.book.restore(records);
+      hub = new Hub(options, opened.journal, lock, rootsStore);
+      hub.book.restore(opened.records);
+      hub.reportJournalDamage(opened);
+      if (rootsStore.notice) hub.notify('warning', rootsStore.notice);
       await hub.loadServers();
       if (options.endpoint !== false) await hub.listen();
       if (options.startServers !== false)
@@ -121,7 +136,13 @@ export class Hub implements HubApi {
   }
 
   subscribe(listener: (event: HubEvent) => void): () => void {
-    listener({ type: 'snapshot', servers: this.servers(), tasks: this.listTasks(), roots: this.roots() });
+    listener({
+      type: 'snapshot',
+      servers: this.servers(),
+      tasks: this.listTasks(),
+      roots: this.roots(),
+      notices: [...this.notices],
+    });
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -212,7 +233,7 @@ export class Hub implements HubApi {
     this.tasks.interruptAll('Taskdeck quit while this task was running.');
     await Promise.all([...this.supervisors.values()].map((s) => s.stop()));
     this.batcher.flush();
-    await this.journal.close();
+    await this.journal.close(() => [...this.book.all()]);
     await this.lock.release();
   }
 
@@ -261,6 +282,7 @@ export class Hub implements HubApi {
     }
     const configPath = join(options.dataDir, 'servers.json');
     const user = await loadServerConfig(configPath, new Set(BUNDLED_SERVERS));
+    if (user.damaged) this.notify('error', user.damaged);
     for (const spec of user.servers) specs.push({ ...spec, env: { ...baseEnv, ...spec.env } });
     for (const error of user.errors) {
       this.brokenEntries.push({
@@ -292,6 +314,30 @@ export class Hub implements HubApi {
       );
       this.supervisors.set(spec.name, supervisor);
     }
+  }
+
+  /** Tells the user once, in the UI and on stderr. */
+  private notify(level: Notice['level'], message: string): void {
+    const notice: Notice = {
+      id: randomUUID(),
+      at: Date.now(),
+      level,
+      message: message.slice(0, MAX_NOTICE_LENGTH),
+    };
+    this.notices.push(notice);
+    if (this.notices.length > MAX_NOTICES) this.notices.shift();
+    process.stderr.write(`Taskdeck ${level}: ${message}\n`);
+    this.batcher.notice(notice);
+  }
+
+  /** A torn last line is what a crash leaves: it is kept in the quarantine file, quietly. */
+  private reportJournalDamage(opened: JournalOpen): void {
+    const lines = opened.unreadableLines;
+    if (lines === 0) return;
+    this.notify(
+      'warning',
+      `${lines} ${lines === 1 ? 'line' : 'lines'} of the task history (${opened.journal.path}) could not be read and ${lines === 1 ? 'was' : 'were'} moved, as ${lines === 1 ? 'it was' : 'they were'}, to ${opened.quarantinePath}. Every other task was kept.`,
+    );
   }
 
   private configureClient(client: Client, server: string): void {

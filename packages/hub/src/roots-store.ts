@@ -9,12 +9,35 @@ export class RootsStore {
   private constructor(
     private readonly path: string,
     private roots: string[],
+    /** False while a damaged roots.json could not be moved aside: it is never written over. */
+    private readonly persist: boolean,
+    /** What went wrong with the saved file, for the user (undefined when all is well). */
+    readonly notice: string | undefined,
   ) {}
 
   static async open(dataDir: string): Promise<RootsStore> {
     const path = join(dataDir, 'roots.json');
     const loaded = await loadJsonFile(path, RootsFile);
-    return new RootsStore(path, loaded.kind === 'loaded' ? loaded.value.roots : []);
+    switch (loaded.kind) {
+      case 'loaded':
+        return new RootsStore(path, loaded.value.roots, true, undefined);
+      case 'missing':
+        return new RootsStore(path, [], true, undefined);
+      case 'corrupt':
+        return new RootsStore(
+          path,
+          [],
+          true,
+          `The list of granted files and folders ${path} ${loaded.reason}. It was moved to ${loaded.backupPath}; nothing is granted now, so grant again what the servers should read.`,
+        );
+      case 'stuck':
+        return new RootsStore(
+          path,
+          [],
+          false,
+          `The list of granted files and folders ${path} ${loaded.reason}. Nothing is granted now, and what you grant is forgotten when Taskdeck quits until that file is repaired or removed.`,
+        );
+    }
   }
 
   list(): string[] {
@@ -26,14 +49,18 @@ export class RootsStore {
     const fresh = paths.filter((p) => !this.roots.includes(p));
     if (fresh.length === 0) return false;
     this.roots = [...this.roots, ...fresh];
-    await writeJsonFileAtomic(this.path, { roots: this.roots });
+    await this.save();
     return true;
   }
 
   async remove(path: string): Promise<boolean> {
     if (!this.roots.includes(path)) return false;
     this.roots = this.roots.filter((p) => p !== path);
-    await writeJsonFileAtomic(this.path, { roots: this.roots });
+    await this.save();
     return true;
+  }
+
+  private async save(): Promise<void> {
+    if (this.persist) await writeJsonFileAtomic(this.path, { roots: this.roots });
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -37,6 +37,31 @@ describe('json files', () => {
     expect(result.reason).toMatch(reason);
     expect(readFileSync(result.backupPath, 'utf8')).toBe(content);
     expect(await loadJsonFile(path, Schema)).toEqual({ kind: 'missing' });
+  });
+
+  it('moves a folder standing in its place aside', async () => {
+    const path = join(dir, 'state.json');
+    mkdirSync(join(path, 'inside'), { recursive: true });
+    const result = await loadJsonFile(path, Schema);
+    expect(result).toMatchObject({
+      kind: 'corrupt',
+      reason: expect.stringMatching(/^cannot be read \(EISDIR/),
+    });
+    if (result.kind !== 'corrupt') return;
+    expect(readdirSync(result.backupPath)).toEqual(['inside']);
+    expect(await loadJsonFile(path, Schema)).toEqual({ kind: 'missing' });
+  });
+
+  it('leaves alone what it can neither read nor move aside, and says why', async () => {
+    writeFileSync(join(dir, 'not-a-folder'), 'x');
+    const result = await loadJsonFile(join(dir, 'not-a-folder', 'state.json'), Schema);
+    expect(result).toEqual({
+      kind: 'stuck',
+      reason: expect.stringMatching(
+        /^cannot be read \(ENOTDIR.*\) and could not be moved aside \(ENOTDIR.*\)$/,
+      ),
+    });
+    expect(readFileSync(join(dir, 'not-a-folder'), 'utf8')).toBe('x');
   });
 
   it('serializes saves so the last call wins', async () => {

@@ -6,32 +6,50 @@ import type { z } from 'zod';
 export type LoadResult<T> =
   | { kind: 'loaded'; value: T }
   | { kind: 'missing' }
-  /** Unreadable JSON or wrong shape: moved aside to `backupPath` so nothing is lost. */
-  | { kind: 'corrupt'; reason: string; backupPath: string };
+  /**
+   * Unreadable, not JSON or the wrong shape: moved aside to `backupPath` so nothing is lost.
+   * `reason` reads after the file's name: "is not valid JSON (…)", "cannot be read (…)".
+   */
+  | { kind: 'corrupt'; reason: string; backupPath: string }
+  /** Could not be read nor moved aside: left where it is, and must not be written over. */
+  | { kind: 'stuck'; reason: string };
 
-/** Reads and validates a JSON file; a corrupt one is renamed aside, never fatal. */
+/** Reads and validates a JSON file; a bad one is renamed aside (a folder too), never fatal. */
 export async function loadJsonFile<S extends z.ZodType>(
   path: string,
   schema: S,
 ): Promise<LoadResult<z.output<S>>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-    throw error;
-  }
   let reason: string;
   try {
-    const parsed = schema.safeParse(JSON.parse(text));
-    if (parsed.success) return { kind: 'loaded', value: parsed.data };
-    reason = `unexpected content (${parsed.error.issues[0]?.path.join('.') || 'root'}: ${parsed.error.issues[0]?.message})`;
+    const text = await readFile(path, 'utf8');
+    try {
+      const parsed = schema.safeParse(JSON.parse(text));
+      if (parsed.success) return { kind: 'loaded', value: parsed.data };
+      reason = `has unexpected content (${parsed.error.issues[0]?.path.join('.') || 'root'}: ${parsed.error.issues[0]?.message})`;
+    } catch (error) {
+      reason = `is not valid JSON (${(error as Error).message})`;
+    }
   } catch (error) {
-    reason = `not valid JSON (${(error as Error).message})`;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    reason = `cannot be read (${(error as Error).message})`;
   }
-  const backupPath = `${path}.corrupt-${new Date().toISOString().replaceAll(':', '-')}`;
+  try {
+    return { kind: 'corrupt', reason, backupPath: await moveAside(path) };
+  } catch (error) {
+    return { kind: 'stuck', reason: `${reason} and could not be moved aside (${(error as Error).message})` };
+  }
+}
+
+/** Renames a damaged file (or whatever stands at `path`) to `<path>.corrupt-<time>`; returns the new path. */
+export async function moveAside(path: string): Promise<string> {
+  const backupPath = `${path}.corrupt-${timestampForFileName()}`;
   await rename(path, backupPath);
-  return { kind: 'corrupt', reason, backupPath };
+  return backupPath;
+}
+
+/** The current time for a file name: ISO 8601 without colons (Windows forbids them). */
+export function timestampForFileName(now = new Date()): string {
+  return now.toISOString().replaceAll(':', '-');
 }
 
 /**

@@ -59,6 +59,24 @@ describe('ChangeBatcher', () => {
     ]);
   });
 
+  it('sends a new notice alone, once', () => {
+    const batches: Parameters<ConstructorParameters<typeof ChangeBatcher>[0]>[0][] = [];
+    const batcher = new ChangeBatcher(
+      (b) => batches.push(b),
+      33,
+      () => Date.now(),
+    );
+    const notice = { id: 'n', at: 1, level: 'error' as const, message: 'history not written' };
+    batcher.notice(notice);
+    vi.advanceTimersByTime(40);
+    batcher.task(summary('a', 1));
+    vi.advanceTimersByTime(40);
+    expect(batches).toEqual([
+      { type: 'batch', tasks: [], servers: [], logs: [], notices: [notice] },
+      { type: 'batch', tasks: [summary('a', 1)], servers: [], logs: [] },
+    ]);
+  });
+
   it('sends nothing when nothing changed', () => {
     const emit = vi.fn();
     const batcher = new ChangeBatcher(emit, 33, () => Date.now());

@@ -1,4 +1,4 @@
-import type { HubEvent, ServerInfo, TaskLogLine, TaskSummary } from '@taskdeck/contract';
+import type { HubEvent, Notice, ServerInfo, TaskLogLine, TaskSummary } from '@taskdeck/contract';
 
 type Batch = Extract<HubEvent, { type: 'batch' }>;
 
@@ -16,6 +16,7 @@ export class ChangeBatcher {
   private servers = new Map<string, ServerInfo>();
   private logs = new Map<string, TaskLogLine[]>();
   private roots: string[] | undefined;
+  private notices: Notice[] = [];
   private timer: NodeJS.Timeout | undefined;
   private lastFlush = 0;
 
@@ -48,18 +49,33 @@ export class ChangeBatcher {
     this.schedule();
   }
 
+  notice(notice: Notice): void {
+    this.notices.push(notice);
+    this.schedule();
+  }
+
   /** Sends what is pending now (shutdown, tests). */
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.tasks.size === 0 && this.servers.size === 0 && this.logs.size === 0 && !this.roots) return;
+    if (
+      this.tasks.size === 0 &&
+      this.servers.size === 0 &&
+      this.logs.size === 0 &&
+      !this.roots &&
+      this.notices.length === 0
+    ) {
+      return;
+    }
     const batch: Batch = {
       type: 'batch',
       tasks: [...this.tasks.values()],
       servers: [...this.servers.values()],
       logs: [...this.logs].map(([taskId, lines]) => ({ taskId, lines })),
       ...(this.roots && { roots: this.roots }),
+      ...(this.notices.length > 0 && { notices: this.notices }),
     };
+    this.notices = [];
     this.tasks = new Map();
     this.servers = new Map();
     this.logs = new Map();

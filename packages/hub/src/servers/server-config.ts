@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { moveAside } from '@taskdeck/node-common/json-file';
 import { z } from 'zod';
 
 /** One entry of the `mcpServers` JSON shape used by Claude Desktop, VS Code and Cursor. */
@@ -32,12 +33,15 @@ export interface ServerConfigError {
 export interface LoadedServerConfig {
   servers: ServerSpec[];
   errors: ServerConfigError[];
+  /** The file could not be read or parsed at all: what happened to it, for the user. */
+  damaged?: string;
 }
 
 /**
  * Reads the user's server list (`{ "mcpServers": { name: {command, args, env, cwd,
  * disabled} } }`, or VS Code's `"servers"` key). A bad entry gives an error naming that
- * entry and the others still load; a missing file means no user servers.
+ * entry and the others still load; a missing file means no user servers; a file that is
+ * not JSON at all is moved aside (`servers.json.corrupt-<time>`) and reported in `damaged`.
  */
 export async function loadServerConfig(
   path: string,
@@ -48,22 +52,36 @@ export async function loadServerConfig(
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { servers: [], errors: [] };
-    return { servers: [], errors: [{ message: `Cannot read ${path}: ${(error as Error).message}` }] };
+    return setAside(path, `cannot be read (${(error as Error).message})`);
   }
-  return parseServerConfig(text, path, reservedNames);
-}
-
-export function parseServerConfig(
-  text: string,
-  path: string,
-  reservedNames: ReadonlySet<string>,
-): LoadedServerConfig {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { servers: [], errors: [{ message: `${path} is not valid JSON: ${(error as Error).message}` }] };
+    return setAside(path, `is not valid JSON (${(error as Error).message})`);
   }
+  return parseServerConfig(json, path, reservedNames);
+}
+
+async function setAside(path: string, problem: string): Promise<LoadedServerConfig> {
+  let where: string;
+  try {
+    where = `It was moved to ${await moveAside(path)}`;
+  } catch (error) {
+    where = `It could not be moved aside (${(error as Error).message})`;
+  }
+  return {
+    servers: [],
+    errors: [],
+    damaged: `Your server list ${path} ${problem}. ${where}; your own servers do not run until it is repaired and back in place.`,
+  };
+}
+
+export function parseServerConfig(
+  json: unknown,
+  path: string,
+  reservedNames: ReadonlySet<string>,
+): LoadedServerConfig {
   const root = json as Record<string, unknown> | null;
   const entries = root && typeof root === 'object' ? (root.mcpServers ?? root.servers) : undefined;
   if (!entries || typeof entries !== 'object' || Array.isArray(entries)) {

@@ -20,7 +20,7 @@ function book(maxRecords?: number) {
 }
 
 /** Brings record r1 to `status` through the events an adapter would send. */
-function at(status: TaskStatus) {
+function at(status: Exclude<TaskStatus, 'unknown'>) {
   const t = book();
   t.create();
   if (status === 'input_required')

@@ -5,10 +5,16 @@ import {
   TERMINAL_TASK_STATUSES,
 } from '@taskdeck/contract';
 
-/** The hub's record of one tool call, plus the server-side clock it last applied. */
+/** The hub's record of one tool call, plus what only the hub and its journal use. */
 export interface TaskRecord extends TaskDetail {
   /** The server's time of the newest state applied (ms): older answers are ignored. */
   serverUpdatedAt?: number;
+  /**
+   * The journal line as read, for a record this version would not write back the same
+   * (written by a newer Taskdeck): the journal writes this text instead. Once loaded, only
+   * finished records have it, and the hub never changes a finished record.
+   */
+  journalText?: string;
 }
 
 export function isFinished(status: TaskStatus): boolean {
@@ -38,11 +44,15 @@ export function newRecord(
 }
 
 export function summarize(record: TaskRecord): TaskSummary {
-  const { arguments: _a, timeline: _t, logs: _l, result: _r, serverUpdatedAt: _s, ...summary } = record;
+  const { arguments: _a, timeline: _t, logs: _l, result: _r, ...summary } = detailFields(record);
   return summary;
 }
 
 export function detail(record: TaskRecord): TaskDetail {
-  const { serverUpdatedAt: _s, ...rest } = record;
-  return structuredClone(rest);
+  return structuredClone(detailFields(record));
+}
+
+function detailFields(record: TaskRecord): TaskDetail {
+  const { serverUpdatedAt: _s, journalText: _j, ...rest } = record;
+  return rest;
 }

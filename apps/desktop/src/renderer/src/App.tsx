@@ -5,6 +5,7 @@ import { FolderChooser } from './components/FolderChooser';
 import { Header } from './components/Header';
 import { InputRequestDialog } from './components/InputRequestDialog';
 import { Launcher } from './components/Launcher';
+import { Notices } from './components/Notices';
 import { ServersPanel } from './components/ServersPanel';
 import { TaskDetailPane } from './components/TaskDetailPane';
 import { TaskList } from './components/TaskList';
@@ -50,6 +51,7 @@ export function App() {
       data-testid="app"
     >
       <Header />
+      <Notices />
       <div className="flex min-h-0 flex-1">
         <div className="hidden w-72 shrink-0 border-r border-neutral-200 md:block dark:border-neutral-800">
           <ServersPanel />

@@ -1,6 +1,7 @@
 import { type TaskDetail, type TaskSummary, TERMINAL_TASK_STATUSES } from '@taskdeck/contract';
 import { formatClock, formatDateTime, formatDuration } from '../lib/format';
 import { elapsedMs, etaMs } from '../lib/progress';
+import { describeUnrecognized } from '../lib/unrecognized';
 import { useNow } from '../lib/use-now';
 import { ResultView } from '../results/ResultView';
 import { cancelTask } from '../state/actions';
@@ -39,7 +40,7 @@ function Timeline({ detail }: { detail: TaskDetail }) {
         // biome-ignore lint/suspicious/noArrayIndexKey: the timeline only grows; position is identity.
         <li key={index} className="flex gap-2">
           <span className="w-20 shrink-0 tabular-nums text-neutral-500">{formatClock(entry.at)}</span>
-          <StatusBadge status={entry.status} />
+          <StatusBadge status={entry.status} unrecognizedStatus={entry.unrecognizedStatus} />
           {entry.message && <span className="min-w-0 break-words">{entry.message}</span>}
         </li>
       ))}
@@ -64,9 +65,16 @@ function Logs({ detail }: { detail: TaskDetail }) {
   );
 }
 
+const MODE_LABELS: Record<TaskSummary['mode'], string> = {
+  task: 'MCP task',
+  plain: 'plain call',
+  unknown: 'unknown mode',
+};
+
 function Header({ task, now }: { task: TaskSummary; now: number }) {
   const running = !TERMINAL_TASK_STATUSES.has(task.status);
   const eta = etaMs(task, now);
+  const unrecognized = describeUnrecognized(task);
   return (
     <div className="space-y-2">
       <div className="flex items-start gap-2">
@@ -75,11 +83,15 @@ function Header({ task, now }: { task: TaskSummary; now: number }) {
             {task.tool}
           </h2>
           <p className="text-xs text-neutral-500">
-            {task.server} · {task.mode === 'task' ? 'MCP task' : 'plain call'} · started{' '}
-            {formatDateTime(task.createdAt)}
+            {task.server} · {MODE_LABELS[task.mode]} · started {formatDateTime(task.createdAt)}
           </p>
+          {unrecognized && (
+            <p className="text-xs text-violet-800 dark:text-violet-300" data-testid="detail-unrecognized">
+              This task has an {unrecognized}; it is shown as it was saved.
+            </p>
+          )}
         </div>
-        <StatusBadge status={task.status} />
+        <StatusBadge status={task.status} unrecognizedStatus={task.unrecognizedStatus} />
         {running && (
           <Button small variant="danger" onClick={() => void cancelTask(task.id, task.tool)}>
             Cancel

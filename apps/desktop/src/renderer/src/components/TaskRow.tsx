@@ -37,7 +37,7 @@ export const TaskRow = memo(function TaskRow({ task, selected, now, onSelect }: 
         className="flex min-w-0 flex-1 flex-col gap-1.5 text-left focus:outline-none"
       >
         <span className="flex items-center gap-2">
-          <StatusBadge status={task.status} />
+          <StatusBadge status={task.status} unrecognizedStatus={task.unrecognizedStatus} />
           <span className="truncate font-medium">{task.tool}</span>
           <span className="truncate text-xs text-neutral-500 dark:text-neutral-400">{task.server}</span>
           <span className="ml-auto shrink-0 text-xs tabular-nums text-neutral-500 dark:text-neutral-400">

@@ -4,7 +4,10 @@ import type { TaskSummary } from '@taskdeck/contract';
 import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useStore } from '../state/store';
+import { Notices } from './Notices';
 import { ProgressBar } from './ProgressBar';
+import { StatusBadge } from './ui';
 import { VirtualList } from './VirtualList';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
@@ -92,5 +95,45 @@ describe('VirtualList', () => {
       });
     }
     expect(moves).toEqual(['task-6', 'task-4', 'task-9999', 'task-0']);
+  });
+});
+
+describe('Notices', () => {
+  it('shows each notice of the hub until it is dismissed', () => {
+    act(() =>
+      useStore.getState().receive({
+        type: 'snapshot',
+        servers: [],
+        tasks: [],
+        roots: [],
+        notices: [
+          { id: 'n1', at: 1, level: 'warning', message: '1 line of the task history could not be read' },
+          { id: 'n2', at: 2, level: 'error', message: 'Your server list is not valid JSON' },
+        ],
+      }),
+    );
+    act(() => root.render(<Notices />));
+    const shown = () => [...container.querySelectorAll('[data-testid=notice]')] as HTMLElement[];
+    const dismissFirst = () =>
+      act(() => container.querySelector<HTMLButtonElement>('[data-testid=notice] button')?.click());
+    expect(shown().map((n) => [n.getAttribute('role'), n.querySelector('p')?.textContent])).toEqual([
+      ['status', '1 line of the task history could not be read'],
+      ['alert', 'Your server list is not valid JSON'],
+    ]);
+    dismissFirst();
+    expect(shown().map((n) => n.dataset.level)).toEqual(['error']);
+    dismissFirst();
+    expect(container.innerHTML).toBe('');
+  });
+});
+
+describe('StatusBadge', () => {
+  it('says what a newer Taskdeck wrote when the status is unknown', () => {
+    act(() => root.render(<StatusBadge status="unknown" unrecognizedStatus="paused" />));
+    const badge = container.querySelector('[data-testid=task-status]') as HTMLElement;
+    expect(badge.textContent).toBe('unknown');
+    expect(badge.title).toBe("unknown status 'paused' (written by a newer Taskdeck)");
+    act(() => root.render(<StatusBadge status="completed" />));
+    expect(container.querySelector('[data-testid=task-status]')?.hasAttribute('title')).toBe(false);
   });
 });

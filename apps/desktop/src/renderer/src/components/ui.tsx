@@ -2,6 +2,7 @@
 
 import type { ServerStatus, TaskStatus } from '@taskdeck/contract';
 import type { ButtonHTMLAttributes, ReactNode } from 'react';
+import { describeUnrecognized } from '../lib/unrecognized';
 
 type Variant = 'primary' | 'secondary' | 'danger' | 'ghost';
 
@@ -37,6 +38,7 @@ const TASK_COLORS: Record<TaskStatus, string> = {
   failed: 'bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300',
   cancelled: 'bg-neutral-200 text-neutral-700 dark:bg-neutral-800 dark:text-neutral-300',
   interrupted: 'bg-orange-100 text-orange-800 dark:bg-orange-950 dark:text-orange-300',
+  unknown: 'bg-violet-100 text-violet-800 dark:bg-violet-950 dark:text-violet-300',
 };
 
 const TASK_LABELS: Record<TaskStatus, string> = {
@@ -46,6 +48,7 @@ const TASK_LABELS: Record<TaskStatus, string> = {
   failed: 'failed',
   cancelled: 'cancelled',
   interrupted: 'interrupted',
+  unknown: 'unknown',
 };
 
 const SERVER_COLORS: Record<ServerStatus, string> = {
@@ -55,10 +58,21 @@ const SERVER_COLORS: Record<ServerStatus, string> = {
   stopped: 'bg-neutral-200 text-neutral-700 dark:bg-neutral-800 dark:text-neutral-300',
 };
 
-function Badge({ className, children, testId }: { className: string; children: ReactNode; testId?: string }) {
+function Badge({
+  className,
+  children,
+  testId,
+  title,
+}: {
+  className: string;
+  children: ReactNode;
+  testId?: string;
+  title?: string;
+}) {
   return (
     <span
       data-testid={testId}
+      title={title}
       className={`inline-flex shrink-0 items-center rounded-full px-2 py-0.5 text-xs font-medium ${className}`}
     >
       {children}
@@ -66,9 +80,20 @@ function Badge({ className, children, testId }: { className: string; children: R
   );
 }
 
-export function StatusBadge({ status }: { status: TaskStatus }) {
+/** `unrecognizedStatus`: the status as a newer Taskdeck wrote it (status `unknown`), shown on hover. */
+export function StatusBadge({
+  status,
+  unrecognizedStatus,
+}: {
+  status: TaskStatus;
+  unrecognizedStatus?: string;
+}) {
   return (
-    <Badge className={TASK_COLORS[status]} testId="task-status">
+    <Badge
+      className={TASK_COLORS[status]}
+      testId="task-status"
+      title={describeUnrecognized({ unrecognizedStatus })}
+    >
       {TASK_LABELS[status]}
     </Badge>
   );

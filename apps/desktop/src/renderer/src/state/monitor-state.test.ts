@@ -1,6 +1,6 @@
-import type { HubEvent, ServerInfo, TaskSummary } from '@taskdeck/contract';
+import type { HubEvent, Notice, ServerInfo, TaskSummary } from '@taskdeck/contract';
 import { describe, expect, it } from 'vitest';
-import { applyEvent, initialMonitorState, type MonitorState } from './monitor-state';
+import { applyEvent, dismissNotice, initialMonitorState, type MonitorState } from './monitor-state';
 import { filterTasks, noFilter } from './task-filter';
 
 const task = (id: string, patch: Partial<TaskSummary> = {}): TaskSummary => ({
@@ -22,18 +22,21 @@ const server = (name: string, patch: Partial<ServerInfo> = {}): ServerInfo => ({
   stderrTail: [],
   ...patch,
 });
-const snapshot = (tasks: TaskSummary[], servers: ServerInfo[] = []): HubEvent => ({
+const snapshot = (tasks: TaskSummary[], servers: ServerInfo[] = [], notices?: Notice[]): HubEvent => ({
   type: 'snapshot',
   servers,
   tasks,
   roots: [],
+  ...(notices && { notices }),
 });
-const batch = (tasks: TaskSummary[], servers: ServerInfo[] = []): HubEvent => ({
+const batch = (tasks: TaskSummary[], servers: ServerInfo[] = [], notices?: Notice[]): HubEvent => ({
   type: 'batch',
   servers,
   tasks,
   logs: [],
+  ...(notices && { notices }),
 });
+const notice = (id: string, message = `notice ${id}`): Notice => ({ id, at: 1, level: 'warning', message });
 const fold = (events: HubEvent[], from: MonitorState = initialMonitorState) =>
   events.reduce(applyEvent, from);
 
@@ -170,6 +173,51 @@ describe('applyEvent', () => {
   });
 });
 
+describe('notices', () => {
+  const ids = (state: MonitorState) => state.notices.map((n) => n.id);
+
+  it('shows the snapshot’s notices and adds those of batches, each once', () => {
+    let state = fold([snapshot([], [], [notice('a'), notice('b')])]);
+    expect(ids(state)).toEqual(['a', 'b']);
+    // A subscriber that joined just before a batch sees a notice twice: once is enough.
+    state = applyEvent(state, batch([], [], [notice('b'), notice('c')]));
+    expect(ids(state)).toEqual(['a', 'b', 'c']);
+    expect(applyEvent(state, batch([], [], [notice('c')]))).toBe(state);
+    expect(fold([snapshot([])]).notices).toEqual([]);
+  });
+
+  it('counts a batch with only a new notice as a change', () => {
+    const state = fold([snapshot([])]);
+    const next = applyEvent(state, batch([], [], [notice('a')]));
+    expect(next.version).toBe(state.version + 1);
+    expect(next.notices).toEqual([notice('a')]);
+  });
+
+  it('keeps a dismissed notice hidden when a reconnect’s snapshot or a batch carries it again', () => {
+    let state = fold([snapshot([], [], [notice('a'), notice('b')])]);
+    state = dismissNotice(state, 'a');
+    expect(ids(state)).toEqual(['b']);
+    state = applyEvent(state, snapshot([], [], [notice('a'), notice('b')]));
+    expect(ids(state)).toEqual(['b']);
+    expect(applyEvent(state, batch([], [], [notice('a')]))).toBe(state);
+    expect(dismissNotice(state, 'a')).toBe(state);
+    expect(dismissNotice(state, 'nope')).toBe(state);
+  });
+
+  it('takes a new snapshot’s notices in place of the old ones', () => {
+    const state = fold([snapshot([], [], [notice('old')]), snapshot([], [], [notice('new')])]);
+    expect(ids(state)).toEqual(['new']);
+  });
+});
+
+describe('tasks a newer Taskdeck wrote', () => {
+  it('holds an unknown status as terminal: no later update moves it back to running', () => {
+    const paused = task('a', { status: 'unknown', unrecognizedStatus: 'paused', updatedAt: 2000 });
+    const state = fold([snapshot([paused]), batch([task('a', { status: 'working', updatedAt: 3000 })])]);
+    expect(state.tasks.get('a')).toEqual(paused);
+  });
+});
+
 describe('filterTasks', () => {
   const state = fold([
     snapshot([
@@ -177,18 +225,21 @@ describe('filterTasks', () => {
       task('b', { status: 'failed', server: 'dev-tools', tool: 'scan_project', error: 'permission denied' }),
       task('c', { status: 'interrupted', server: 'dev-tools', tool: 'scan_project' }),
       task('d', { status: 'input_required', server: 'cloud-ops', tool: 'deploy_service' }),
+      task('e', { status: 'unknown', unrecognizedStatus: 'paused', server: 'cloud-ops' }),
     ]),
   ]);
   const ids = (filter: Partial<typeof noFilter>) =>
     [...filterTasks(state.order, state.tasks, { ...noFilter, ...filter })].sort();
 
   it('filters by status group, server and words in any field', () => {
-    expect(ids({})).toEqual(['a', 'b', 'c', 'd']);
+    expect(ids({})).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(ids({ status: 'active' })).toEqual(['a', 'd']);
     expect(ids({ status: 'failed' })).toEqual(['b', 'c']);
+    expect(ids({ status: 'completed' })).toEqual([]);
     expect(ids({ server: 'dev-tools' })).toEqual(['b', 'c']);
     expect(ids({ text: 'SALES' })).toEqual(['a']);
     expect(ids({ text: 'scan denied' })).toEqual(['b']);
+    expect(ids({ text: 'paused' })).toEqual(['e']);
     expect(ids({ server: 'analytics', status: 'failed' })).toEqual([]);
   });
 });

@@ -2,9 +2,16 @@
  * The monitor's hub state as a framework-free state machine: `applyEvent` folds HubEvents
  * (a snapshot, then batches of changed records) into immutable state. Safe against
  * duplicated and out-of-order task updates: an older `updatedAt` never overwrites a newer
- * one, and a terminal task never goes back to running.
+ * one, and a terminal task never goes back to running. A dismissed notice stays dismissed,
+ * even when a later snapshot (a reconnect) carries it again.
  */
-import { type HubEvent, type ServerInfo, type TaskSummary, TERMINAL_TASK_STATUSES } from '@taskdeck/contract';
+import {
+  type HubEvent,
+  type Notice,
+  type ServerInfo,
+  type TaskSummary,
+  TERMINAL_TASK_STATUSES,
+} from '@taskdeck/contract';
 
 export interface MonitorState {
   /** False until the first snapshot arrived. */
@@ -19,6 +26,10 @@ export interface MonitorState {
    * so the monitor remembers what it saw: a crash at 3 a.m. is still there in the morning.
    */
   crashes: ReadonlyMap<string, ServerCrash>;
+  /** The hub's notices not dismissed yet, oldest first. */
+  notices: readonly Notice[];
+  /** Ids of the notices the user dismissed. */
+  dismissedNotices: ReadonlySet<string>;
   /** Bumped on every change that reached the state. */
   version: number;
 }
@@ -36,6 +47,8 @@ export const initialMonitorState: MonitorState = {
   order: [],
   roots: [],
   crashes: new Map(),
+  notices: [],
+  dismissedNotices: new Set(),
   version: 0,
 };
 
@@ -75,6 +88,28 @@ export function supersedes(current: TaskSummary | undefined, incoming: TaskSumma
   return TERMINAL_TASK_STATUSES.has(incoming.status);
 }
 
+/** `notices` plus those of `incoming` it lacks, leaving out dismissed ones; the same array when nothing is new. */
+function addNotices(
+  notices: readonly Notice[],
+  incoming: readonly Notice[],
+  dismissed: ReadonlySet<string>,
+): readonly Notice[] {
+  const known = new Set(notices.map((notice) => notice.id));
+  const fresh = incoming.filter((notice) => !known.has(notice.id) && !dismissed.has(notice.id));
+  return fresh.length === 0 ? notices : [...notices, ...fresh];
+}
+
+/** Hides a notice for good (this window). */
+export function dismissNotice(state: MonitorState, id: string): MonitorState {
+  if (!state.notices.some((notice) => notice.id === id)) return state;
+  return {
+    ...state,
+    notices: state.notices.filter((notice) => notice.id !== id),
+    dismissedNotices: new Set([...state.dismissedNotices, id]),
+    version: state.version + 1,
+  };
+}
+
 function sortServers(servers: Iterable<ServerInfo>): ServerInfo[] {
   return [...servers].sort((a, b) => Number(b.bundled) - Number(a.bundled) || a.name.localeCompare(b.name));
 }
@@ -90,6 +125,8 @@ export function applyEvent(state: MonitorState, event: HubEvent, now = Date.now(
       order: [...tasks.keys()].sort(newerFirst(tasks)),
       roots: event.roots,
       crashes: recordCrashes(state.crashes, event.servers, now),
+      notices: addNotices([], event.notices ?? [], state.dismissedNotices),
+      dismissedNotices: state.dismissedNotices,
       version: state.version + 1,
     };
   }
@@ -111,7 +148,8 @@ export function applyEvent(state: MonitorState, event: HubEvent, now = Date.now(
     servers = sortServers(byName.values());
   }
   const roots = event.roots;
-  if (!tasks && !servers && !roots) return state;
+  const notices = addNotices(state.notices, event.notices ?? [], state.dismissedNotices);
+  if (!tasks && !servers && !roots && notices === state.notices) return state;
 
   let order = state.order;
   if (tasks && added.length > 0) {
@@ -134,6 +172,8 @@ export function applyEvent(state: MonitorState, event: HubEvent, now = Date.now(
     order,
     roots: roots ?? state.roots,
     crashes: servers ? recordCrashes(state.crashes, event.servers, now) : state.crashes,
+    notices,
+    dismissedNotices: state.dismissedNotices,
     version: state.version + 1,
   };
 }

@@ -6,7 +6,7 @@
 import type { ConnectionState, HubEvent } from '@taskdeck/contract';
 import { describeEnding, TaskEndings } from '@taskdeck/contract/task-endings';
 import { create } from 'zustand';
-import { applyEvent, initialMonitorState, type MonitorState } from './monitor-state';
+import { applyEvent, dismissNotice, initialMonitorState, type MonitorState } from './monitor-state';
 import { noFilter, type TaskFilter } from './task-filter';
 
 export interface Toast {
@@ -42,6 +42,7 @@ export interface AppStore {
   /** Adds a toast (or replaces the one with the same id) and returns its id. */
   toast(toast: Omit<Toast, 'id'> & { id?: number }): number;
   dismissToast(id: number): void;
+  dismissNotice(id: string): void;
 }
 
 let nextToastId = 1;
@@ -96,5 +97,8 @@ export const useStore = create<AppStore>()((set, get) => ({
   },
   dismissToast(id) {
     set((state) => ({ toasts: state.toasts.filter((t) => t.id !== id) }));
+  },
+  dismissNotice(id) {
+    set((state) => ({ monitor: dismissNotice(state.monitor, id) }));
   },
 }));

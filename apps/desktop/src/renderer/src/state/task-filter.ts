@@ -47,7 +47,7 @@ export function filterTasks(
     if (filter.server !== null && task.server !== filter.server) return false;
     if (words.length === 0) return true;
     const haystack =
-      `${task.tool} ${task.server} ${task.id} ${task.status} ${task.statusMessage ?? ''} ${task.error ?? ''}`.toLowerCase();
+      `${task.tool} ${task.server} ${task.id} ${task.status} ${task.unrecognizedStatus ?? ''} ${task.statusMessage ?? ''} ${task.error ?? ''}`.toLowerCase();
     return words.every((word) => haystack.includes(word));
   });
 }

@@ -269,6 +269,24 @@ export const SOCKET_PATH = '/api';
 /** Upload path: `POST /upload?name=<file name>`, the body is the file. */
 export const UPLOAD_PATH = '/upload';
 
+/*
+ * How a page of the web host authenticates without the token ever leaving the host: the
+ * page load with `?token=` gets a per-page session in a `<meta>` tag; the page keeps it in
+ * sessionStorage (per tab and per port, never sent by the browser on its own) and presents
+ * it as a WebSocket subprotocol and as a header on uploads. Other clients send
+ * `Authorization: Bearer <token>`.
+ */
+/** The subprotocol the web host answers with. */
+export const SOCKET_PROTOCOL = 'taskdeck';
+/** The page offers `taskdeck.session.<session>` next to SOCKET_PROTOCOL. */
+export const SESSION_PROTOCOL_PREFIX = 'taskdeck.session.';
+/** Header carrying the page's session on uploads. */
+export const SESSION_HEADER = 'X-Taskdeck-Session';
+/** `<meta name=…>` in which a page load with the token receives its session. */
+export const SESSION_META_NAME = 'taskdeck-session';
+/** Close code for a page whose session the web host does not know (it restarted since). */
+export const SESSION_REFUSED_CLOSE_CODE = 4401;
+
 export const SocketRequestSchema = z
   .object({
     id: z.number().int().nonnegative(),
@@ -293,7 +311,9 @@ export const UploadResultSchema = z.object({ path: z.string() });
 export type ConnectionState =
   | { state: 'connecting' }
   | { state: 'open' }
-  | { state: 'closed'; reason: string; retryInMs: number };
+  | { state: 'closed'; reason: string; retryInMs: number }
+  /** The web host does not accept this page (no session, or one from before a restart): no retry. */
+  | { state: 'refused'; reason: string };
 
 /** What the UI talks to: the preload in Electron, a WebSocket client in the web build. */
 export interface TaskdeckApi extends CommandMethods<typeof commands> {

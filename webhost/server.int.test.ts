@@ -35,8 +35,9 @@ function isAlive(pid: number): boolean {
 /** The server pids from the hub's first snapshot that lists them all ready, over the socket. */
 async function serverPids(pageUrl: string): Promise<number[]> {
   const page = new URL(pageUrl);
-  const cookie = `taskdeck_${page.port}=${page.searchParams.get('token')}`;
-  const ws = new WebSocket(`ws://${page.host}/api`, { headers: { Origin: page.origin, Cookie: cookie } });
+  const ws = new WebSocket(`ws://${page.host}/api`, {
+    headers: { Authorization: `Bearer ${page.searchParams.get('token')}` },
+  });
   await once(ws, 'open');
   const deadline = Date.now() + 20_000;
   try {
@@ -68,9 +69,7 @@ describe('out/webhost/server.js', () => {
     child = spawn(
       process.execPath,
       [serverJs, '--renderer-dir', join(dir, 'renderer'), '--data-dir', join(dir, 'data')],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+      { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     url = await waitForUrl(child);
   });
@@ -86,9 +85,11 @@ describe('out/webhost/server.js', () => {
   it('prints a tokenized URL and serves the UI with it', async () => {
     const withToken = await fetch(url);
     expect(withToken.status).toBe(200);
-    expect(await withToken.text()).toContain('<title>Taskdeck</title>');
-    const withoutToken = await fetch(url.replace(/\?token=.*/, ''));
-    expect(withoutToken.status).toBe(403);
+    const page = await withToken.text();
+    expect(page).toContain('<title>Taskdeck</title>');
+    expect(page).toContain('<meta name="taskdeck-session"');
+    const wrongToken = await fetch(url.replace(/\?token=.*/, `?token=${'0'.repeat(64)}`));
+    expect(wrongToken.status).toBe(401);
   });
 
   it('stops cleanly on SIGTERM, servers included', async () => {

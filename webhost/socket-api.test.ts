@@ -1,10 +1,19 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { HubEvent, InputResponse, StartTool } from '../contract/api';
+import {
+  type HubEvent,
+  type InputResponse,
+  SESSION_HEADER,
+  SESSION_PROTOCOL_PREFIX,
+  SESSION_REFUSED_CLOSE_CODE,
+  SOCKET_PROTOCOL,
+  type StartTool,
+} from '../contract/api';
 import type { HubApi } from '../hub/hub-api';
 import { startWebHost, type WebHost } from './web-host';
 
@@ -40,7 +49,8 @@ class RecordingHub implements HubApi {
     this.granted.push(...paths);
     return this.granted;
   }
-  async revokeRoot() {
+  async revokeRoot(path: string) {
+    this.granted = this.granted.filter((root) => root !== path);
     return this.granted;
   }
   roots() {
@@ -54,11 +64,12 @@ describe('web host API', () => {
   let host: WebHost;
   let hub: RecordingHub;
   let origin: string;
-  let cookie: string;
+  let bearer: Record<string, string>;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'taskdeck-socket-'));
     await mkdir(join(dir, 'renderer'));
+    await writeFile(join(dir, 'renderer', 'index.html'), '<head><title>Taskdeck</title></head>');
     await mkdir(join(dir, 'home', 'projects'), { recursive: true });
     hub = new RecordingHub();
     host = await startWebHost({
@@ -72,31 +83,41 @@ describe('web host API', () => {
       },
     });
     origin = `http://127.0.0.1:${host.port}`;
-    cookie = `taskdeck_${host.port}=${host.token}`;
+    bearer = { Authorization: `Bearer ${host.token}` };
   });
   afterAll(async () => {
     await host.close();
     await rm(dir, { recursive: true, force: true });
   });
 
-  function connect(headers: Record<string, string> = { Origin: origin, Cookie: cookie }, path = '/api') {
-    return new WebSocket(`ws://127.0.0.1:${host.port}${path}`, { headers });
+  /** What a page loaded with the token receives, as the browser would see it. */
+  async function pageSession(): Promise<string> {
+    const page = await fetch(`${origin}/?token=${host.token}`);
+    const session = /<meta name="taskdeck-session" content="([^"]+)"/.exec(await page.text())?.[1];
+    if (!session) throw new Error('no session in the page');
+    return session;
+  }
+
+  function connect(headers: Record<string, string> = bearer, path = '/api', protocols: string[] = []) {
+    return new WebSocket(`ws://127.0.0.1:${host.port}${path}`, protocols, { headers });
   }
 
   function refusal(ws: WebSocket): Promise<number> {
     return new Promise((resolve) => {
       ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-      ws.on('open', () => resolve(101));
+      ws.on('open', () => {
+        resolve(101);
+        ws.close();
+      });
       ws.on('error', () => {});
     });
   }
 
-  async function open(): Promise<{
+  async function open(ws = connect()): Promise<{
     call(channel: string, args: unknown[]): Promise<unknown>;
     events: HubEvent[];
     ws: WebSocket;
   }> {
-    const ws = connect();
     const events: HubEvent[] = [];
     const waiting = new Map<number, (reply: unknown) => void>();
     ws.on('message', (data) => {
@@ -122,13 +143,41 @@ describe('web host API', () => {
     };
   }
 
-  it('refuses an upgrade without the token, from another origin or host, or on another path', async () => {
-    expect(await refusal(connect({ Origin: origin }))).toBe(403);
-    expect(await refusal(connect({ Origin: 'http://evil.example', Cookie: cookie }))).toBe(403);
-    expect(await refusal(connect({ Cookie: cookie }))).toBe(403);
-    expect(await refusal(connect({ Origin: origin, Cookie: cookie, Host: 'evil.example' }))).toBe(403);
-    expect(await refusal(connect({ Origin: origin, Cookie: cookie }, '/other'))).toBe(404);
-    expect(await refusal(connect())).toBe(101);
+  it('refuses an upgrade without a credential, from another origin or host, or on another path', async () => {
+    expect(await refusal(connect({ Origin: origin }))).toBe(401);
+    expect(await refusal(connect({ Authorization: `Bearer ${'0'.repeat(64)}` }))).toBe(401);
+    expect(await refusal(connect({ ...bearer, Origin: 'http://evil.example' }))).toBe(403);
+    expect(await refusal(connect({ ...bearer, Host: 'evil.example' }))).toBe(403);
+    expect(await refusal(connect(bearer, '/other'))).toBe(404);
+    expect(await refusal(connect(bearer))).toBe(101);
+    expect(await refusal(connect({ ...bearer, Origin: origin }))).toBe(101);
+  });
+
+  it('no longer accepts the token as a cookie (it would reach every other local port)', async () => {
+    const cookie = `taskdeck_${host.port}=${host.token}`;
+    expect(await refusal(connect({ Origin: origin, Cookie: cookie }))).toBe(401);
+    expect((await upload('/upload?name=a.csv', 'x', { Origin: origin, Cookie: cookie })).status).toBe(401);
+  });
+
+  it("accepts a page's session offered as a subprotocol, and never echoes it", async () => {
+    const session = await pageSession();
+    const ws = connect({ Origin: origin }, '/api', [SOCKET_PROTOCOL, `${SESSION_PROTOCOL_PREFIX}${session}`]);
+    const client = await open(ws);
+    expect(ws.protocol).toBe(SOCKET_PROTOCOL);
+    expect(await client.call('app:info', [])).toMatchObject({ ok: true });
+    ws.close();
+  });
+
+  it('closes with 4401 on a session it did not issue, so the page can say why', async () => {
+    const ws = connect({ Origin: origin }, '/api', [
+      SOCKET_PROTOCOL,
+      `${SESSION_PROTOCOL_PREFIX}forged.session`,
+    ]);
+    ws.on('error', () => {});
+    const [code] = (await once(ws, 'close')) as [number];
+    expect(code).toBe(SESSION_REFUSED_CLOSE_CODE);
+    // Without our subprotocol it is a plain refusal.
+    expect(await refusal(connect({ [SESSION_HEADER]: 'forged.session' }))).toBe(401);
   });
 
   it('answers commands by id and validates every argument', async () => {
@@ -193,7 +242,7 @@ describe('web host API', () => {
   function upload(
     path: string,
     body: string,
-    headers: Record<string, string> = { Origin: origin, Cookie: cookie },
+    headers: Record<string, string> = { Origin: origin, ...bearer },
   ) {
     return new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(
@@ -218,19 +267,38 @@ describe('web host API', () => {
     });
   }
 
+  async function uploaded(name: string, body: string, headers?: Record<string, string>): Promise<string> {
+    const reply = await upload(`/upload?name=${encodeURIComponent(name)}`, body, headers);
+    expect(reply.status, reply.body).toBe(200);
+    return (JSON.parse(reply.body) as { path: string }).path;
+  }
+
   it('saves an upload under the data folder, grants it and returns its path', async () => {
-    const reply = await upload('/upload?name=..%2F..%2Fsales%20q1.csv', 'a,b\n1,2\n');
-    expect(reply.status).toBe(200);
-    const { path } = JSON.parse(reply.body) as { path: string };
+    const path = await uploaded('../../sales q1.csv', 'a,b\n1,2\n');
     expect(path.startsWith(join(dir, 'data', 'uploads'))).toBe(true);
     expect(path.endsWith('/sales q1.csv')).toBe(true);
     expect(await readFile(path, 'utf8')).toBe('a,b\n1,2\n');
     expect(hub.granted).toContain(path);
+    await open().then(async (client) => {
+      await client.call('hub:revoke-root', [path]);
+      client.ws.close();
+    });
   });
 
-  it('refuses uploads without origin or token, without a name, or over the limit', async () => {
-    expect((await upload('/upload?name=a.csv', 'x', { Cookie: cookie })).status).toBe(403);
-    expect((await upload('/upload?name=a.csv', 'x', { Origin: origin })).status).toBe(403);
+  it("accepts a page's session in the upload header", async () => {
+    const session = await pageSession();
+    const path = await uploaded('page.csv', 'a\n', { Origin: origin, [SESSION_HEADER]: session });
+    expect(hub.granted).toContain(path);
+    expect(
+      (await upload('/upload?name=a.csv', 'x', { Origin: origin, [SESSION_HEADER]: 'x.y' })).status,
+    ).toBe(401);
+  });
+
+  it('refuses uploads without a credential, from another origin, without a name, or over the limit', async () => {
+    expect((await upload('/upload?name=a.csv', 'x', { Origin: origin })).status).toBe(401);
+    expect(
+      (await upload('/upload?name=a.csv', 'x', { Origin: 'http://evil.example', ...bearer })).status,
+    ).toBe(403);
     expect((await upload('/upload', 'x')).status).toBe(400);
     const big = await upload('/upload?name=big.csv', 'x'.repeat(2000));
     expect(big.status).toBe(413);

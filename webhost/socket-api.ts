@@ -11,6 +11,8 @@ import {
   type CommandSpec,
   commands,
   MAX_SOCKET_MESSAGE_BYTES,
+  SESSION_REFUSED_CLOSE_CODE,
+  SOCKET_PROTOCOL,
   type SocketReply,
   SocketRequestSchema,
   webCommands,
@@ -38,6 +40,11 @@ interface Route {
 export interface SocketApi {
   /** Takes over an authenticated upgrade request. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /**
+   * Completes the handshake only to close with SESSION_REFUSED_CLOSE_CODE: a page can read a
+   * close code, not the HTTP status of a refused upgrade. `reason`: at most 123 bytes.
+   */
+  refuse(req: IncomingMessage, socket: Duplex, head: Buffer, reason: string): void;
   close(): void;
 }
 
@@ -47,7 +54,12 @@ function send(ws: WebSocket, reply: SocketReply): void {
 
 export function createSocketApi(options: SocketApiOptions): SocketApi {
   const { hub } = options;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_SOCKET_MESSAGE_BYTES });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_SOCKET_MESSAGE_BYTES,
+    // The page offers [SOCKET_PROTOCOL, its session]; answer with the first, never echo the session.
+    handleProtocols: (protocols) => (protocols.has(SOCKET_PROTOCOL) ? SOCKET_PROTOCOL : false),
+  });
   const shared = hubHandlers(hub);
   const alive = new WeakSet<WebSocket>();
 
@@ -125,6 +137,12 @@ export function createSocketApi(options: SocketApiOptions): SocketApi {
   return {
     upgrade(req, socket, head) {
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    },
+    refuse(req, socket, head, reason) {
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        ws.on('error', () => {});
+        ws.close(SESSION_REFUSED_CLOSE_CODE, reason);
+      });
     },
     close() {
       clearInterval(pinger);

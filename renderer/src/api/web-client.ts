@@ -1,7 +1,8 @@
 /**
  * `window.taskdeck` for the web build: the same typed API over the web host's WebSocket.
  * Requests are answered by id; events are pushed. The socket reconnects with backoff and
- * re-subscribes, so the store gets a fresh snapshot after every reconnect.
+ * re-subscribes, so the store gets a fresh snapshot after every reconnect. The page's session
+ * (web-session.ts) authenticates the socket (a subprotocol) and uploads (a header).
  */
 import {
   type CommandMethods,
@@ -10,7 +11,11 @@ import {
   commands,
   type HubEvent,
   HubEventSchema,
+  SESSION_HEADER,
+  SESSION_PROTOCOL_PREFIX,
+  SESSION_REFUSED_CLOSE_CODE,
   SOCKET_PATH,
+  SOCKET_PROTOCOL,
   SocketReplySchema,
   type TaskdeckApi,
   UPLOAD_PATH,
@@ -23,18 +28,30 @@ const RETRY_MS = [500, 1000, 2000, 5000];
 /** A request that is neither answered nor failed by then fails with a clear message. */
 const REQUEST_TIMEOUT_MS = 60_000;
 
+const OPEN_WITH_TOKEN = 'open the address with ?token= that the web host printed when it started';
+export const NO_SESSION = `This page has no session with the Taskdeck web host: ${OPEN_WITH_TOKEN}`;
+export const STALE_SESSION = `The Taskdeck web host no longer knows this page (it restarted): ${OPEN_WITH_TOKEN}`;
+
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
   timer: ReturnType<typeof setTimeout>;
 }
 
-export function createWebClient(location: Location = window.location): TaskdeckApi {
+export interface WebClientOptions {
+  location: Pick<Location, 'protocol' | 'host'>;
+  /** From takeSession(); without one the client does not connect and every call fails with NO_SESSION. */
+  session: string | undefined;
+}
+
+export function createWebClient({ location, session }: WebClientOptions): TaskdeckApi {
   const socketUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${SOCKET_PATH}`;
   const pending = new Map<number, Pending>();
   const eventListeners = new Set<(event: HubEvent) => void>();
   const connectionListeners = new Set<(state: ConnectionState) => void>();
-  let connection: ConnectionState = { state: 'connecting' };
+  let connection: ConnectionState = session
+    ? { state: 'connecting' }
+    : { state: 'refused', reason: NO_SESSION };
   let socket: WebSocket | undefined;
   let queue: string[] = [];
   let nextId = 1;
@@ -45,9 +62,18 @@ export function createWebClient(location: Location = window.location): TaskdeckA
     for (const listener of connectionListeners) listener(state);
   }
 
-  function connect(): void {
+  function rejectPending(error: Error): void {
+    for (const [id, request] of pending) {
+      clearTimeout(request.timer);
+      request.reject(error);
+      pending.delete(id);
+    }
+    queue = [];
+  }
+
+  function connect(session: string): void {
     setConnection({ state: 'connecting' });
-    const ws = new WebSocket(socketUrl);
+    const ws = new WebSocket(socketUrl, [SOCKET_PROTOCOL, `${SESSION_PROTOCOL_PREFIX}${session}`]);
     socket = ws;
     ws.onopen = () => {
       failures = 0;
@@ -60,20 +86,19 @@ export function createWebClient(location: Location = window.location): TaskdeckA
     ws.onclose = (close) => {
       if (socket !== ws) return;
       socket = undefined;
-      const lost = new Error('The connection to the Taskdeck web host was lost; try again once it is back');
-      for (const [id, request] of pending) {
-        clearTimeout(request.timer);
-        request.reject(lost);
-        pending.delete(id);
+      if (close.code === SESSION_REFUSED_CLOSE_CODE) {
+        rejectPending(new Error(STALE_SESSION));
+        setConnection({ state: 'refused', reason: STALE_SESSION });
+        return;
       }
-      queue = [];
+      rejectPending(new Error('The connection to the Taskdeck web host was lost; try again once it is back'));
       const retryInMs = RETRY_MS[Math.min(failures, RETRY_MS.length - 1)] as number;
       failures++;
       const reason =
         close.reason ||
         (close.code === 1006 ? 'the web host is not reachable' : `closed (code ${close.code})`);
       setConnection({ state: 'closed', reason, retryInMs });
-      setTimeout(connect, retryInMs);
+      setTimeout(() => connect(session), retryInMs);
     };
   }
 
@@ -111,6 +136,10 @@ export function createWebClient(location: Location = window.location): TaskdeckA
 
   function call(spec: CommandSpec, args: unknown[]): Promise<unknown> {
     return new Promise((resolve, reject) => {
+      if (connection.state === 'refused') {
+        reject(new Error(connection.reason));
+        return;
+      }
       const id = nextId++;
       const timer = setTimeout(() => {
         pending.delete(id);
@@ -141,9 +170,14 @@ export function createWebClient(location: Location = window.location): TaskdeckA
 
   function upload(file: File, onProgress?: (sent: number, total: number) => void): Promise<string> {
     return new Promise((resolve, reject) => {
+      if (!session) {
+        reject(new Error(NO_SESSION));
+        return;
+      }
       const xhr = new XMLHttpRequest();
       xhr.open('POST', `${UPLOAD_PATH}?name=${encodeURIComponent(file.name)}`);
       xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+      xhr.setRequestHeader(SESSION_HEADER, session);
       xhr.upload.onprogress = (event) =>
         onProgress?.(event.loaded, event.lengthComputable ? event.total : file.size);
       xhr.onerror = () => reject(new Error(`Uploading ${file.name} failed: the web host did not answer`));
@@ -164,7 +198,7 @@ export function createWebClient(location: Location = window.location): TaskdeckA
     });
   }
 
-  connect();
+  if (session) connect(session);
   const hub = bind(commands);
   return {
     ...hub,

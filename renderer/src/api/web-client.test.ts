@@ -1,0 +1,19 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+import type { ConnectionState } from '../../../contract/api';
+import { createWebClient, NO_SESSION } from './web-client';
+
+// Nothing listens on the discard port: these behaviours must not depend on an answer.
+const nowhere = { protocol: 'http:', host: '127.0.0.1:9' };
+
+describe('createWebClient', () => {
+  it('without a session, does not connect and says how to get one', async () => {
+    const api = createWebClient({ location: nowhere, session: undefined });
+    const states: ConnectionState[] = [];
+    api.onConnection((state) => states.push(state));
+    expect(states).toEqual([{ state: 'refused', reason: NO_SESSION }]);
+    expect(NO_SESSION).toMatch(/open the address with \?token= that the web host printed/);
+    await expect(api.listTasks()).rejects.toThrow(NO_SESSION);
+    await expect(api.importFile(new File(['a'], 'a.csv'))).rejects.toThrow(NO_SESSION);
+  });
+});

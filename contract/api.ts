@@ -262,7 +262,10 @@ export type CommandMethods<Group extends Record<string, CommandSpec>> = {
 
 /* ---------------------------------------------------------------- web host wire format */
 
-/** Largest WebSocket message the web host accepts. */
+/**
+ * Largest WebSocket message the web host accepts (a bigger one closes the connection with
+ * 1009); the web client refuses to send one with a readable error instead.
+ */
 export const MAX_SOCKET_MESSAGE_BYTES = 1024 * 1024;
 /** WebSocket path of the web host's API. */
 export const SOCKET_PATH = '/api';

@@ -124,3 +124,26 @@ test('the web host refuses a foreign Host header (DNS rebinding)', async ({ webH
   expect(await statusWithHost(webHost.port, path, `attacker.example:${webHost.port}`)).toBe(403);
   expect(await statusWithHost(webHost.port, path, `127.0.0.1:${webHost.port}`)).toBe(200);
 });
+
+test('the launcher refuses a request too large for the socket, and the connection stays up', async ({
+  page,
+  webHost,
+}) => {
+  await page.goto(webHost.url);
+  await expectServersReady(page);
+  await page.getByRole('button', { name: 'New task…' }).first().click();
+  const launcher = page.getByTestId('launcher');
+  await launcher.getByLabel('Server').selectOption('knowledge');
+  await launcher.getByLabel('Tool').selectOption({ value: 'search_documents' });
+  // A long pasted text: more than the 1 MB the web host accepts in one message.
+  await launcher.getByLabel('Query').fill('lorem ipsum '.repeat(100_000));
+  await launcher.getByRole('button', { name: 'Run' }).click();
+  await expect(launcher).toContainText(
+    'is larger than the 1.0 MB the web host accepts in one message: shorten the arguments',
+  );
+  await expect(page.getByTestId('connection-banner')).toHaveCount(0);
+  // The same socket still runs a normal request.
+  await launcher.getByLabel('Query').fill('troubleshooting');
+  await launcher.getByRole('button', { name: 'Run' }).click();
+  await expect(launcher).toBeHidden();
+});

@@ -3,25 +3,9 @@ import { once } from 'node:events';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-
-// Built by test/global-setup.ts (scripts/build-servers.mjs).
-const serverJs = fileURLToPath(new URL('../out/webhost/server.js', import.meta.url));
-
-function waitForUrl(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk: string) => {
-      output += chunk;
-      const match = /Taskdeck web host: (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64})/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`web host exited early (code ${code}): ${output}`)));
-  });
-}
+import { serverJs, waitForUrl } from './server-process';
 
 function isAlive(pid: number): boolean {
   try {

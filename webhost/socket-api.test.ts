@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import {
   type HubEvent,
   type InputResponse,
+  MAX_SOCKET_MESSAGE_BYTES,
   SESSION_HEADER,
   SESSION_PROTOCOL_PREFIX,
   SESSION_REFUSED_CLOSE_CODE,
@@ -15,6 +16,7 @@ import {
   type StartTool,
 } from '../contract/api';
 import type { HubApi } from '../hub/hub-api';
+import { nestsDeeperThan } from './socket-api';
 import { startWebHost, type WebHost } from './web-host';
 
 /** A hub that records calls: the web host's job is validation and transport, tested here. */
@@ -58,6 +60,16 @@ class RecordingHub implements HubApi {
   }
   async shutdown() {}
 }
+
+describe('nestsDeeperThan', () => {
+  it('measures nesting without recursion', () => {
+    expect(nestsDeeperThan([{ a: [1] }], 3)).toBe(false);
+    expect(nestsDeeperThan([{ a: [1] }], 2)).toBe(true);
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(nestsDeeperThan(deep, 64)).toBe(true);
+  });
+});
 
 describe('web host API', () => {
   let dir: string;
@@ -211,6 +223,15 @@ describe('web host API', () => {
     client.ws.close();
   });
 
+  it('refuses arguments nested deeper than any form produces', async () => {
+    const client = await open();
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100; i++) deep = { deep };
+    const reply = await client.call('hub:start-tool', [{ server: 's', tool: 't', arguments: { deep } }]);
+    expect(reply).toMatchObject({ ok: false, error: expect.stringMatching(/nest deeper than 64 levels/) });
+    client.ws.close();
+  });
+
   it('streams a snapshot on subscribe', async () => {
     const client = await open();
     await client.call('hub:subscribe', []);
@@ -237,6 +258,17 @@ describe('web host API', () => {
     const closed = new Promise<number>((resolve) => client.ws.on('close', (code) => resolve(code)));
     client.ws.send('{not json');
     expect(await closed).toBe(1008);
+  });
+
+  it('closes only that socket with 1009 on a message over the limit', async () => {
+    const other = await open();
+    const client = await open();
+    client.ws.on('error', () => {});
+    const closed = new Promise<number>((resolve) => client.ws.on('close', (code) => resolve(code)));
+    client.ws.send('x'.repeat(MAX_SOCKET_MESSAGE_BYTES + 1));
+    expect(await closed).toBe(1009);
+    expect(await other.call('app:info', [])).toMatchObject({ ok: true });
+    other.ws.close();
   });
 
   function upload(

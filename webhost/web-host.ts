@@ -5,6 +5,7 @@
  * The UI's files are public; the socket and uploads need the token (`Authorization: Bearer`)
  * or the session of a page loaded with the token (access.ts explains why no cookie). The Host
  * header must name this server (DNS rebinding) and a cross-origin Origin header is refused.
+ * Every listener is guarded: no request, frame or aborted connection can end the process.
  * No Electron import: runs under plain Node.
  */
 import { randomBytes } from 'node:crypto';
@@ -14,7 +15,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { homedir } from 'node:os';
 import { extname, resolve, sep } from 'node:path';
-import type { Duplex } from 'node:stream';
+import { type Duplex, pipeline } from 'node:stream';
 import { type AppInfo, SESSION_META_NAME, SOCKET_PATH, SOCKET_PROTOCOL, UPLOAD_PATH } from '../contract/api';
 import { RENDERER_CSP_HEADER } from '../contract/csp';
 import type { HubApi } from '../hub/hub-api';
@@ -233,9 +234,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.end();
       return;
     }
-    const stream = createReadStream(file);
-    stream.on('error', () => res.destroy());
-    stream.pipe(res);
+    // pipeline, not pipe: a download aborted by the client closes the file too (no fd leak).
+    pipeline(createReadStream(file), res, () => {});
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -315,7 +315,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     });
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    upgrade(req, socket, head);
+    // Node drops its own error listener from an upgraded socket: a reset would be uncaught.
+    socket.on('error', () => socket.destroy());
+    try {
+      upgrade(req, socket, head);
+    } catch {
+      socket.destroy();
+    }
   });
 
   await new Promise<void>((resolveListen, rejectListen) => {
@@ -325,6 +331,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       resolveListen();
     });
   });
+  // After listening, an error is an accept() failure (out of file descriptors): keep serving.
+  server.on('error', (error) => console.error(`Taskdeck web host: ${error.message}`));
 
   const { port } = server.address() as AddressInfo;
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);

@@ -1,12 +1,22 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import type { ConnectionState } from '../../../contract/api';
+import { type ConnectionState, MAX_SOCKET_MESSAGE_BYTES } from '../../../contract/api';
 import { createWebClient, NO_SESSION } from './web-client';
 
 // Nothing listens on the discard port: these behaviours must not depend on an answer.
 const nowhere = { protocol: 'http:', host: '127.0.0.1:9' };
 
 describe('createWebClient', () => {
+  it('refuses a request over the web host message limit with a readable error, without sending it', async () => {
+    const api = createWebClient({ location: nowhere, session: 'nonce.mac' });
+    const query = 'x'.repeat(MAX_SOCKET_MESSAGE_BYTES);
+    await expect(
+      api.startTool({ server: 'knowledge', tool: 'search_documents', arguments: { query } }),
+    ).rejects.toThrow(
+      /^This request \(1\.0 MB\) is larger than the 1\.0 MB the web host accepts in one message: shorten the arguments/,
+    );
+  });
+
   it('without a session, does not connect and says how to get one', async () => {
     const api = createWebClient({ location: nowhere, session: undefined });
     const states: ConnectionState[] = [];

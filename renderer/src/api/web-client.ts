@@ -11,6 +11,7 @@ import {
   commands,
   type HubEvent,
   HubEventSchema,
+  MAX_SOCKET_MESSAGE_BYTES,
   SESSION_HEADER,
   SESSION_PROTOCOL_PREFIX,
   SESSION_REFUSED_CLOSE_CODE,
@@ -22,6 +23,7 @@ import {
   UploadResultSchema,
   webCommands,
 } from '../../../contract/api';
+import { formatBytes } from '../lib/format';
 import { perf } from '../lib/perf';
 
 const RETRY_MS = [500, 1000, 2000, 5000];
@@ -141,6 +143,18 @@ export function createWebClient({ location, session }: WebClientOptions): Taskde
         return;
       }
       const id = nextId++;
+      const message = JSON.stringify({ id, channel: spec.channel, args });
+      // The web host closes the connection on a larger message: refuse it here, readably.
+      const bytes = new TextEncoder().encode(message).length;
+      if (bytes > MAX_SOCKET_MESSAGE_BYTES) {
+        reject(
+          new Error(
+            `This request (${formatBytes(bytes)}) is larger than the ${formatBytes(MAX_SOCKET_MESSAGE_BYTES)} ` +
+              'the web host accepts in one message: shorten the arguments (a long pasted text?)',
+          ),
+        );
+        return;
+      }
       const timer = setTimeout(() => {
         pending.delete(id);
         reject(
@@ -156,7 +170,6 @@ export function createWebClient({ location, session }: WebClientOptions): Taskde
         reject,
         timer,
       });
-      const message = JSON.stringify({ id, channel: spec.channel, args });
       if (socket?.readyState === WebSocket.OPEN) socket.send(message);
       else queue.push(message);
     });

@@ -271,6 +271,8 @@ export const MAX_SOCKET_MESSAGE_BYTES = 1024 * 1024;
 export const SOCKET_PATH = '/api';
 /** Upload path: `POST /upload?name=<file name>`, the body is the file. */
 export const UPLOAD_PATH = '/upload';
+/** A file name longer than this (UTF-8 bytes) is shortened by the web client before it goes in the URL. */
+export const MAX_UPLOAD_NAME_BYTES = 1024;
 
 /*
  * How a page of the web host authenticates without the token ever leaving the host: the

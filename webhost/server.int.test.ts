@@ -53,7 +53,7 @@ describe('out/webhost/server.js', () => {
     child = spawn(
       process.execPath,
       [serverJs, '--renderer-dir', join(dir, 'renderer'), '--data-dir', join(dir, 'data')],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TASKDECK_UPLOADS_LIMIT: '1KB' } },
     );
     url = await waitForUrl(child);
   });
@@ -76,6 +76,16 @@ describe('out/webhost/server.js', () => {
     expect(wrongToken.status).toBe(401);
   });
 
+  it('bounds the uploads folder by TASKDECK_UPLOADS_LIMIT', async () => {
+    const reply = await fetch(new URL('/upload?name=big.csv', url), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${new URL(url).searchParams.get('token')}` },
+      body: 'x'.repeat(2000),
+    });
+    expect(reply.status).toBe(413);
+    expect(await reply.text()).toMatch(/uploads folder is full \(0 bytes of 1 KB\)/);
+  });
+
   it('stops cleanly on SIGTERM, servers included', async () => {
     const pids = await serverPids(url);
     expect(pids.length).toBeGreaterThan(0);
@@ -86,8 +96,11 @@ describe('out/webhost/server.js', () => {
     expect(pids.filter(isAlive)).toEqual([]);
   });
 
-  it('rejects an invalid --port with exit code 1', async () => {
-    const bad = spawn(process.execPath, [serverJs, '--port', 'abc'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  async function failedStart(args: string[], env: Record<string, string> = {}): Promise<string> {
+    const bad = spawn(process.execPath, [serverJs, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
     let stderr = '';
     bad.stderr.setEncoding('utf8');
     bad.stderr.on('data', (chunk: string) => {
@@ -95,6 +108,19 @@ describe('out/webhost/server.js', () => {
     });
     const [code] = await once(bad, 'exit');
     expect(code).toBe(1);
-    expect(stderr).toContain('--port must be an integer');
+    return stderr;
+  }
+
+  it('rejects an invalid --port with exit code 1', async () => {
+    expect(await failedStart(['--port', 'abc'])).toContain('--port must be an integer');
+  });
+
+  it('rejects an invalid uploads limit, from the flag first, then the environment', async () => {
+    expect(await failedStart(['--uploads-limit', 'lots'], { TASKDECK_UPLOADS_LIMIT: '1GB' })).toContain(
+      '--uploads-limit must be a size such as 10GB, 500MB or 1048576, got "lots"',
+    );
+    expect(await failedStart([], { TASKDECK_UPLOADS_LIMIT: '-5' })).toContain(
+      'TASKDECK_UPLOADS_LIMIT must be a size',
+    );
   });
 });

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
@@ -91,6 +91,7 @@ describe('web host API', () => {
         dataDir: join(dir, 'data'),
         appInfo: { version: '1.2.3', platform: 'linux', host: 'web' },
         uploadLimitBytes: 1000,
+        uploadsTotalLimitBytes: 2500,
         home: join(dir, 'home'),
       },
     });
@@ -305,6 +306,12 @@ describe('web host API', () => {
     return (JSON.parse(reply.body) as { path: string }).path;
   }
 
+  const exists = (path: string) =>
+    access(path).then(
+      () => true,
+      () => false,
+    );
+
   it('saves an upload under the data folder, grants it and returns its path', async () => {
     const path = await uploaded('../../sales q1.csv', 'a,b\n1,2\n');
     expect(path.startsWith(join(dir, 'data', 'uploads'))).toBe(true);
@@ -335,5 +342,56 @@ describe('web host API', () => {
     const big = await upload('/upload?name=big.csv', 'x'.repeat(2000));
     expect(big.status).toBe(413);
     expect(big.body).toContain('larger than the upload limit');
+  });
+
+  it('accepts names of any length and shortens them on disk, keeping the extension', async () => {
+    for (const name of [`${'a'.repeat(5000)}.csv`, `${'é'.repeat(300)}.csv`, `${'😀'.repeat(200)}.tsv`]) {
+      const path = await uploaded(name, 'a\n');
+      expect(Buffer.byteLength(basename(path))).toBeLessThanOrEqual(200);
+      expect(path.slice(-4)).toBe(name.slice(-4));
+      expect(await readFile(path, 'utf8')).toBe('a\n');
+    }
+  });
+
+  it('deletes an uploaded file when its grant is revoked', async () => {
+    const path = await uploaded('revoke-me.csv', 'a\n');
+    const client = await open();
+    expect(await client.call('hub:revoke-root', [path])).toMatchObject({ ok: true });
+    expect(await exists(dirname(path))).toBe(false);
+    // A folder outside the uploads is only revoked, never deleted.
+    const mine = join(dir, 'home', 'projects');
+    hub.granted.push(mine);
+    await client.call('hub:revoke-root', [mine]);
+    expect(await exists(mine)).toBe(true);
+    client.ws.close();
+  });
+
+  it('bounds the uploads folder in total, and frees the space of revoked files', async () => {
+    // Start from an empty folder: revoke what the other tests left.
+    const client = await open();
+    for (const root of [...hub.granted]) await client.call('hub:revoke-root', [root]);
+    const first = await uploaded('one.csv', 'x'.repeat(1000));
+    await uploaded('two.csv', 'x'.repeat(1000));
+    const full = await upload('/upload?name=three.csv', 'x'.repeat(600));
+    expect(full.status).toBe(413);
+    expect(full.body).toMatch(/uploads folder is full \(2 KB of 2 KB\)/);
+    expect(await readdir(join(dir, 'data', 'uploads'))).toHaveLength(2);
+    await client.call('hub:revoke-root', [first]);
+    await uploaded('three.csv', 'x'.repeat(600));
+    client.ws.close();
+  });
+
+  it('deletes uploads that are no longer granted when it starts', async () => {
+    const kept = await uploaded('kept.csv', 'k\n');
+    const orphan = join(dir, 'data', 'uploads', '1-orphan');
+    await mkdir(orphan);
+    await writeFile(join(orphan, 'old.csv'), 'o\n');
+    const again = await startWebHost({
+      rendererDir: join(dir, 'renderer'),
+      api: { hub, dataDir: join(dir, 'data'), appInfo: { version: '1', platform: 'linux', host: 'web' } },
+    });
+    await again.close();
+    expect(await exists(orphan)).toBe(false);
+    expect(await exists(kept)).toBe(true);
   });
 });

@@ -36,6 +36,8 @@ export interface SocketApiOptions {
   hub: HubApi;
   appInfo: AppInfo;
   home: string;
+  /** Called after a root is revoked (the web host deletes uploaded copies). */
+  onRevoked?: (path: string) => Promise<void>;
 }
 
 interface Route {
@@ -103,6 +105,12 @@ export function createSocketApi(options: SocketApiOptions): SocketApi {
           send(ws, { event });
         });
         return null;
+      },
+      revokeRoot: async (path) => {
+        const wasGranted = hub.roots().includes(path);
+        const roots = await hub.revokeRoot(path);
+        if (wasGranted && !roots.includes(path)) await options.onRevoked?.(path);
+        return roots;
       },
       completePath: (prefix) =>
         completePath(prefix, { allowed: [options.home, ...hub.roots()], home: options.home }),

@@ -21,7 +21,7 @@ import { RENDERER_CSP_HEADER } from '../contract/csp';
 import type { HubApi } from '../hub/hub-api';
 import { parseTarget, presented, Sessions, secretsEqual } from './access';
 import { createSocketApi, type SocketApi } from './socket-api';
-import { DEFAULT_UPLOAD_LIMIT_BYTES, receiveUpload, UploadError } from './upload';
+import { UploadError, Uploads } from './upload';
 
 export interface WebHostOptions {
   /** TCP port on 127.0.0.1; 0 or omitted picks a free port. */
@@ -39,7 +39,10 @@ export interface WebHostApiOptions {
   /** Uploaded files go to `<dataDir>/uploads/`. */
   dataDir: string;
   appInfo: AppInfo;
+  /** One uploaded file at most; default 2 GB. */
   uploadLimitBytes?: number;
+  /** All of `<dataDir>/uploads/` at most; default 10 GB. */
+  uploadsTotalLimitBytes?: number;
   /** Typed-path completion is allowed under this folder (and the granted roots); default: the user's home. */
   home?: string;
 }
@@ -180,17 +183,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
 
   async function handleUpload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const api = options.api;
-    if (!api) {
+    if (!uploads) {
       sendText(res, 404, 'Not found');
       return;
     }
     try {
-      const path = await receiveUpload(req, url.searchParams.get('name'), {
-        hub: api.hub,
-        dataDir: api.dataDir,
-        limitBytes: api.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT_BYTES,
-      });
+      const path = await uploads.receive(req, url.searchParams.get('name'));
       res.writeHead(200, {
         ...SECURITY_HEADERS,
         'Content-Type': 'application/json; charset=utf-8',
@@ -300,13 +298,25 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
   }
 
-  const socketApi: SocketApi | undefined = options.api
-    ? createSocketApi({
-        hub: options.api.hub,
-        appInfo: options.api.appInfo,
-        home: options.api.home ?? homedir(),
-      })
-    : undefined;
+  let uploads: Uploads | undefined;
+  let socketApi: SocketApi | undefined;
+  const api = options.api;
+  if (api) {
+    const opened = await Uploads.open({
+      hub: api.hub,
+      dataDir: api.dataDir,
+      fileLimitBytes: api.uploadLimitBytes,
+      totalLimitBytes: api.uploadsTotalLimitBytes,
+    });
+    uploads = opened;
+    // The web host owns uploads: a revoked upload is deleted here, the hub knows nothing of it.
+    socketApi = createSocketApi({
+      hub: api.hub,
+      appInfo: api.appInfo,
+      home: api.home ?? homedir(),
+      onRevoked: (path) => opened.discard(path),
+    });
+  }
 
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {

@@ -12,6 +12,7 @@ import {
   type HubEvent,
   HubEventSchema,
   MAX_SOCKET_MESSAGE_BYTES,
+  MAX_UPLOAD_NAME_BYTES,
   SESSION_HEADER,
   SESSION_PROTOCOL_PREFIX,
   SESSION_REFUSED_CLOSE_CODE,
@@ -23,6 +24,7 @@ import {
   UploadResultSchema,
   webCommands,
 } from '../../../contract/api';
+import { shortenFileName } from '../../../contract/file-name';
 import { formatBytes } from '../lib/format';
 import { perf } from '../lib/perf';
 
@@ -188,7 +190,8 @@ export function createWebClient({ location, session }: WebClientOptions): Taskde
         return;
       }
       const xhr = new XMLHttpRequest();
-      xhr.open('POST', `${UPLOAD_PATH}?name=${encodeURIComponent(file.name)}`);
+      const name = shortenFileName(file.name, MAX_UPLOAD_NAME_BYTES);
+      xhr.open('POST', `${UPLOAD_PATH}?name=${encodeURIComponent(name)}`);
       xhr.setRequestHeader('Content-Type', 'application/octet-stream');
       xhr.setRequestHeader(SESSION_HEADER, session);
       xhr.upload.onprogress = (event) =>

@@ -1,6 +1,6 @@
+import { Random } from '@taskdeck/node-common/random';
 import { describe, expect, it } from 'vitest';
 import { lastRecordEnd, parseRecords, type RecordSink } from './csv-records.js';
-import { Random } from './random.js';
 
 function records(text: string, delimiter = ',', utf8?: Buffer) {
   const out: { fields: string[]; line: number }[] = [];

@@ -1,4 +1,4 @@
-import { Random } from './random.js';
+import { Random } from '@taskdeck/node-common/random';
 
 /**
  * Values kept: every value while a column has at most this many (quantiles exact), then

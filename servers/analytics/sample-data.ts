@@ -1,6 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { Random } from './random.js';
+import { Random } from '@taskdeck/node-common/random';
 
 export type SampleFormat = 'csv' | 'json';
 

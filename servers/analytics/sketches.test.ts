@@ -1,10 +1,10 @@
+import { Random } from '@taskdeck/node-common/random';
 import { describe, expect, it } from 'vitest';
 import { HyperLogLog, hashString } from './distinct-counter.js';
 import { FrequentItems } from './frequent-items.js';
 import { Histogram, keyOf } from './histogram.js';
 import { Moments } from './moments.js';
 import { QuantileSketch, SAMPLE_SIZE } from './quantile-sketch.js';
-import { Random } from './random.js';
 
 describe('HyperLogLog', () => {
   it('estimates 200,000 distinct values within 3 %, and merges', () => {

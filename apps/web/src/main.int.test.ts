@@ -3,25 +3,9 @@ import { once } from 'node:events';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-
-// Built by test/global-setup.ts (scripts/build-servers.mjs).
-const serverJs = fileURLToPath(new URL('../../../out/web/index.js', import.meta.url));
-
-function waitForUrl(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk: string) => {
-      output += chunk;
-      const match = /Taskdeck web host: (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64})/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`web host exited early (code ${code}): ${output}`)));
-  });
-}
+import { serverJs, waitForUrl } from '../test/server-process';
 
 function isAlive(pid: number): boolean {
   try {
@@ -35,8 +19,9 @@ function isAlive(pid: number): boolean {
 /** The server pids from the hub's first snapshot that lists them all ready, over the socket. */
 async function serverPids(pageUrl: string): Promise<number[]> {
   const page = new URL(pageUrl);
-  const cookie = `taskdeck_${page.port}=${page.searchParams.get('token')}`;
-  const ws = new WebSocket(`ws://${page.host}/api`, { headers: { Origin: page.origin, Cookie: cookie } });
+  const ws = new WebSocket(`ws://${page.host}/api`, {
+    headers: { Authorization: `Bearer ${page.searchParams.get('token')}` },
+  });
   await once(ws, 'open');
   const deadline = Date.now() + 20_000;
   try {
@@ -68,9 +53,7 @@ describe('out/web/index.js', () => {
     child = spawn(
       process.execPath,
       [serverJs, '--renderer-dir', join(dir, 'renderer'), '--data-dir', join(dir, 'data')],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TASKDECK_UPLOADS_LIMIT: '1KB' } },
     );
     url = await waitForUrl(child);
   });
@@ -86,9 +69,21 @@ describe('out/web/index.js', () => {
   it('prints a tokenized URL and serves the UI with it', async () => {
     const withToken = await fetch(url);
     expect(withToken.status).toBe(200);
-    expect(await withToken.text()).toContain('<title>Taskdeck</title>');
-    const withoutToken = await fetch(url.replace(/\?token=.*/, ''));
-    expect(withoutToken.status).toBe(403);
+    const page = await withToken.text();
+    expect(page).toContain('<title>Taskdeck</title>');
+    expect(page).toContain('<meta name="taskdeck-session"');
+    const wrongToken = await fetch(url.replace(/\?token=.*/, `?token=${'0'.repeat(64)}`));
+    expect(wrongToken.status).toBe(401);
+  });
+
+  it('bounds the uploads folder by TASKDECK_UPLOADS_LIMIT', async () => {
+    const reply = await fetch(new URL('/upload?name=big.csv', url), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${new URL(url).searchParams.get('token')}` },
+      body: 'x'.repeat(2000),
+    });
+    expect(reply.status).toBe(413);
+    expect(await reply.text()).toMatch(/uploads folder is full \(0 bytes of 1 KB\)/);
   });
 
   it('stops cleanly on SIGTERM, servers included', async () => {
@@ -101,8 +96,11 @@ describe('out/web/index.js', () => {
     expect(pids.filter(isAlive)).toEqual([]);
   });
 
-  it('rejects an invalid --port with exit code 1', async () => {
-    const bad = spawn(process.execPath, [serverJs, '--port', 'abc'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  async function failedStart(args: string[], env: Record<string, string> = {}): Promise<string> {
+    const bad = spawn(process.execPath, [serverJs, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
     let stderr = '';
     bad.stderr.setEncoding('utf8');
     bad.stderr.on('data', (chunk: string) => {
@@ -110,6 +108,19 @@ describe('out/web/index.js', () => {
     });
     const [code] = await once(bad, 'exit');
     expect(code).toBe(1);
-    expect(stderr).toContain('--port must be an integer');
+    return stderr;
+  }
+
+  it('rejects an invalid --port with exit code 1', async () => {
+    expect(await failedStart(['--port', 'abc'])).toContain('--port must be an integer');
+  });
+
+  it('rejects an invalid uploads limit, from the flag first, then the environment', async () => {
+    expect(await failedStart(['--uploads-limit', 'lots'], { TASKDECK_UPLOADS_LIMIT: '1GB' })).toContain(
+      '--uploads-limit must be a size such as 10GB, 500MB or 1048576, got "lots"',
+    );
+    expect(await failedStart([], { TASKDECK_UPLOADS_LIMIT: '-5' })).toContain(
+      'TASKDECK_UPLOADS_LIMIT must be a size',
+    );
   });
 });

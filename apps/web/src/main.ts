@@ -2,7 +2,8 @@
 /**
  * `npm run web` / `node out/web/index.js`: starts the hub (with the bundled servers)
  * and the web host in front of it, prints the URL with its token, and stops both (no
- * orphan server processes) on Ctrl-C or SIGTERM.
+ * orphan server processes) on Ctrl-C or SIGTERM. `--uploads-limit` (or TASKDECK_UPLOADS_LIMIT)
+ * bounds `<data dir>/uploads/`.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,22 @@ import { parseArgs } from 'node:util';
 import { Hub } from '@taskdeck/hub';
 import { dataDir as defaultDataDir } from '@taskdeck/node-common/environment';
 import packageJson from '../../../package.json' with { type: 'json' };
+import { DEFAULT_UPLOADS_TOTAL_BYTES, parseByteSize } from './upload';
 import { startWebHost, type WebHost } from './web-host';
+
+/** The uploads folder's bound: the flag, else the environment, else 10 GB. */
+function uploadsLimit(flag: string | undefined): number {
+  const [text, source] =
+    flag !== undefined
+      ? [flag, '--uploads-limit']
+      : [process.env.TASKDECK_UPLOADS_LIMIT, 'TASKDECK_UPLOADS_LIMIT'];
+  if (text === undefined || text === '') return DEFAULT_UPLOADS_TOTAL_BYTES;
+  const bytes = parseByteSize(text);
+  if (bytes === undefined) {
+    throw new Error(`${source} must be a size such as 10GB, 500MB or 1048576, got "${text}"`);
+  }
+  return bytes;
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -18,17 +34,21 @@ async function main(): Promise<void> {
       port: { type: 'string' },
       'renderer-dir': { type: 'string' },
       'data-dir': { type: 'string' },
+      'uploads-limit': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    console.log('Usage: node out/web/index.js [--port N] [--data-dir DIR] [--renderer-dir DIR]');
+    console.log(
+      'Usage: node out/web/index.js [--port N] [--data-dir DIR] [--renderer-dir DIR] [--uploads-limit SIZE]',
+    );
     return;
   }
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port must be an integer between 0 and 65535, got "${values.port}"`);
   }
+  const uploadsTotalLimitBytes = uploadsLimit(values['uploads-limit']);
   // Built layout: out/web/index.js next to out/renderer/ and out/servers/.
   const rendererDir = values['renderer-dir'] ?? fileURLToPath(new URL('../renderer/', import.meta.url));
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
@@ -46,6 +66,7 @@ async function main(): Promise<void> {
       api: {
         hub,
         dataDir,
+        uploadsTotalLimitBytes,
         appInfo,
       },
     });

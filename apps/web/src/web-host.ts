@@ -2,25 +2,32 @@
  * Web host: serves the built renderer to a browser on 127.0.0.1 only, and with a hub the
  * `window.taskdeck` API over a WebSocket (socket-api.ts) plus file uploads (upload.ts).
  *
- * Access needs the random token from the printed URL (`?token=…`); the first request
- * with a valid token sets an HttpOnly, SameSite=Strict cookie so that the page's asset
- * requests, the socket and uploads work. The Host header must name this server (DNS
- * rebinding); a cross-origin Origin header is refused, and the socket and uploads need a
- * same-origin one. No Electron import: runs under plain Node.
+ * The UI's files are public; the socket and uploads need the token (`Authorization: Bearer`)
+ * or the session of a page loaded with the token (access.ts explains why no cookie). The Host
+ * header must name this server (DNS rebinding) and a cross-origin Origin header is refused.
+ * Every listener is guarded: no request, frame or aborted connection can end the process.
+ * No Electron import: runs under plain Node.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { homedir } from 'node:os';
 import { extname, resolve, sep } from 'node:path';
-import type { Duplex } from 'node:stream';
-import { type AppInfo, SOCKET_PATH, UPLOAD_PATH } from '@taskdeck/contract';
+import { type Duplex, pipeline } from 'node:stream';
+import {
+  type AppInfo,
+  SESSION_META_NAME,
+  SOCKET_PATH,
+  SOCKET_PROTOCOL,
+  UPLOAD_PATH,
+} from '@taskdeck/contract';
 import { RENDERER_CSP_HEADER } from '@taskdeck/contract/csp';
 import type { HubApi } from '@taskdeck/hub/hub-api';
+import { parseTarget, presented, Sessions, secretsEqual } from './access';
 import { createSocketApi, type SocketApi } from './socket-api';
-import { DEFAULT_UPLOAD_LIMIT_BYTES, receiveUpload, UploadError } from './upload';
+import { UploadError, Uploads } from './upload';
 
 export interface WebHostOptions {
   /** TCP port on 127.0.0.1; 0 or omitted picks a free port. */
@@ -38,7 +45,10 @@ export interface WebHostApiOptions {
   /** Uploaded files go to `<dataDir>/uploads/`. */
   dataDir: string;
   appInfo: AppInfo;
+  /** One uploaded file at most; default 2 GB. */
   uploadLimitBytes?: number;
+  /** All of `<dataDir>/uploads/` at most; default 10 GB. */
+  uploadsTotalLimitBytes?: number;
   /** Typed-path completion is allowed under this folder (and the granted roots); default: the user's home. */
   home?: string;
 }
@@ -79,22 +89,6 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-function tokensEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
-function readCookie(req: IncomingMessage, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq !== -1 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
-
 function sendText(
   res: ServerResponse,
   status: number,
@@ -124,11 +118,33 @@ export function resolveStaticPath(root: string, urlPath: string): string | undef
   return file.startsWith(root + sep) ? file : undefined;
 }
 
+/** Hands a page loaded with the token its session (read by the web client, then kept in sessionStorage). */
+export function withSession(html: string, session: string): string {
+  const meta = `<meta name="${SESSION_META_NAME}" content="${session}" />`;
+  const head = /<head[^>]*>/i.exec(html);
+  if (!head) return meta + html;
+  const at = head.index + head[0].length;
+  return html.slice(0, at) + meta + html.slice(at);
+}
+
+const NO_CREDENTIAL =
+  'Unauthorized: open the address that the web host printed, or send Authorization: Bearer <token>';
+
+type Access =
+  | { ok: true; url: URL; credential?: 'token' | 'session' }
+  | { ok: false; status: number; reason: string; staleSession?: boolean };
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+};
+
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(32).toString('hex');
   const rendererRoot = resolve(options.rendererDir);
-  let port = 0;
-  let cookieName = '';
+  const sessions = new Sessions();
   let allowedHosts = new Set<string>();
   let allowedOrigins = new Set<string>();
 
@@ -145,45 +161,40 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
   }
 
-  type Access = { ok: true; url: URL; setCookie: Record<string, string> } | { ok: false; reason: string };
-
-  /** Host, Origin and token checks shared by every request kind; `needOrigin` for socket and upload. */
-  function checkAccess(req: IncomingMessage, needOrigin: boolean): Access {
+  /** Host, Origin, request target and credential checks shared by every request kind. */
+  function checkAccess(req: IncomingMessage): Access {
     const host = (req.headers.host ?? '').toLowerCase();
-    if (!allowedHosts.has(host)) return { ok: false, reason: 'Forbidden: unexpected Host header' };
+    if (!allowedHosts.has(host)) {
+      return { ok: false, status: 403, reason: 'Forbidden: unexpected Host header' };
+    }
     const origin = req.headers.origin;
-    if (origin !== undefined ? !allowedOrigins.has(origin.toLowerCase()) : needOrigin) {
-      return { ok: false, reason: 'Forbidden: cross-origin request' };
+    if (origin !== undefined && !allowedOrigins.has(origin.toLowerCase())) {
+      return { ok: false, status: 403, reason: 'Forbidden: cross-origin request' };
     }
-    const url = new URL(req.url ?? '/', `http://${host}`);
-    const queryToken = url.searchParams.get('token');
-    if (queryToken !== null) {
-      if (!tokensEqual(queryToken, token)) return { ok: false, reason: 'Forbidden: wrong token' };
-      return {
-        ok: true,
-        url,
-        setCookie: { 'Set-Cookie': `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/` },
-      };
+    const url = parseTarget(req.url);
+    if (!url) return { ok: false, status: 400, reason: 'Bad request target' };
+    const given = presented(req, url);
+    const offeredToken = given.bearer ?? given.queryToken;
+    if (offeredToken !== undefined) {
+      return secretsEqual(offeredToken, token)
+        ? { ok: true, url, credential: 'token' }
+        : { ok: false, status: 401, reason: 'Unauthorized: wrong token' };
     }
-    const cookieToken = readCookie(req, cookieName);
-    if (cookieToken === undefined || !tokensEqual(cookieToken, token)) {
-      return { ok: false, reason: 'Forbidden: open the URL with the token that the web host printed' };
+    if (given.session !== undefined) {
+      return sessions.verify(given.session)
+        ? { ok: true, url, credential: 'session' }
+        : { ok: false, status: 401, reason: 'Unauthorized: unknown session', staleSession: true };
     }
-    return { ok: true, url, setCookie: {} };
+    return { ok: true, url };
   }
 
   async function handleUpload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const api = options.api;
-    if (!api) {
+    if (!uploads) {
       sendText(res, 404, 'Not found');
       return;
     }
     try {
-      const path = await receiveUpload(req, url.searchParams.get('name'), {
-        hub: api.hub,
-        dataDir: api.dataDir,
-        limitBytes: api.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT_BYTES,
-      });
+      const path = await uploads.receive(req, url.searchParams.get('name'));
       res.writeHead(200, {
         ...SECURITY_HEADERS,
         'Content-Type': 'application/json; charset=utf-8',
@@ -198,6 +209,39 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
   }
 
+  async function serveFile(req: IncomingMessage, res: ServerResponse, access: Access & { ok: true }) {
+    const { url } = access;
+    const file = await findFile(url.pathname);
+    if (!file) {
+      const missingUi = url.pathname === '/' || url.pathname === '/index.html';
+      sendText(
+        res,
+        missingUi ? 503 : 404,
+        missingUi ? 'The renderer is not built: run `npm run build`' : 'Not found',
+      );
+      return;
+    }
+    const isHtml = extname(file) === '.html';
+    const headers = {
+      ...SECURITY_HEADERS,
+      'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'Cache-Control': isHtml ? 'no-store' : 'no-cache',
+    };
+    if (isHtml && access.credential === 'token') {
+      const html = withSession(await readFile(file, 'utf8'), sessions.issue());
+      res.writeHead(200, headers);
+      res.end(req.method === 'HEAD' ? undefined : html);
+      return;
+    }
+    res.writeHead(200, headers);
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    // pipeline, not pipe: a download aborted by the client closes the file too (no fd leak).
+    pipeline(createReadStream(file), res, () => {});
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const isUpload = req.method === 'POST' && (req.url ?? '').split('?')[0] === UPLOAD_PATH;
     if (req.method !== 'GET' && req.method !== 'HEAD' && !isUpload) {
@@ -206,42 +250,78 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       else sendText(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' });
       return;
     }
-    const access = checkAccess(req, isUpload);
+    const access = checkAccess(req);
     if (!access.ok) {
-      sendText(res, 403, access.reason);
-      return;
-    }
-    const { url, setCookie } = access;
-    if (isUpload) {
-      await handleUpload(req, res, url);
-      return;
-    }
-
-    const file = await findFile(url.pathname);
-    if (!file) {
-      const missingUi = url.pathname === '/' || url.pathname === '/index.html';
       sendText(
         res,
-        missingUi ? 503 : 404,
-        missingUi ? 'The renderer is not built: run `npm run build`' : 'Not found',
-        setCookie,
+        access.status,
+        access.reason,
+        access.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {},
       );
       return;
     }
-    const isHtml = extname(file) === '.html';
-    res.writeHead(200, {
-      ...SECURITY_HEADERS,
-      'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
-      'Cache-Control': isHtml ? 'no-store' : 'no-cache',
-      ...setCookie,
-    });
-    if (req.method === 'HEAD') {
-      res.end();
+    if (!isUpload) {
+      await serveFile(req, res, access);
+    } else if (access.credential === undefined) {
+      sendText(res, 401, NO_CREDENTIAL, {
+        'WWW-Authenticate': 'Bearer',
+        Connection: 'close',
+      });
+      req.resume();
+    } else {
+      await handleUpload(req, res, access.url);
+    }
+  }
+
+  function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+    const extra = status === 401 ? 'WWW-Authenticate: Bearer\r\n' : '';
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\n${extra}` +
+        `Content-Type: text/plain; charset=utf-8\r\n\r\n${reason}\n`,
+    );
+  }
+
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const access = checkAccess(req);
+    if (!access.ok) {
+      // A page of ours with a session from before a restart: tell it in a way a page can read.
+      const ourPage = (req.headers['sec-websocket-protocol'] ?? '')
+        .split(',')
+        .some((p) => p.trim() === SOCKET_PROTOCOL);
+      if (access.staleSession && ourPage && socketApi) {
+        socketApi.refuse(req, socket, head, 'Session not valid: open the address the web host printed');
+      } else {
+        refuseUpgrade(socket, access.status, access.reason);
+      }
       return;
     }
-    const stream = createReadStream(file);
-    stream.on('error', () => res.destroy());
-    stream.pipe(res);
+    if (access.url.pathname !== SOCKET_PATH || !socketApi) {
+      refuseUpgrade(socket, 404, 'Not found');
+    } else if (access.credential === undefined) {
+      refuseUpgrade(socket, 401, NO_CREDENTIAL);
+    } else {
+      socketApi.upgrade(req, socket, head);
+    }
+  }
+
+  let uploads: Uploads | undefined;
+  let socketApi: SocketApi | undefined;
+  const api = options.api;
+  if (api) {
+    const opened = await Uploads.open({
+      hub: api.hub,
+      dataDir: api.dataDir,
+      fileLimitBytes: api.uploadLimitBytes,
+      totalLimitBytes: api.uploadsTotalLimitBytes,
+    });
+    uploads = opened;
+    // The web host owns uploads: a revoked upload is deleted here, the hub knows nothing of it.
+    socketApi = createSocketApi({
+      hub: api.hub,
+      appInfo: api.appInfo,
+      home: api.home ?? homedir(),
+      onRevoked: (path) => opened.discard(path),
+    });
   }
 
   const server = createServer((req, res) => {
@@ -250,27 +330,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       else res.destroy();
     });
   });
-
-  const socketApi: SocketApi | undefined = options.api
-    ? createSocketApi({
-        hub: options.api.hub,
-        appInfo: options.api.appInfo,
-        home: options.api.home ?? homedir(),
-      })
-    : undefined;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const access = checkAccess(req, true);
-    const refusal = !access.ok
-      ? access.reason
-      : access.url.pathname !== SOCKET_PATH || !socketApi
-        ? 'Not found'
-        : undefined;
-    if (refusal !== undefined || !socketApi) {
-      const status = refusal?.startsWith('Forbidden') ? '403 Forbidden' : '404 Not Found';
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${refusal}\n`);
-      return;
+    // Node drops its own error listener from an upgraded socket: a reset would be uncaught.
+    socket.on('error', () => socket.destroy());
+    try {
+      upgrade(req, socket, head);
+    } catch {
+      socket.destroy();
     }
-    socketApi.upgrade(req, socket, head);
   });
 
   await new Promise<void>((resolveListen, rejectListen) => {
@@ -280,10 +347,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       resolveListen();
     });
   });
+  // After listening, an error is an accept() failure (out of file descriptors): keep serving.
+  server.on('error', (error) => console.error(`Taskdeck web host: ${error.message}`));
 
-  port = (server.address() as AddressInfo).port;
-  // Cookies are not isolated by port: name the cookie after the port so two hosts do not clash.
-  cookieName = `taskdeck_${port}`;
+  const { port } = server.address() as AddressInfo;
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   allowedOrigins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
 

@@ -34,6 +34,10 @@ export interface WebSocketTransportOptions {
   warn?: Warn;
   /** Who is at the other end, in messages ("the Taskdeck web host"). */
   peer?: string;
+  /** Set when there is no way in (no credential): never connects, every request fails with this. */
+  refused?: string;
+  /** A close with this code means the server will not take this client again: stop, with `reason`. */
+  refusal?: { code: number; reason: string };
 }
 
 const OPEN = 1;
@@ -53,7 +57,9 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
   const requests = new RequestBook(peer, options.timeoutMs ?? REQUEST_TIMEOUT_MS);
   const events = new Listeners<unknown>(warn);
   const connections = new Listeners<ConnectionState>(warn);
-  let connection: ConnectionState = { state: 'connecting' };
+  let connection: ConnectionState = options.refused
+    ? { state: 'refused', reason: options.refused }
+    : { state: 'connecting' };
   let socket: WebSocketLike | undefined;
   let queue: string[] = [];
   let failures = 0;
@@ -89,7 +95,18 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
       if (pushed) events.emit(pushed.event);
     };
     ws.onerror = () => {}; // onclose follows with the code
-    ws.onclose = (close) => lost(ws, close.code, close.reason);
+    ws.onclose = (close) => {
+      if (socket !== ws) return;
+      if (options.refusal && close.code === options.refusal.code) refuse(options.refusal.reason);
+      else lost(ws, close.code, close.reason);
+    };
+  }
+
+  function refuse(reason: string): void {
+    socket = undefined;
+    requests.failAll(new Error(reason));
+    queue = [];
+    setConnection({ state: 'refused', reason });
   }
 
   function lost(ws: WebSocketLike | undefined, code: number, reason: string): void {
@@ -106,17 +123,22 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
     retry = setTimeout(connect, retryInMs);
   }
 
-  connect();
+  if (connection.state !== 'refused') connect();
   return {
     request(channel, args) {
       return new Promise((resolve, reject) => {
+        if (connection.state === 'refused') {
+          reject(new Error(connection.reason));
+          return;
+        }
         const line = requests.open(channel, args, { resolve, reject });
+        // The server closes the connection on a larger message: refuse it here, readably.
         const bytes = new TextEncoder().encode(line).length;
         if (bytes > maxBytes) {
           requests.fail(
             line,
             new Error(
-              `This request is too large to send (${formatMegabytes(bytes)}; ${peer} accepts at most ${formatMegabytes(maxBytes)}). Shorten it and try again.`,
+              `This request (${formatMegabytes(bytes)}) is larger than the ${formatMegabytes(maxBytes)} ${peer} accepts in one message: shorten the arguments (a long pasted text?)`,
             ),
           );
           return;

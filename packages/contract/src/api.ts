@@ -300,12 +300,35 @@ export type CommandMethods<Group extends Record<string, CommandSpec>> = {
 
 /* ---------------------------------------------------------------- web host wire format */
 
-/** Largest WebSocket message the web host accepts. */
+/**
+ * Largest WebSocket message the web host accepts (a bigger one closes the connection with
+ * 1009); the web client refuses to send one with a readable error instead.
+ */
 export const MAX_SOCKET_MESSAGE_BYTES = 1024 * 1024;
 /** WebSocket path of the web host's API. */
 export const SOCKET_PATH = '/api';
 /** Upload path: `POST /upload?name=<file name>`, the body is the file. */
 export const UPLOAD_PATH = '/upload';
+/** A file name longer than this (UTF-8 bytes) is shortened by the web client before it goes in the URL. */
+export const MAX_UPLOAD_NAME_BYTES = 1024;
+
+/*
+ * How a page of the web host authenticates without the token ever leaving the host: the
+ * page load with `?token=` gets a per-page session in a `<meta>` tag; the page keeps it in
+ * sessionStorage (per tab and per port, never sent by the browser on its own) and presents
+ * it as a WebSocket subprotocol and as a header on uploads. Other clients send
+ * `Authorization: Bearer <token>`.
+ */
+/** The subprotocol the web host answers with. */
+export const SOCKET_PROTOCOL = 'taskdeck';
+/** The page offers `taskdeck.session.<session>` next to SOCKET_PROTOCOL. */
+export const SESSION_PROTOCOL_PREFIX = 'taskdeck.session.';
+/** Header carrying the page's session on uploads. */
+export const SESSION_HEADER = 'X-Taskdeck-Session';
+/** `<meta name=…>` in which a page load with the token receives its session. */
+export const SESSION_META_NAME = 'taskdeck-session';
+/** Close code for a page whose session the web host does not know (it restarted since). */
+export const SESSION_REFUSED_CLOSE_CODE = 4401;
 
 export const SocketRequestSchema = z
   .object({
@@ -364,7 +387,9 @@ export const EndpointWelcomeSchema = z.union([
 export type ConnectionState =
   | { state: 'connecting' }
   | { state: 'open' }
-  | { state: 'closed'; reason: string; retryInMs: number };
+  | { state: 'closed'; reason: string; retryInMs: number }
+  /** The web host does not accept this page (no session, or one from before a restart): no retry. */
+  | { state: 'refused'; reason: string };
 
 /** What the UI talks to: the preload in Electron, a WebSocket client in the web build. */
 export interface TaskdeckApi extends CommandMethods<typeof commands> {

@@ -187,7 +187,11 @@ describe('Tasks20251125 on the real cloud-ops server', () => {
       version: '3.6.0',
       environment: 'staging',
     });
-    const b = start(r, 'deploy_service', { serviceName: 'search', version: '1.1.0', environment: 'staging' });
+    const b = start(r, 'deploy_service', {
+      serviceName: 'web-frontend',
+      version: '2.20.0',
+      environment: 'staging',
+    });
     await until(() => typesOf(r, a).includes('accepted') && typesOf(r, b).includes('accepted'), 'both tasks');
     r.adapter.interruptAll('Taskdeck quit');
     expect([r.book.get(a)?.status, r.book.get(b)?.status]).toEqual(['interrupted', 'interrupted']);

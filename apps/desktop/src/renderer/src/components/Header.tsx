@@ -10,7 +10,9 @@ function ConnectionBanner() {
   const text =
     connection.state === 'connecting'
       ? 'Connecting to Taskdeck…'
-      : `Disconnected from Taskdeck (${connection.reason}). Retrying in ${Math.ceil(connection.retryInMs / 1000)} s; the view below may be out of date.`;
+      : connection.state === 'refused'
+        ? connection.reason
+        : `Disconnected from Taskdeck (${connection.reason}). Retrying in ${Math.ceil(connection.retryInMs / 1000)} s; the view below may be out of date.`;
   return (
     <p
       role="status"

@@ -4,8 +4,9 @@
  * reach the UI. Bundled as one CommonJS file (out/preload/index.cjs): sandboxed preloads can
  * only require 'electron'.
  */
+// First: before any schema exists (see the module).
+import '../../contract/zod-jitless';
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import { z } from 'zod';
 import {
   API_GLOBAL,
   type CommandMethods,
@@ -16,9 +17,6 @@ import {
   HubEventSchema,
   type TaskdeckApi,
 } from '../../contract/api';
-
-// zod must not try `new Function` (eval) under the page's CSP.
-z.config({ jitless: true });
 
 /** ipcRenderer prefixes "Error invoking remote method 'x': Error: "; the UI shows only the reason. */
 function remoteMessage(error: unknown): string {

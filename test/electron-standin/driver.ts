@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EVENT_CHANNEL, HubEventSchema } from '../../contract/api';
+import { expect } from 'vitest';
+import { commands, EVENT_CHANNEL, HubEventSchema } from '../../contract/api';
 import { applyEvent, initialMonitorState, type MonitorState } from '../../renderer/src/state/monitor-state';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -258,4 +259,21 @@ export function processLaunch(pid: number): { argv: string[]; env: Map<string, s
 /** True when the data dir's lock file is gone (the hub released it). */
 export function lockReleased(dataDir: string): boolean {
   return !existsSync(join(dataDir, 'hub.lock'));
+}
+
+/** Exit code 0, no broken Electron rule, no server left, the lock released, the window's place saved. */
+export async function expectCleanExit(app: StandInApp, { hadWindow }: { hadWindow: boolean }): Promise<void> {
+  expect(await app.exitCode()).toBe(0);
+  expect(app.problems()).toEqual([]);
+  expect(processesUsing(app.dataDir)).toEqual([]);
+  expect(lockReleased(app.dataDir)).toBe(true);
+  expect(existsSync(join(app.dataDir, 'window-state.json'))).toBe(hadWindow);
+}
+
+/** Emits `ready`, waits for the window's page, and subscribes to hub events as the page does. */
+export async function startWindow(app: StandInApp): Promise<void> {
+  await app.request('ready');
+  await app.waitForRecord('page-load');
+  await app.call(commands.subscribe.channel);
+  await app.waitFor('the first snapshot', () => (app.monitor.loaded ? true : undefined));
 }

@@ -28,11 +28,12 @@ import type { z } from 'zod';
 import { type CommandSpec, commands, electronCommands, type TaskDetail } from '../../contract/api';
 import {
   type StandInApp as App,
-  lockReleased,
+  expectCleanExit,
   PROJECT_ROOT,
   processesUsing,
   processLaunch,
   StandInApp,
+  startWindow,
 } from './driver';
 
 const OUT = join(PROJECT_ROOT, 'out');
@@ -44,23 +45,6 @@ beforeAll(() => {
     if (!existsSync(join(OUT, part))) throw new Error(`out/${part} is missing: run npm run build first`);
   }
 });
-
-/** Exit code 0, no broken Electron rule, no server left, the lock released, the window's place saved. */
-async function expectCleanExit(app: App, { hadWindow }: { hadWindow: boolean }): Promise<void> {
-  expect(await app.exitCode()).toBe(0);
-  expect(app.problems()).toEqual([]);
-  expect(processesUsing(app.dataDir)).toEqual([]);
-  expect(lockReleased(app.dataDir)).toBe(true);
-  expect(existsSync(join(app.dataDir, 'window-state.json'))).toBe(hadWindow);
-}
-
-/** Emits `ready`, waits for the window's page, and subscribes to hub events as the page does. */
-async function startWindow(app: App): Promise<void> {
-  await app.request('ready');
-  await app.waitForRecord('page-load');
-  await app.call(commands.subscribe.channel);
-  await app.waitFor('the first snapshot', () => (app.monitor.loaded ? true : undefined));
-}
 
 /** Checks a command's answer against the contract and returns it. */
 async function answered<S extends CommandSpec>(

@@ -4,7 +4,9 @@
 //   apps/cli/src/taskdeck.ts -> out/cli/taskdeck.js
 //   apps/web/src/main.ts    -> out/web/index.js
 // Everything is bundled (MCP SDK, zod, ...), so each file runs with plain `node` and no node_modules.
-import { chmodSync, existsSync, readdirSync } from 'node:fs';
+// out/servers/package.json says they are ES modules: packaged, they sit in app.asar.unpacked,
+// outside the app's package.json, and must not depend on Node's module syntax detection.
+import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -83,6 +85,9 @@ export async function buildServers(options = {}) {
   await Promise.all(entries.map((item) => bundleNodeEntry(item, root)));
   // Executables (the CLI) run through their shebang: `npx taskdeck`, or the installed bin.
   for (const item of entries) if (item.shebang) chmodSync(item.outfile, 0o755);
+  if (entries.some((item) => item.name.startsWith('servers/'))) {
+    writeFileSync(join(root, 'out', 'servers', 'package.json'), '{ "type": "module" }\n');
+  }
   if (!options.quiet) {
     for (const item of entries) console.log(`built ${relative(root, item.outfile)}`);
     if (!entries.some((item) => item.name.startsWith('servers/')))

@@ -12,25 +12,53 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { extractFile, listPackage, statFile } from '@electron/asar';
+import { extractAll, extractFile, listPackage, statFile } from '@electron/asar';
+import { commands } from '@taskdeck/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { expectCleanExit, processLaunch, StandInApp, startWindow } from './electron-standin/driver.js';
 import { McpHarness, structured } from './mcp-harness.js';
 
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(join(root, 'package.json'));
 const work = mkdtempSync(join(tmpdir(), 'taskdeck-package-'));
 const BUNDLED_SERVERS = ['analytics', 'cloud-ops', 'dev-tools', 'knowledge'];
+/** The fuse library electron-builder flips fuses with (its `electronFuses` option). */
+const fusesRequire = createRequire(require.resolve('app-builder-lib/package.json'));
+const fuses: typeof import('@electron/fuses') = fusesRequire('@electron/fuses');
+const { FuseState, SENTINEL }: typeof import('@electron/fuses/dist/constants') = fusesRequire(
+  '@electron/fuses/dist/constants',
+);
+const { FuseV1Options } = fuses;
+
+/**
+ * Electron's fuse wire with its defaults (docs/tutorial/fuses.md), as a real executable carries
+ * it: the sentinel, the wire version, the wire length, then one byte per fuse.
+ */
+function defaultFuseWire(): Buffer {
+  const enabled = new Set([
+    FuseV1Options.RunAsNode,
+    FuseV1Options.EnableNodeOptionsEnvironmentVariable,
+    FuseV1Options.EnableNodeCliInspectArguments,
+    FuseV1Options.GrantFileProtocolExtraPrivileges,
+  ]);
+  const wire = Array.from({ length: 8 }, (_, fuse) =>
+    enabled.has(fuse) ? FuseState.ENABLE : FuseState.DISABLE,
+  );
+  return Buffer.concat([Buffer.from(SENTINEL), Buffer.from([1, wire.length, ...wire])]);
+}
 
 /**
  * An "unpacked Electron distribution" electron-builder accepts as `electronDist`: it copies the
  * folder, renames `electron` to the app's executable, trims `locales/` and adds
- * `resources/app.asar`. The executable only says it is a stand-in.
+ * `resources/app.asar`. The executable only says it is a stand-in, and carries Electron's
+ * default fuse wire so that what the packaging does to the fuses shows in the result.
  */
 function standInElectronDist(dir: string): string {
   const { version } = JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8'));
@@ -38,7 +66,8 @@ function standInElectronDist(dir: string): string {
   mkdirSync(join(dir, 'resources'));
   writeFileSync(join(dir, 'locales', 'en-US.pak'), '');
   writeFileSync(join(dir, 'version'), `v${version}`);
-  writeFileSync(join(dir, 'electron'), '#!/bin/sh\necho "stand-in Electron executable" >&2\nexit 1\n', {
+  const script = Buffer.from('#!/bin/sh\necho "stand-in Electron executable" >&2\nexit 1\n# ');
+  writeFileSync(join(dir, 'electron'), Buffer.concat([script, defaultFuseWire(), Buffer.from('\n')]), {
     mode: 0o755,
   });
   return dir;
@@ -109,6 +138,10 @@ describe('the packaged app (electron-builder --dir, stand-in Electron)', () => {
       expect(statFile(asar, `out/servers/${server}.js`)).toMatchObject({ unpacked: true });
       expect(existsSync(unpackedPath('out', 'servers', `${server}.js`)), server).toBe(true);
     }
+    // Outside app.asar the app's package.json is out of reach: the servers carry their own.
+    expect(JSON.parse(readFileSync(unpackedPath('out', 'servers', 'package.json'), 'utf8'))).toEqual({
+      type: 'module',
+    });
     // Checkout-only parts and source maps stay out of the installer.
     for (const entry of entries) expect(entry).not.toMatch(/^\/out\/(bench|cli|web)\/|\.map$/);
   });
@@ -130,6 +163,12 @@ describe('the packaged app (electron-builder --dir, stand-in Electron)', () => {
     }
   });
 
+  it('keeps the fuses the app relies on: RunAsNode (servers) and file:// privileges (the page)', async () => {
+    const wire = await fuses.getCurrentFuseWire(join(appDir, 'taskdeck'));
+    expect(wire[FuseV1Options.RunAsNode]).toBe(FuseState.ENABLE);
+    expect(wire[FuseV1Options.GrantFileProtocolExtraPrivileges]).toBe(FuseState.ENABLE);
+  });
+
   it('unpacks the bundled guides where the hub points the knowledge server', () => {
     for (const guide of readdirSync(join(root, 'resources', 'knowledge'))) {
       expect(existsSync(unpackedPath('resources', 'knowledge', guide)), guide).toBe(true);
@@ -145,8 +184,13 @@ describe('the packaged app (electron-builder --dir, stand-in Electron)', () => {
     };
     afterAll(() => harness?.close());
 
-    it.each(BUNDLED_SERVERS)('%s answers tools/list', async (server) => {
-      const { tools } = await (await start(server)).client.listTools();
+    it.each(BUNDLED_SERVERS)('%s answers tools/list, with module syntax detection off', async (server) => {
+      await harness?.close();
+      harness = await McpHarness.start(server, {
+        serversDir: unpackedPath('out', 'servers'),
+        env: { NODE_OPTIONS: '--no-experimental-detect-module' },
+      });
+      const { tools } = await harness.client.listTools();
       expect(tools.length).toBeGreaterThan(0);
     });
 
@@ -177,5 +221,46 @@ describe('the packaged app (electron-builder --dir, stand-in Electron)', () => {
       expect(profile).toMatchObject({ rows: 2_000_000 });
       expect(profile.engine.workers).toBeGreaterThan(0);
     }, 120_000);
+  });
+});
+
+describe('the packaged main process under the Electron stand-in', () => {
+  it('finds its preload, page, servers and guides from process.resourcesPath, and quits cleanly', async () => {
+    // Electron reads inside app.asar as a folder: an extracted copy beside the real unpacked files.
+    const resources = join(work, 'stand-in', 'resources');
+    extractAll(asar, join(resources, 'app.asar'));
+    symlinkSync(unpackedPath(), join(resources, 'app.asar.unpacked'));
+    const app = StandInApp.start({
+      main: join(resources, 'app.asar', 'out', 'main', 'index.js'),
+      packaged: true,
+    });
+    try {
+      await startWindow(app);
+      const [created] = app.all('window-created') as unknown as {
+        options: { webPreferences: { preload: string } };
+      }[];
+      expect(created?.options.webPreferences.preload).toBe(
+        join(resources, 'app.asar', 'out', 'preload', 'index.cjs'),
+      );
+      expect(app.all('page-load')).toMatchObject([
+        { file: join(resources, 'app.asar', 'out', 'renderer', 'index.html'), loaded: true },
+      ]);
+      expect(await app.call(commands.appInfo.channel)).toMatchObject({ host: 'electron' });
+      await app.serversReady();
+      for (const server of app.monitor.servers) {
+        const launched = processLaunch(server.pid as number);
+        expect(launched.argv[1]).toBe(
+          join(resources, 'app.asar.unpacked', 'out', 'servers', `${server.name}.js`),
+        );
+        expect(launched.env.get('ELECTRON_RUN_AS_NODE')).toBe('1');
+        expect(launched.env.get('TASKDECK_KNOWLEDGE_DIR')).toBe(
+          join(resources, 'app.asar.unpacked', 'resources', 'knowledge'),
+        );
+      }
+      await app.request('close-window');
+      await expectCleanExit(app, { hadWindow: true });
+    } finally {
+      await app.dispose();
+    }
   });
 });

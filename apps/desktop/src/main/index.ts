@@ -2,6 +2,7 @@
  * Electron shell: app lifecycle, the main window, native dialogs and notifications, and
  * IPC wiring to the hub. No business logic lives here: the hub does the work.
  */
+import { mkdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -30,6 +31,7 @@ import {
   shell,
   type WebContents,
 } from 'electron';
+import { HubLifecycle } from './hub-lifecycle';
 import { menuTemplate } from './menu';
 import { CsvOpener, csvPathsFromArgv, isCsvPath } from './open-csv';
 import { isVisibleOn, loadWindowState, saveWindowState } from './window-state';
@@ -43,17 +45,35 @@ const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_
 const devServerOrigin = devServerUrl ? new URL(devServerUrl).origin : undefined;
 
 let mainWindow: BrowserWindow | null = null;
+const lifecycle = new HubLifecycle<Hub>();
+/** The running hub, once started (and not after a quit began). */
 let hub: Hub | undefined;
-let hubStopped = false;
+/** True once the hub has stopped: the next quit may proceed. */
+let readyToQuit = false;
 /** CSV files opened with Taskdeck (file association): profiled once the hub is up. */
 const csvOpener = new CsvOpener({
   onError: (path, error) => dialog.showErrorBox(`Taskdeck cannot profile ${path}`, error.message),
 });
 /** One hub subscription per renderer (a reload subscribes again and replaces it). */
 const subscriptions = new Map<number, () => void>();
+/**
+ * Notifications on screen: a Notification nothing references can be garbage-collected, and its
+ * click handler with it. The oldest are let go past a few (not every platform reports `close`).
+ */
+const shownNotifications = new Set<Notification>();
+const MAX_SHOWN_NOTIFICATIONS = 10;
 
-/** True when `raw` is the page we loaded ourselves: the built index.html, or the dev server. */
-function isRendererUrl(raw: string): boolean {
+/** On Windows and macOS's default volumes, paths differ in case only when they are the same. */
+function samePath(a: string, b: string): boolean {
+  return process.platform === 'win32' ? a.toLowerCase() === b.toLowerCase() : a === b;
+}
+
+/**
+ * True when `raw` is the page we loaded ourselves: the built index.html, or the dev server.
+ * File URLs are compared as paths: Chromium's URL for our file and pathToFileURL's escape
+ * different characters (`%`, `[`, `^`, `|`...), so equal pages can have unequal URL strings.
+ */
+function isOurPage(raw: string): boolean {
   let url: URL;
   try {
     url = new URL(raw);
@@ -61,15 +81,21 @@ function isRendererUrl(raw: string): boolean {
     return false;
   }
   if (devServerOrigin) return url.origin === devServerOrigin;
-  url.hash = '';
-  url.search = '';
-  return url.href === rendererIndexUrl;
+  if (url.protocol !== 'file:') return false;
+  try {
+    return samePath(fileURLToPath(url), rendererIndexPath);
+  } catch {
+    return false; // not a local path (a host, an escaped separator)
+  }
 }
 
+/** Only the top frame of our own window, showing our page, may call the API. */
 function isTrustedSender(event: IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame;
-  // Only the top-level frame of our own page may call the API.
-  return frame !== null && frame.parent === null && isRendererUrl(frame.url);
+  const win = mainWindow;
+  if (!frame || !win || win.isDestroyed() || event.sender.id !== win.webContents.id) return false;
+  const top = win.webContents.mainFrame;
+  return frame.processId === top.processId && frame.routingId === top.routingId && isOurPage(frame.url);
 }
 
 /** Registers one command: checks the sender frame, validates arguments and result with the contract. */
@@ -95,7 +121,12 @@ function hardenSessionAndContents(): void {
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
+  // Our page only: DevTools and anything else the session loads keep their own headers.
   ses.webRequest.onHeadersReceived((details, callback) => {
+    if (!isOurPage(details.url)) {
+      callback({});
+      return;
+    }
     callback({
       responseHeaders: {
         ...details.responseHeaders,
@@ -158,22 +189,40 @@ function createWindow(): BrowserWindow {
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
   });
-  if (devServerUrl) void win.loadURL(devServerUrl);
-  else void win.loadFile(rendererIndexPath);
+  // Our own file URL rather than loadFile's, which leaves `%`, `#`... unescaped in the path.
+  void win.loadURL(devServerUrl ?? rendererIndexUrl);
   return win;
 }
 
 function subscribeRenderer(contents: WebContents, api: Hub): null {
-  subscriptions.get(contents.id)?.();
-  const unsubscribe = api.subscribe((event) => {
-    if (!contents.isDestroyed()) contents.send(EVENT_CHANNEL, event);
-  });
-  subscriptions.set(contents.id, unsubscribe);
-  contents.once('destroyed', () => {
-    if (subscriptions.get(contents.id) === unsubscribe) subscriptions.delete(contents.id);
-    unsubscribe();
-  });
+  const previous = subscriptions.get(contents.id);
+  previous?.();
+  subscriptions.set(
+    contents.id,
+    api.subscribe((event) => {
+      if (!contents.isDestroyed()) contents.send(EVENT_CHANNEL, event);
+    }),
+  );
+  // Once per renderer: a reload subscribes again but keeps this listener.
+  if (!previous) {
+    contents.once('destroyed', () => {
+      subscriptions.get(contents.id)?.();
+      subscriptions.delete(contents.id);
+    });
+  }
   return null;
+}
+
+function showNotification(notification: Notification): void {
+  shownNotifications.add(notification);
+  const forget = () => shownNotifications.delete(notification);
+  notification.once('close', forget);
+  notification.once('failed', forget);
+  for (const old of shownNotifications) {
+    if (shownNotifications.size <= MAX_SHOWN_NOTIFICATIONS) break;
+    shownNotifications.delete(old);
+  }
+  notification.show();
 }
 
 /** An OS notification for each task that ends while the window is not focused. */
@@ -185,7 +234,7 @@ function notifyTaskEndings(api: Hub): void {
     for (const task of ended.slice(0, 3)) {
       const notification = new Notification({ ...describeEnding(task), silent: task.status === 'cancelled' });
       notification.on('click', focusMainWindow);
-      notification.show();
+      showNotification(notification);
     }
   });
 }
@@ -286,9 +335,13 @@ async function startHub(): Promise<Hub> {
 
 app.enableSandbox();
 // The same variable the servers and the web host read: tests and side-by-side installs get
-// their own data folder (history, server state, window position).
-if (process.env.TASKDECK_DATA_DIR) app.setPath('userData', resolve(process.env.TASKDECK_DATA_DIR));
-else app.setAppLogsPath(); // ~/Library/Logs/Taskdeck on macOS, <userData>/logs elsewhere
+// their own data folder (history, server state, window position). app.setPath throws for a
+// folder that does not exist yet.
+if (process.env.TASKDECK_DATA_DIR) {
+  const dataDir = resolve(process.env.TASKDECK_DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  app.setPath('userData', dataDir);
+} else app.setAppLogsPath(); // ~/Library/Logs/Taskdeck on macOS, <userData>/logs elsewhere
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -308,17 +361,18 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  // Stop the hub (and with it every server process group) before the app exits.
+  // Stop the hub (and with it every server process group) before the app exits, also when it
+  // is still starting.
   app.on('before-quit', (event) => {
-    if (!hub || hubStopped) return;
+    if (readyToQuit) return;
     event.preventDefault();
-    const stopping = hub;
     hub = undefined;
-    void stopping
-      .shutdown()
+    csvOpener.close();
+    void lifecycle
+      .stop()
       .catch((error: unknown) => console.error(`Taskdeck: hub shutdown failed: ${(error as Error).message}`))
       .finally(() => {
-        hubStopped = true;
+        readyToQuit = true;
         app.quit();
       });
   });
@@ -329,14 +383,16 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform === 'win32') app.setAppUserModelId('dev.taskdeck.app');
     hardenSessionAndContents();
     installMenu();
+    let started: Hub | undefined;
     try {
-      hub = await startHub();
+      started = await lifecycle.start(startHub);
     } catch (error) {
       dialog.showErrorBox('Taskdeck cannot start', error instanceof Error ? error.message : String(error));
-      hubStopped = true;
       app.quit();
       return;
     }
+    if (!started) return; // the app is quitting
+    hub = started;
     registerIpc(hub);
     notifyTaskEndings(hub);
     mainWindow = createWindow();

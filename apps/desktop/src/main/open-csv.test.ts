@@ -16,6 +16,13 @@ describe('csvPathsFromArgv', () => {
     expect(csvPathsFromArgv(argv, '/home/me')).toEqual([resolve('/home/me', 'data/a.csv'), '/tmp/B.CSV']);
   });
 
+  it('takes file: URLs, as Linux "Open With" passes them (Exec=… %U)', () => {
+    const argv = ['/opt/Taskdeck/taskdeck', 'file:///home/u/My%20Data.csv', 'FILE:///tmp/b%23.csv'];
+    expect(csvPathsFromArgv(argv, '/home/me')).toEqual(['/home/u/My Data.csv', '/tmp/b#.csv']);
+    // A URL naming no local file stays as typed: opening it fails with its name.
+    expect(csvPathsFromArgv(['/x', 'file://server/share/c.csv'], '/')).toEqual(['file://server/share/c.csv']);
+  });
+
   it('ignores the executable, switches that mention .csv, and an unpackaged app path', () => {
     expect(csvPathsFromArgv(['/x/report.csv', '--open=/y.csv', '.'], '/')).toEqual([]);
     expect(csvPathsFromArgv([], '/')).toEqual([]);
@@ -82,5 +89,33 @@ describe('CsvOpener', () => {
     });
     await missing.open(['/gone.csv']);
     expect(errors.at(-1)).toBe('/gone.csv: Not found: /gone.csv');
+  });
+
+  it('ends quietly at quit: files still opening report nothing, queued files are dropped', async () => {
+    const errors: string[] = [];
+    const opener = new CsvOpener({
+      pollMs: 1,
+      onError: (path, error) => errors.push(`${path}: ${error.message}`),
+    });
+    await opener.open(['/data/queued.csv']);
+    const hub = fakeHub(Number.POSITIVE_INFINITY);
+    const waiting = opener.attach(hub);
+    opener.close();
+    await waiting;
+    await opener.open(['/data/late.csv']);
+    expect(hub.started).toEqual([]);
+    expect(errors).toEqual([]);
+
+    // The hub refusing new tasks while it shuts down is no error to show either.
+    const closing = new CsvOpener({ onError: (path, error) => errors.push(`${path}: ${error.message}`) });
+    await closing.attach({
+      ...fakeHub(),
+      grantRoots: async () => {
+        closing.close();
+        return [];
+      },
+    });
+    await closing.open(['/data/at-quit.csv']);
+    expect(errors).toEqual([]);
   });
 });

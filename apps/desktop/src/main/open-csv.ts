@@ -5,6 +5,7 @@
  * import, so the logic is unit-tested without the binary.
  */
 import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ServerInfo, StartTool } from '@taskdeck/contract';
 
 /** The extensions electron-builder.yml associates with Taskdeck. */
@@ -15,6 +16,22 @@ export function isCsvPath(path: string): boolean {
 }
 
 /**
+ * A command-line argument as a path. Linux desktops launch "Open With" as `Exec=… %U`, so a
+ * file arrives as a `file:` URL; a URL that names no local file (another host) is kept as
+ * typed, and opening it then fails with its name in the message.
+ */
+function argPath(arg: string, cwd: string): string {
+  if (/^file:/i.test(arg)) {
+    try {
+      return fileURLToPath(arg);
+    } catch {
+      return arg;
+    }
+  }
+  return isAbsolute(arg) ? arg : resolve(cwd, arg);
+}
+
+/**
  * The CSV files named on a command line. `argv` is the whole process argv: the executable
  * (and, unpackaged, the app path) never ends in .csv; Chromium switches start with `-`.
  * Relative paths are resolved against `cwd`, the directory the launch happened in.
@@ -22,8 +39,9 @@ export function isCsvPath(path: string): boolean {
 export function csvPathsFromArgv(argv: readonly string[], cwd: string): string[] {
   const paths = argv
     .slice(1)
-    .filter((arg) => !arg.startsWith('-') && isCsvPath(arg))
-    .map((arg) => (isAbsolute(arg) ? arg : resolve(cwd, arg)));
+    .filter((arg) => !arg.startsWith('-'))
+    .map((arg) => argPath(arg, cwd))
+    .filter(isCsvPath);
   return [...new Set(paths)];
 }
 
@@ -50,6 +68,7 @@ export interface CsvOpenerOptions {
 export class CsvOpener {
   private hub: CsvHub | undefined;
   private readonly pending: string[] = [];
+  private closed = false;
 
   constructor(private readonly options: CsvOpenerOptions = {}) {}
 
@@ -62,6 +81,7 @@ export class CsvOpener {
   /** Profiles each file now, or when the hub is attached. */
   async open(paths: readonly string[]): Promise<void> {
     const hub = this.hub;
+    if (this.closed) return;
     if (!hub) {
       this.pending.push(...paths);
       return;
@@ -69,12 +89,22 @@ export class CsvOpener {
     await Promise.all(paths.map((path) => this.profile(hub, path)));
   }
 
+  /**
+   * The app is quitting: queued files are dropped and files still being opened end quietly
+   * (the hub refuses new tasks while it shuts down; that is no error to show the user).
+   */
+  close(): void {
+    this.closed = true;
+    this.pending.length = 0;
+  }
+
   private async profile(hub: CsvHub, filePath: string): Promise<void> {
     try {
       await hub.grantRoots([filePath]);
       await this.analyticsReady(hub);
-      await hub.startTool({ ...ANALYZE_CSV, arguments: { filePath } });
+      if (!this.closed) await hub.startTool({ ...ANALYZE_CSV, arguments: { filePath } });
     } catch (error) {
+      if (this.closed) return;
       this.options.onError?.(filePath, error instanceof Error ? error : new Error(String(error)));
     }
   }
@@ -82,7 +112,7 @@ export class CsvOpener {
   private async analyticsReady(hub: CsvHub): Promise<void> {
     const { readyTimeoutMs = 30_000, pollMs = 200 } = this.options;
     const deadline = Date.now() + readyTimeoutMs;
-    for (;;) {
+    while (!this.closed) {
       const server = hub.servers().find((s) => s.name === ANALYZE_CSV.server);
       if (server?.tools.some((tool) => tool.name === ANALYZE_CSV.tool)) return;
       if (Date.now() >= deadline) {

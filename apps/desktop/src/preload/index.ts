@@ -5,14 +5,12 @@
  * (out/preload/index.cjs): sandboxed preloads can only require 'electron'.
  */
 
+// First: before any schema exists (see the module).
+import '@taskdeck/contract/zod-jitless';
 import { commandMethods, createTaskdeckClient } from '@taskdeck/client';
 import { ipcTransport } from '@taskdeck/client/ipc-transport';
 import { API_GLOBAL, electronCommands, type TaskdeckApi } from '@taskdeck/contract';
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import { z } from 'zod';
-
-// zod must not try `new Function` (eval) under the page's CSP.
-z.config({ jitless: true });
 
 const transport = ipcTransport(ipcRenderer);
 const { close: _close, ...client } = createTaskdeckClient(transport);

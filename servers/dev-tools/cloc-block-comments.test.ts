@@ -75,6 +75,7 @@ const PYTHON = [
 
 const SAMPLES: Sample[] = [
   sample('Ruby', 'rb', [
+    '#!/usr/bin/env ruby',
     '# comment',
     '=begin',
     'block text',
@@ -90,6 +91,7 @@ const SAMPLES: Sample[] = [
   // Crystal has no =begin/=end.
   sample('Crystal', 'cr', ['# comment', '=begin', 'code', '=end', 'x = 1 # trailing']),
   sample('Perl', 'pl', [
+    '#!/usr/bin/perl',
     'use strict; # trailing',
     '# comment',
     '=head1 NAME',
@@ -106,7 +108,7 @@ const SAMPLES: Sample[] = [
   ]),
   sample('Perl', 'pm', ['package M;', '1;', '__DATA__', 'data', 'more data']),
   sample('Raku', 'raku', ['# comment', '=begin pod', 'docs', '', '=end pod', 'say 1;']),
-  { language: 'Python', cloc: 'Python', ext: 'py', lines: PYTHON },
+  { language: 'Python', cloc: 'Python', ext: 'py', lines: ['#!/usr/bin/env python3', ...PYTHON] },
   { language: 'Cython', cloc: 'Cython', ext: 'pyx', lines: PYTHON },
   { language: 'Starlark', cloc: 'Starlark', ext: 'bzl', lines: PYTHON },
   sample('Julia', 'jl', [
@@ -263,6 +265,7 @@ const SAMPLES: Sample[] = [
     '#[ unterminated',
   ]),
   sample('PowerShell', 'ps1', [
+    '#!/usr/bin/env pwsh',
     '# line',
     '<# block',
     '',

@@ -45,6 +45,8 @@ export interface CommentSyntax {
    * Python docstrings (`x = """` is a code line, the lines after it are comment).
    */
   docStrings?: readonly string[];
+  /** A first line starting with #! is code, not a comment (cloc's rule for its script languages). */
+  shebangIsCode?: boolean;
 }
 
 const BACKSLASH = '\\';
@@ -58,6 +60,7 @@ const HTML_BLOCK = ['<!--', '-->'] as const;
 const C_FAMILY: CommentSyntax = { line: ['//'], block: C_BLOCK, strings: [dq, sq] };
 const JS_FAMILY: CommentSyntax = { line: ['//'], block: C_BLOCK, strings: [dq, sq, backtick] };
 const HASH: CommentSyntax = { line: ['#'] };
+const HASH_SCRIPT: CommentSyntax = { line: ['#'], shebangIsCode: true };
 const HASH_WITH_STRINGS: CommentSyntax = { line: ['#'], strings: [dq, sq] };
 const SEMICOLON: CommentSyntax = { line: [';'] };
 const PERCENT: CommentSyntax = { line: ['%'] };
@@ -142,7 +145,10 @@ define({ line: ['//'], block: C_BLOCK, strings: [{ open: '`', close: '`', multil
 define({ line: ['//'], nestedBlock: C_BLOCK, strings: [{ ...dq, multiline: true }] }, ['Rust']);
 define({ line: ['//'], strings: [dq, sq] }, ['Zig', 'V']);
 define({ line: ['//'], nestedBlock: C_BLOCK, strings: [{ ...dq, multiline: true }, sq, backtick] }, ['Dart']);
-define({ line: ['//', '#'], block: C_BLOCK, strings: [dq, sq, backtick] }, ['PHP', 'Hack']);
+define({ line: ['//', '#'], block: C_BLOCK, strings: [dq, sq, backtick], shebangIsCode: true }, [
+  'PHP',
+  'Hack',
+]);
 define({ line: ['//', '#'], block: C_BLOCK, strings: [dq] }, ['HCL']);
 define({ line: ['#'], block: C_BLOCK, strings: [dq] }, ['Nix']);
 define(C_BLOCK_ONLY, ['CSS']);
@@ -152,16 +158,20 @@ define(
     line: ['#'],
     strings: [dq, sq],
     docStrings: ['"""', "'''"],
+    shebangIsCode: true,
   },
   ['Python', 'Cython', 'Starlark'],
 );
-define({ line: ['#'], blockAtColumn1: [['=begin', '=end']], strings: [dq, sq] }, ['Ruby']);
-define({ line: ['#'], strings: [dq, sq] }, ['Crystal']);
+define({ line: ['#'], blockAtColumn1: [['=begin', '=end']], strings: [dq, sq], shebangIsCode: true }, [
+  'Ruby',
+]);
+define({ line: ['#'], strings: [dq, sq], shebangIsCode: true }, ['Crystal']);
 // Everything after __END__ or __DATA__ is data or documentation, not code (cloc: comment).
 define(
   {
     line: ['#'],
     pod: true,
+    shebangIsCode: true,
     blockAtColumn1: [
       ['__END__', ''],
       ['__DATA__', ''],
@@ -170,14 +180,10 @@ define(
   ['Perl'],
 );
 // Raku's Pod6 blocks; Raku has no =cut (cloc's =head1 ... =cut rule is Perl's).
-define({ line: ['#'], blockAtColumn1: [['=begin', '=end']] }, ['Raku']);
+define({ line: ['#'], blockAtColumn1: [['=begin', '=end']], shebangIsCode: true }, ['Raku']);
 // Shell strings are not tracked: quotes in here-documents and words like it's would swallow lines.
+define(HASH_SCRIPT, ['Shell', 'Makefile', 'Tcl', 'Awk', 'sed']);
 define(HASH, [
-  'Shell',
-  'Makefile',
-  'Tcl',
-  'Awk',
-  'sed',
   'Dockerfile',
   'YAML',
   'TOML',
@@ -195,7 +201,7 @@ define(HASH, [
   'Browserslist',
   "Cap'n Proto",
 ]);
-define({ line: ['#'], block: [['#[[', ']]']] }, ['CMake']);
+define({ line: ['#'], block: [['#[[', ']]']], shebangIsCode: true }, ['CMake']);
 define({ line: ['#'], nestedBlock: [['#=', '=#']], docStrings: ['"""'], strings: [dq] }, ['Julia']);
 define({ line: ['#'], docStrings: ['"""'], strings: [dq] }, ['GraphQL']);
 define({ line: ['#'], block: [['<#', '#>']], strings: [dq, sq] }, ['PowerShell']);

@@ -71,13 +71,17 @@ describe('line counter: other comment styles', () => {
       "    line string'''",
       '    return s  # trailing',
     ].join('\n');
-    // Comment: the shebang, the docstring and the second line of t's string.
-    expect(count('Python', text)).toEqual({ code: 4, comment: 4, blank: 1 });
+    // Code: the shebang, def, s =, t = (the opening line has code), return.
+    expect(count('Python', text)).toEqual({ code: 5, comment: 3, blank: 1 });
   });
 
-  it('Shell: # comments anywhere, $# is not special for counting', () => {
+  it('Shell: # comments anywhere, $# is not special for counting, the shebang is code (as cloc)', () => {
     const text = ['#!/bin/sh', '# comment', 'echo $# # count', '', '  # indented'].join('\n');
-    expect(count('Shell', text)).toEqual({ code: 1, comment: 3, blank: 1 });
+    expect(count('Shell', text)).toEqual({ code: 2, comment: 2, blank: 1 });
+    // Only on the first line, and only #! (a # comment on line 1 stays a comment).
+    expect(count('Shell', '# c\n#!x\n')).toEqual({ code: 0, comment: 2, blank: 0 });
+    // Only in cloc's script languages: PowerShell's shebang is a comment.
+    expect(count('PowerShell', '#!/usr/bin/env pwsh\nx\n')).toEqual({ code: 1, comment: 1, blank: 0 });
   });
 
   it('HTML and XML: <!-- --> blocks', () => {
@@ -374,13 +378,13 @@ describe('line counter: line endings and chunking', () => {
         .join('\r\n')
         .repeat(7),
     );
-    for (const language of ['JavaScript', 'Lua', 'Python', 'C', 'Ruby', 'Perl', 'D', 'Elixir']) {
+    for (const language of ['JavaScript', 'Lua', 'Python', 'C', 'Ruby', 'Perl', 'D', 'Elixir', 'Shell']) {
       const syntax = compileSyntax(commentSyntaxOf(language));
       const whole = countLines(text, commentSyntaxOf(language));
       for (const chunk of [1, 2, 3, 5, 64]) {
         const counter = new LineCounter(syntax);
         const buf = dataBuffer;
-        // Stale bytes past the chunk must not matter.
+        // Stale bytes past the chunk must not matter (the shebang test must wait for its second byte).
         buf.fill(0);
         let have = 0;
         let offset = 0;

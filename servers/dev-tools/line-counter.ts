@@ -53,6 +53,8 @@ const MAX_TOKENS = 32;
 const MAX_REFS = 64;
 const MAX_MARKER = 16;
 const NEWLINE = 10;
+const HASH = 0x23;
+const BANG = 0x21;
 
 /** The part of the WebAssembly API we use (the project's lib settings do not declare it). */
 interface Wasm {
@@ -86,6 +88,7 @@ export interface CompiledSyntax {
   readonly address: number;
   /** The longest marker, so a chunk keeps enough tail to match one across the boundary. */
   readonly maxTokenLength: number;
+  readonly shebangIsCode: boolean;
 }
 
 interface Token {
@@ -225,6 +228,7 @@ export function compileSyntax(syntax: CommentSyntax = EMPTY_SYNTAX): CompiledSyn
   }
   const result: CompiledSyntax = {
     address: at,
+    shebangIsCode: syntax.shebangIsCode ?? false,
     // An opener with a condition on the next byte needs that byte in the same chunk.
     maxTokenLength: Math.max(
       1,
@@ -293,6 +297,11 @@ export class LineCounter implements LineCounts {
     if (buf.buffer !== memory.buffer) throw new Error('LineCounter reads file bytes from dataBuffer only');
     const address = buf.byteOffset;
     const saved = this.saved;
+    // cloc counts a first line starting with #! as code in its script languages.
+    if (this.syntax.shebangIsCode && this.position === 0 && start < end && buf[start] === HASH) {
+      if (end - start < 2 && !final) return start;
+      if (buf[start + 1] === BANG) saved[Field.HasCode] = 1;
+    }
     const limit = final ? end : Math.max(start, end - (this.syntax.maxTokenLength - 1));
     words.set(saved, STATE);
     // base + address = file offset

@@ -16,12 +16,26 @@ import { snippet, TODO_MARKERS, type TodoHit } from './todo-finder.js';
 
 enum Kind {
   Line = 0,
+  Block = 1,
+  String = 2,
+  /** A string whose text counts as comment. */
+  DocString = 3,
+}
+
+/** Where a token may open. */
+enum Where {
+  Anywhere = 0,
+  /** As the first non-blank thing on a line. */
   LineStart = 1,
   Column1 = 2,
-  Block = 3,
-  BlockAtLineStart = 4,
-  String = 5,
-  DocString = 6,
+}
+
+/** What must follow an opener. */
+enum After {
+  Anything = 0,
+  /** No letter, digit or underscore (`rem` is not `remove`). */
+  NonWord = 1,
+  Letter = 2,
 }
 
 // Memory layout shared with line-counter.wat.
@@ -39,6 +53,8 @@ const MAX_TOKENS = 32;
 const MAX_REFS = 64;
 const MAX_MARKER = 16;
 const NEWLINE = 10;
+const HASH = 0x23;
+const BANG = 0x21;
 
 /** The part of the WebAssembly API we use (the project's lib settings do not declare it). */
 interface Wasm {
@@ -72,15 +88,33 @@ export interface CompiledSyntax {
   readonly address: number;
   /** The longest marker, so a chunk keeps enough tail to match one across the boundary. */
   readonly maxTokenLength: number;
+  readonly shebangIsCode: boolean;
 }
 
 interface Token {
   kind: Kind;
   open: string;
+  /** Empty: never closes (Perl's __END__ runs to the end of the file). */
   close: string;
   escape?: string;
-  multiline: boolean;
+  multiline?: boolean;
+  where?: Where;
+  caseInsensitive?: boolean;
+  after?: After;
+  nested?: boolean;
+  /** The closer counts only in column 1, and the rest of its line is comment. */
+  closeAtColumn1?: boolean;
 }
+
+/** Perl's POD: `=` and a letter in column 1 (=head1, =pod, =over...) up to a line starting with =cut. */
+const POD: Token = {
+  kind: Kind.Block,
+  open: '=',
+  close: '=cut',
+  where: Where.Column1,
+  after: After.Letter,
+  closeAtColumn1: true,
+};
 
 const compiled = new WeakMap<CommentSyntax, CompiledSyntax>();
 const EMPTY_SYNTAX: CommentSyntax = {};
@@ -89,17 +123,40 @@ let nextSyntaxAddress = SYNTAX_START;
 export function compileSyntax(syntax: CommentSyntax = EMPTY_SYNTAX): CompiledSyntax {
   const cached = compiled.get(syntax);
   if (cached) return cached;
+  const lineStart = (open: string): Token => ({
+    kind: Kind.Line,
+    open,
+    close: '',
+    where: Where.LineStart,
+    caseInsensitive: true,
+    after: /\w$/.test(open) ? After.NonWord : After.Anything,
+  });
   const tokens: Token[] = [
-    ...(syntax.line ?? []).map((open) => ({ kind: Kind.Line, open, close: '', multiline: false })),
-    ...(syntax.lineStart ?? []).map((open) => ({ kind: Kind.LineStart, open, close: '', multiline: false })),
-    ...(syntax.column1 ?? []).map((open) => ({ kind: Kind.Column1, open, close: '', multiline: false })),
-    ...(syntax.block ?? []).map(([open, close]) => ({ kind: Kind.Block, open, close, multiline: true })),
+    ...(syntax.line ?? []).map((open) => ({ kind: Kind.Line, open, close: '' })),
+    ...(syntax.lineStart ?? []).map(lineStart),
+    ...(syntax.column1 ?? []).map((open) => ({
+      kind: Kind.Line,
+      open,
+      close: '',
+      where: Where.Column1,
+      caseInsensitive: true,
+    })),
+    ...(syntax.block ?? []).map(([open, close]) => ({ kind: Kind.Block, open, close })),
+    ...(syntax.nestedBlock ?? []).map(([open, close]) => ({ kind: Kind.Block, open, close, nested: true })),
     ...(syntax.blockAtLineStart ?? []).map(([open, close]) => ({
-      kind: Kind.BlockAtLineStart,
+      kind: Kind.Block,
       open,
       close,
-      multiline: true,
+      where: Where.LineStart,
     })),
+    ...(syntax.blockAtColumn1 ?? []).map(([open, close]) => ({
+      kind: Kind.Block,
+      open,
+      close,
+      where: Where.Column1,
+      closeAtColumn1: true,
+    })),
+    ...(syntax.pod ? [POD] : []),
     ...(syntax.docStrings ?? []).map((s) => ({
       kind: Kind.DocString,
       open: s,
@@ -112,7 +169,7 @@ export function compileSyntax(syntax: CommentSyntax = EMPTY_SYNTAX): CompiledSyn
       open: s.open,
       close: s.close,
       escape: s.escape,
-      multiline: s.multiline ?? false,
+      multiline: s.multiline,
     })),
   ];
   if (tokens.length > MAX_TOKENS)
@@ -126,7 +183,7 @@ export function compileSyntax(syntax: CommentSyntax = EMPTY_SYNTAX): CompiledSyn
   // Candidates per first byte, longest first, so `--[[` wins over `--` and `"""` over `"`.
   const byFirst = new Map<number, number[]>();
   tokens.forEach((token, index) => {
-    const caseInsensitive = token.kind === Kind.LineStart || token.kind === Kind.Column1;
+    const caseInsensitive = token.caseInsensitive ?? false;
     const open = caseInsensitive ? token.open.toLowerCase() : token.open;
     if (open.length === 0 || open.length > MAX_MARKER || token.close.length > MAX_MARKER) {
       throw new Error(`comment marker ${JSON.stringify(token.open)} must have 1 to ${MAX_MARKER} characters`);
@@ -136,21 +193,22 @@ export function compileSyntax(syntax: CommentSyntax = EMPTY_SYNTAX): CompiledSyn
     bytesView[t + 1] = open.length;
     bytesView[t + 2] = token.close.length;
     bytesView[t + 3] = token.escape ? token.escape.charCodeAt(0) : 0;
-    bytesView[t + 4] = token.multiline ? 1 : 0;
+    bytesView[t + 4] = token.multiline || token.kind === Kind.Block ? 1 : 0;
     bytesView[t + 5] = caseInsensitive ? 1 : 0;
-    // `rem` must not match `remove`.
-    bytesView[t + 6] = token.kind === Kind.LineStart && /\w$/.test(open) ? 1 : 0;
+    bytesView[t + 6] = token.after ?? After.Anything;
+    bytesView[t + 7] = token.where ?? Where.Anywhere;
     bytesView.set(Buffer.from(open, 'latin1'), t + 8);
     bytesView.set(Buffer.from(token.close, 'latin1'), t + 24);
+    bytesView[t + 40] = token.nested ? 1 : 0;
+    bytesView[t + 41] = token.closeAtColumn1 ? 1 : 0;
     // Bytes that matter inside this token: newline, the closer's first byte, the escape, a nested opener.
     const stop = t + 64;
     bytesView[stop + NEWLINE] = 1;
     if (token.close) bytesView[stop + token.close.charCodeAt(0)] = 1;
     if (token.escape) bytesView[stop + token.escape.charCodeAt(0)] = 1;
-    if (syntax.nested && (token.kind === Kind.Block || token.kind === Kind.BlockAtLineStart))
-      bytesView[stop + open.charCodeAt(0)] = 1;
+    if (token.nested) bytesView[stop + open.charCodeAt(0)] = 1;
     // Inside comments, the markers' first bytes matter too (the TODO finder).
-    if (token.kind === Kind.Block || token.kind === Kind.BlockAtLineStart || token.kind === Kind.DocString) {
+    if (token.kind === Kind.Block || token.kind === Kind.DocString) {
       for (const marker of TODO_MARKERS) bytesView[stop + marker.charCodeAt(0)] = 1;
     }
     const first = open.charCodeAt(0);
@@ -168,10 +226,14 @@ export function compileSyntax(syntax: CommentSyntax = EMPTY_SYNTAX): CompiledSyn
     if (ref + list.length > MAX_REFS) throw new Error('comment syntax has too many markers');
     for (const index of list) bytesView[at + 768 + ref++] = index;
   }
-  bytesView[at + 832] = syntax.nested ? 1 : 0;
   const result: CompiledSyntax = {
     address: at,
-    maxTokenLength: Math.max(1, ...tokens.flatMap((t) => [t.open.length, t.close.length])),
+    shebangIsCode: syntax.shebangIsCode ?? false,
+    // An opener with a condition on the next byte needs that byte in the same chunk.
+    maxTokenLength: Math.max(
+      1,
+      ...tokens.flatMap((t) => [t.open.length + (t.after ? 1 : 0), t.close.length]),
+    ),
   };
   compiled.set(syntax, result);
   return result;
@@ -234,8 +296,13 @@ export class LineCounter implements LineCounts {
   feed(buf: Uint8Array, start: number, end: number, final: boolean): number {
     if (buf.buffer !== memory.buffer) throw new Error('LineCounter reads file bytes from dataBuffer only');
     const address = buf.byteOffset;
-    const limit = final ? end : Math.max(start, end - (this.syntax.maxTokenLength - 1));
     const saved = this.saved;
+    // cloc counts a first line starting with #! as code in its script languages.
+    if (this.syntax.shebangIsCode && this.position === 0 && start < end && buf[start] === HASH) {
+      if (end - start < 2 && !final) return start;
+      if (buf[start + 1] === BANG) saved[Field.HasCode] = 1;
+    }
+    const limit = final ? end : Math.max(start, end - (this.syntax.maxTokenLength - 1));
     words.set(saved, STATE);
     // base + address = file offset
     const base = this.position - (address + start);

@@ -7,14 +7,17 @@
 ;;   0      state block, i32 fields (below)
 ;;   1024   syntax descriptors, written by compileSyntax:
 ;;            +0 normal stop table[256]  +256 refStart[256]  +512 refCount[256]
-;;            +768 refs[64] (token indices)  +832 nested flag
+;;            +768 refs[64] (token indices)
 ;;            +1024 tokens, 320 bytes each:
-;;               +0 kind  +1 openLen  +2 closeLen  +3 escape (0: none)  +4 multiline
-;;               +5 caseInsensitive  +6 wordBoundary  +8 open[16]  +24 close[16]  +64 stop table[256]
+;;               +0 kind  +1 openLen  +2 closeLen (0: never closes)  +3 escape (0: none)  +4 multiline
+;;               +5 caseInsensitive  +6 after the opener (0: anything, 1: no word byte, 2: a letter)
+;;               +7 where it opens (0: anywhere, 1: first non-blank of a line, 2: column 1)
+;;               +8 open[16]  +24 close[16]  +40 nests  +41 closes in column 1 only, then the rest
+;;               of that line is comment  +64 stop table[256]
 ;;   512    marker table[256]: first bytes of TODO, FIXME, HACK
 ;;   DATA   file bytes (line-counter.ts DATA_ADDRESS)
 ;;   HITS   markers found in comments during one feed: (file offset, marker 0-2, line) i32 triples
-;; Token kinds: 0 line, 1 line-start, 2 column-1, 3 block, 4 block-at-line-start, 5 string, 6 doc string.
+;; Token kinds: 0 line comment, 1 block comment, 2 string, 3 doc string (a string whose text is comment).
 ;; States: 0 normal, 1 line comment, 2 block comment, 3 string.
 (module
   (memory (export "memory") 40)
@@ -50,6 +53,9 @@
         (i32.lt_u (i32.sub (i32.or (local.get $b) (i32.const 32)) (i32.const 97)) (i32.const 26)))
       (i32.eq (local.get $b) (i32.const 95))))
 
+  (func $isLetter (param $b i32) (result i32)
+    (i32.lt_u (i32.sub (i32.or (local.get $b) (i32.const 32)) (i32.const 97)) (i32.const 26)))
+
   ;; At a marker's first byte inside a comment: records TODO, FIXME or HACK when it is a
   ;; whole word. Returns the new hit count.
   (func $marker (param $i i32) (param $end i32) (param $base i32) (param $line i32) (param $hits i32) (result i32)
@@ -84,6 +90,7 @@
     (local $lineStart i32) (local $hits i32)
     (local $c i32) (local $t i32) (local $k i32) (local $n i32) (local $kind i32) (local $atStart i32)
     (local $inComment i32) (local $stop i32) (local $seen i32) (local $len i32)
+    (local $where i32) (local $after i32) (local $b i32)
 
     (local.set $state (i32.load (i32.const 0)))
     (local.set $tok (i32.load (i32.const 4)))
@@ -169,15 +176,20 @@
                 (local.set $kind (i32.load8_u (local.get $t)))
                 (local.set $len (i32.load8_u offset=1 (local.get $t)))
                 (block $skip
-                  (br_if $skip (i32.and (i32.eq (local.get $kind) (i32.const 2))
+                  (local.set $where (i32.load8_u offset=7 (local.get $t)))
+                  (br_if $skip (i32.and (i32.eq (local.get $where) (i32.const 2))
                     (i32.ne (i32.add (local.get $base) (local.get $i)) (local.get $lineStart))))
-                  (br_if $skip (i32.and
-                    (i32.or (i32.eq (local.get $kind) (i32.const 1)) (i32.eq (local.get $kind) (i32.const 4)))
-                    (i32.eqz (local.get $atStart))))
+                  (br_if $skip (i32.and (i32.eq (local.get $where) (i32.const 1)) (i32.eqz (local.get $atStart))))
                   (br_if $skip (i32.eqz (call $match (local.get $i) (local.get $end) (i32.add (local.get $t) (i32.const 8))
                     (local.get $len) (i32.load8_u offset=5 (local.get $t)))))
-                  (br_if $skip (i32.and (i32.load8_u offset=6 (local.get $t))
-                    (call $isWord (i32.load8_u (i32.add (local.get $i) (local.get $len))))))
+                  (local.set $after (i32.load8_u offset=6 (local.get $t)))
+                  (br_if $found (i32.eqz (local.get $after)))
+                  ;; The byte after the opener (end of input reads as a newline).
+                  (local.set $b (i32.const 10))
+                  (if (i32.lt_u (i32.add (local.get $i) (local.get $len)) (local.get $end))
+                    (then (local.set $b (i32.load8_u (i32.add (local.get $i) (local.get $len))))))
+                  (br_if $skip (i32.and (i32.eq (local.get $after) (i32.const 1)) (call $isWord (local.get $b))))
+                  (br_if $skip (i32.and (i32.eq (local.get $after) (i32.const 2)) (i32.eqz (call $isLetter (local.get $b)))))
                   (br $found))
                 (local.set $t (i32.const 0))
                 (local.set $k (i32.add (local.get $k) (i32.const 1)))
@@ -190,17 +202,17 @@
                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
                 (br $main)))
             (local.set $tok (local.get $t))
-            (if (i32.le_u (local.get $kind) (i32.const 4))
+            (if (i32.le_u (local.get $kind) (i32.const 1))
               (then
-                ;; A comment opens: line comments (0-2) or block comments (3-4).
-                (local.set $state (select (i32.const 1) (i32.const 2) (i32.le_u (local.get $kind) (i32.const 2))))
+                ;; A comment opens: a line comment (0) or a block comment (1).
+                (local.set $state (select (i32.const 1) (i32.const 2) (i32.eqz (local.get $kind))))
                 (local.set $depth (i32.const 1))
                 (local.set $hasComment (i32.const 1))
                 (local.set $doc (i32.const 0)))
               (else
                 (local.set $state (i32.const 3))
-                ;; A doc string that starts a line is a comment; any other string is code.
-                (local.set $doc (i32.and (i32.eq (local.get $kind) (i32.const 6)) (local.get $atStart)))
+                ;; A doc string's text is comment (cloc's rule); any other string is code.
+                (local.set $doc (i32.eq (local.get $kind) (i32.const 3)))
                 (if (local.get $doc)
                   (then (local.set $hasComment (i32.const 1)))
                   (else (local.set $hasCode (i32.const 1))))))
@@ -255,17 +267,23 @@
                 (i32.eq (i32.load8_u offset=1 (local.get $i)) (i32.const 10)))))
             (br $main)))
         (local.set $len (i32.load8_u offset=2 (local.get $tok)))
-        (if (call $match (local.get $i) (local.get $end) (i32.add (local.get $tok) (i32.const 24)) (local.get $len) (i32.const 0))
+        (if (i32.and
+              (i32.and (i32.ne (local.get $len) (i32.const 0))
+                ;; Ruby's =end and Perl's =cut close only in column 1.
+                (i32.or (i32.eqz (i32.load8_u offset=41 (local.get $tok)))
+                        (i32.eq (i32.add (local.get $base) (local.get $i)) (local.get $lineStart))))
+              (call $match (local.get $i) (local.get $end) (i32.add (local.get $tok) (i32.const 24)) (local.get $len) (i32.const 0)))
           (then
             (local.set $i (i32.add (local.get $i) (local.get $len)))
             (if (i32.eq (local.get $state) (i32.const 2))
               (then (local.set $depth (i32.sub (local.get $depth) (i32.const 1)))))
             (if (i32.or (i32.eq (local.get $state) (i32.const 3)) (i32.eqz (local.get $depth)))
               (then
-                (local.set $state (i32.const 0))
+                ;; After a column-1 closer the rest of its line is comment too.
+                (local.set $state (i32.load8_u offset=41 (local.get $tok)))
                 (local.set $doc (i32.const 0))))
             (br $main)))
-        (if (i32.and (i32.eq (local.get $state) (i32.const 2)) (i32.load8_u offset=832 (local.get $syn)))
+        (if (i32.and (i32.eq (local.get $state) (i32.const 2)) (i32.load8_u offset=40 (local.get $tok)))
           (then
             (local.set $len (i32.load8_u offset=1 (local.get $tok)))
             (if (call $match (local.get $i) (local.get $end) (i32.add (local.get $tok) (i32.const 8)) (local.get $len) (i32.const 0))

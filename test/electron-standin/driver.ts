@@ -10,7 +10,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commands, EVENT_CHANNEL, HubEventSchema } from '@taskdeck/contract';
 import { expect } from 'vitest';
-import { applyEvent, initialMonitorState, type MonitorState } from '../../apps/desktop/src/renderer/src/state/monitor-state';
+import {
+  applyEvent,
+  initialMonitorState,
+  type MonitorState,
+} from '../../apps/desktop/src/renderer/src/state/monitor-state';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
 export const BUILT_MAIN = join(PROJECT_ROOT, 'out', 'main', 'index.js');

@@ -7,11 +7,14 @@
 // out/servers/package.json says they are ES modules: packaged, they sit in app.asar.unpacked,
 // outside the app's package.json, and must not depend on Node's module syntax detection.
 import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The list of bundled servers the hub reads, beside them in out/servers/. */
+export const BUNDLED_MANIFEST = 'manifest.json';
 
 /** Some bundled dependencies (ajv, via the MCP SDK) are CommonJS and call require(). */
 const REQUIRE_BANNER =
@@ -85,8 +88,15 @@ export async function buildServers(options = {}) {
   await Promise.all(entries.map((item) => bundleNodeEntry(item, root)));
   // Executables (the CLI) run through their shebang: `npx taskdeck`, or the installed bin.
   for (const item of entries) if (item.shebang) chmodSync(item.outfile, 0o755);
-  if (entries.some((item) => item.name.startsWith('servers/'))) {
+  const servers = entries.filter((item) => item.name.startsWith('servers/'));
+  if (servers.length > 0) {
     writeFileSync(join(root, 'out', 'servers', 'package.json'), '{ "type": "module" }\n');
+    // The hub knows no server by name: it runs what this manifest lists (see ARCHITECTURE.md).
+    const manifest = {
+      format: 1,
+      servers: servers.map((item) => ({ name: basename(item.outfile, '.js'), file: basename(item.outfile) })),
+    };
+    writeFileSync(join(root, 'out', 'servers', BUNDLED_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   }
   if (!options.quiet) {
     for (const item of entries) console.log(`built ${relative(root, item.outfile)}`);

@@ -1,6 +1,7 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BUNDLED_MANIFEST, BundledManifestSchema } from '@taskdeck/hub/servers/bundled-manifest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listNodeEntries } from './build-servers.mjs';
 
@@ -26,5 +27,29 @@ describe('listNodeEntries', () => {
   it('handles a project without servers/', async () => {
     root = await mkdtemp(join(tmpdir(), 'taskdeck-build-'));
     expect(listNodeEntries(root).map((entry) => entry.name)).toEqual(['cli', 'web']);
+  });
+});
+
+describe('the bundled servers manifest', () => {
+  it('lists every built server in the shape the hub reads', async () => {
+    const { BUNDLED_MANIFEST, BundledManifestSchema } = await import(
+      '@taskdeck/hub/servers/bundled-manifest'
+    );
+    const { readFile } = await import('node:fs/promises');
+    // Built by the vitest global setup.
+    const path = join(import.meta.dirname, '..', 'out', 'servers', BUNDLED_MANIFEST);
+    const manifest = BundledManifestSchema.parse(JSON.parse(await readFile(path, 'utf8')));
+    expect(manifest.servers.map((server) => server.name)).toEqual([
+      'analytics',
+      'cloud-ops',
+      'dev-tools',
+      'knowledge',
+    ]);
+    expect(manifest.servers.map((server) => server.file)).toEqual([
+      'analytics.js',
+      'cloud-ops.js',
+      'dev-tools.js',
+      'knowledge.js',
+    ]);
   });
 });

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, realpath } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -24,6 +23,7 @@ import { ChangeBatcher } from './events/change-batcher.js';
 import type { HubApi } from './hub-api.js';
 import { type JournalOpen, type JournalOptions, TaskJournal } from './journal/task-journal.js';
 import { RootsStore } from './roots-store.js';
+import { loadBundledManifest } from './servers/bundled-manifest.js';
 import type { RestartPolicyOptions } from './servers/restart-policy.js';
 import { loadServerConfig, type ServerSpec } from './servers/server-config.js';
 import type { StopTimings } from './servers/server-process.js';
@@ -32,8 +32,6 @@ import { TaskBook } from './tasks/task-book.js';
 import type { ChangeKind, TaskEvent } from './tasks/task-events.js';
 import { isFinished } from './tasks/task-record.js';
 import { Tasks20251125 } from './tasks/tasks-2025-11-25.js';
-
-export const BUNDLED_SERVERS = ['cloud-ops', 'analytics', 'dev-tools', 'knowledge'] as const;
 
 export interface HubOptions {
   dataDir: string;
@@ -45,7 +43,7 @@ export interface HubOptions {
   startServers?: boolean;
   /** Where each server's stderr log goes; default `<dataDir>/logs` (the app passes the platform's logs folder). */
   logDir?: string;
-  /** Folder holding the bundled servers' files (`<name>.js`). */
+  /** Folder of the bundled servers: their files and the manifest.json that lists them. */
   bundledServersDir: string;
   /** Runtime for the bundled servers: Node, or Electron's own executable. */
   execPath?: string;
@@ -255,33 +253,29 @@ export class Hub implements HubApi {
 
   private async loadServers(): Promise<void> {
     const { options } = this;
-    const passThrough: Record<string, string> = {};
-    for (const name of ['TASKDECK_TIME_SCALE', 'TASKDECK_KNOWLEDGE_DIR']) {
-      const value = process.env[name];
-      if (value !== undefined) passThrough[name] = value;
-    }
+    // Taskdeck's own settings (TASKDECK_TIME_SCALE...) reach every server.
+    const passThrough = Object.fromEntries(
+      Object.entries(process.env).filter(
+        (entry): entry is [string, string] => entry[0].startsWith('TASKDECK_') && entry[1] !== undefined,
+      ),
+    );
     const baseEnv = { ...getDefaultEnvironment(), ...passThrough, ...options.env };
-    const specs: ServerSpec[] = [];
-    for (const name of BUNDLED_SERVERS) {
-      const file = join(options.bundledServersDir, `${name}.js`);
-      if (!existsSync(file)) continue;
-      specs.push({
-        name,
-        command: options.execPath ?? process.execPath,
-        args: [file],
-        env: {
-          // The guides ship two folders above the servers (out/servers → resources/knowledge).
-          TASKDECK_KNOWLEDGE_DIR: resolve(options.bundledServersDir, '..', '..', 'resources', 'knowledge'),
-          ...baseEnv,
-          ...(options.electronRunAsNode && { ELECTRON_RUN_AS_NODE: '1' }),
-          TASKDECK_DATA_DIR: options.dataDir,
-        },
-        disabled: false,
-        bundled: true,
-      });
-    }
+    const bundled = await loadBundledManifest(options.bundledServersDir);
+    if (bundled.problem) this.notify('error', bundled.problem);
+    const specs: ServerSpec[] = bundled.servers.map((server) => ({
+      name: server.name,
+      command: options.execPath ?? process.execPath,
+      args: [server.path],
+      env: {
+        ...baseEnv,
+        ...(options.electronRunAsNode && { ELECTRON_RUN_AS_NODE: '1' }),
+        TASKDECK_DATA_DIR: options.dataDir,
+      },
+      disabled: false,
+      bundled: true,
+    }));
     const configPath = join(options.dataDir, 'servers.json');
-    const user = await loadServerConfig(configPath, new Set(BUNDLED_SERVERS));
+    const user = await loadServerConfig(configPath, new Set(bundled.servers.map((server) => server.name)));
     if (user.damaged) this.notify('error', user.damaged);
     for (const spec of user.servers) specs.push({ ...spec, env: { ...baseEnv, ...spec.env } });
     for (const error of user.errors) {

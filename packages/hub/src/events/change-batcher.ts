@@ -10,6 +10,10 @@ const MAX_LOG_LINES_PER_BATCH = 200;
  * is kept, so thousands of progress notifications a second become at most one batch
  * per interval (~30 a second), and the latest state, final ones included, is always
  * what goes out. Log lines are appended, not coalesced.
+ *
+ * Leading edge: a change that comes when no batch went out within the interval goes out
+ * at once (in a microtask, so the changes of one synchronous step travel together);
+ * only changes that follow a batch within the interval wait for the rest of it.
  */
 export class ChangeBatcher {
   private tasks = new Map<string, TaskSummary>();
@@ -18,7 +22,9 @@ export class ChangeBatcher {
   private roots: string[] | undefined;
   private notices: Notice[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private lastFlush = 0;
+  private flushQueued = false;
+  /** When the last batch went out; -Infinity: never, so the first change goes at once. */
+  private lastFlush = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly emit: (batch: Batch) => void,
@@ -58,6 +64,7 @@ export class ChangeBatcher {
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.flushQueued = false;
     if (
       this.tasks.size === 0 &&
       this.servers.size === 0 &&
@@ -85,8 +92,15 @@ export class ChangeBatcher {
   }
 
   private schedule(): void {
-    if (this.timer) return;
-    const wait = Math.max(0, this.lastFlush + this.intervalMs - this.now());
-    this.timer = setTimeout(() => this.flush(), wait);
+    if (this.timer || this.flushQueued) return;
+    const wait = this.lastFlush + this.intervalMs - this.now();
+    if (wait > 0) {
+      this.timer = setTimeout(() => this.flush(), wait);
+      return;
+    }
+    this.flushQueued = true;
+    queueMicrotask(() => {
+      if (this.flushQueued) this.flush();
+    });
   }
 }

@@ -19,7 +19,7 @@ import {
 } from '@taskdeck/contract';
 import { DataDirLock } from './data-dir-lock.js';
 import { LocalEndpoint } from './endpoint/local-endpoint.js';
-import { ChangeBatcher } from './events/change-batcher.js';
+import { type BatchLimits, ChangeBatcher } from './events/change-batcher.js';
 import type { HubApi } from './hub-api.js';
 import { type JournalOpen, type JournalOptions, TaskJournal } from './journal/task-journal.js';
 import { RootsStore } from './roots-store.js';
@@ -51,7 +51,8 @@ export interface HubOptions {
   electronRunAsNode?: boolean;
   /** Extra environment for every server (TASKDECK_TIME_SCALE passes through by default). */
   env?: Record<string, string>;
-  batchIntervalMs?: number;
+  /** How many change batches subscribers get at most (default: 30 a second, 4 at once). */
+  batchLimits?: BatchLimits;
   restartPolicy?: RestartPolicyOptions;
   stopTimings?: StopTimings;
   startTimeoutMs?: number;
@@ -93,7 +94,7 @@ export class Hub implements HubApi {
     private readonly lock: DataDirLock,
     private readonly rootsStore: RootsStore,
   ) {
-    this.batcher = new ChangeBatcher((batch) => this.broadcast(batch), options.batchIntervalMs);
+    this.batcher = new ChangeBatcher((batch) => this.broadcast(batch), options.batchLimits);
     this.book = new TaskBook({ maxRecords: options.maxTasksInMemory });
     this.tasks = new Tasks20251125({
       client: (server) => this.readyClient(server),

@@ -1,6 +1,6 @@
 import type { TaskSummary } from '@taskdeck/contract';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ChangeBatcher } from './change-batcher.js';
+import { ChangeBatcher, DEFAULT_BATCH_LIMITS } from './change-batcher.js';
 
 type Batch = Parameters<ConstructorParameters<typeof ChangeBatcher>[0]>[0];
 
@@ -18,7 +18,7 @@ const summary = (id: string, progress: number, status: TaskSummary['status'] = '
 /** Lets queued microtasks (the leading-edge batch) run. */
 const microtasks = () => new Promise<void>((resolve) => queueMicrotask(resolve));
 
-function batcher(intervalMs = 33) {
+function batcher(limits = DEFAULT_BATCH_LIMITS) {
   const batches: Batch[] = [];
   const at: number[] = [];
   const b = new ChangeBatcher(
@@ -26,10 +26,20 @@ function batcher(intervalMs = 33) {
       batches.push(batch);
       at.push(Date.now());
     },
-    intervalMs,
+    limits,
     () => Date.now(),
   );
   return { b, batches, at };
+}
+
+/** The most batches in any window [t, t + 1 s). */
+function busiestSecond(at: number[]): number {
+  let most = 0;
+  for (let i = 0, j = 0; i < at.length; i++) {
+    while ((at[i] ?? 0) - (at[j] ?? 0) >= 1000) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
 }
 
 describe('ChangeBatcher', () => {
@@ -57,38 +67,66 @@ describe('ChangeBatcher', () => {
     expect(batches).toHaveLength(2);
   });
 
-  it('holds a change that follows a batch within the interval for the rest of the interval', async () => {
+  it("sends a quiet task's whole life as it happens, each step at once", async () => {
     const { b, batches, at } = batcher();
     const start = Date.now();
-    b.task(summary('a', 1));
-    await microtasks();
-    vi.advanceTimersByTime(10);
-    b.task(summary('a', 2));
-    b.task(summary('a', 3));
-    await microtasks();
-    expect(batches).toHaveLength(1);
-    vi.advanceTimersByTime(22);
-    expect(batches).toHaveLength(1);
-    vi.advanceTimersByTime(1);
-    expect(batches).toHaveLength(2);
-    expect((at[1] ?? 0) - start).toBe(33);
-    expect(batches[1]?.tasks).toEqual([summary('a', 3)]);
+    for (const [progress, status] of [
+      [0, 'working'],
+      [1, 'working'],
+      [2, 'working'],
+      [3, 'completed'],
+    ] as const) {
+      b.task(summary('a', progress, status));
+      await microtasks();
+      vi.advanceTimersByTime(1);
+    }
+    expect(batches.map((x) => x.tasks[0]?.progress)).toEqual([0, 1, 2, 3]);
+    expect(at).toEqual([start, start + 1, start + 2, start + 3]);
   });
 
-  it('keeps to one batch per interval under a flood, and the last batch has every final state', async () => {
+  it('holds changes once the burst is spent, until the next token, and coalesces them', async () => {
+    const { b, batches, at } = batcher({ perSecond: 30, burst: 4 });
+    const start = Date.now();
+    for (let i = 0; i < 4; i++) {
+      b.task(summary('a', i));
+      await microtasks();
+    }
+    expect(batches).toHaveLength(4);
+    b.task(summary('a', 4));
+    b.task(summary('a', 5));
+    await microtasks();
+    expect(batches).toHaveLength(4); // under load now: wait for a token (1000 / 26 ms)
+    vi.advanceTimersByTime(38);
+    expect(batches).toHaveLength(4);
+    vi.advanceTimersByTime(1);
+    expect(batches).toHaveLength(5);
+    expect(at[4]).toBe(start + 39);
+    expect(batches[4]?.tasks).toEqual([summary('a', 5)]);
+    // A quiet spell refills the bucket: the leading edge is back.
+    vi.advanceTimersByTime(1000);
+    b.task(summary('a', 6));
+    await microtasks();
+    expect(batches).toHaveLength(6);
+  });
+
+  it('never sends more than 30 batches in any second under a flood, and the last one has every final state', async () => {
     const { b, batches, at } = batcher();
-    for (let ms = 0; ms < 2000; ms++) {
+    for (let ms = 0; ms < 3000; ms++) {
       for (let i = 0; i < 5; i++) b.task(summary(`t${i}`, ms * 5 + i));
-      await vi.advanceTimersByTimeAsync(1);
+      // Quiet spells in the flood refill the bucket: bursts and steady batches mix.
+      await vi.advanceTimersByTimeAsync(ms % 1000 === 999 ? 300 : 1);
     }
     for (let i = 0; i < 5; i++) b.task(summary(`t${i}`, 99_999, 'completed'));
     await vi.advanceTimersByTimeAsync(100);
-    // Never two batches closer than the interval: at most ~30 a second.
-    for (let i = 1; i < at.length; i++) expect((at[i] ?? 0) - (at[i - 1] ?? 0)).toBeGreaterThanOrEqual(33);
-    expect(batches.length).toBeLessThanOrEqual(Math.ceil(2100 / 33) + 1);
-    expect(batches.length).toBeGreaterThan(50);
+    expect(busiestSecond(at)).toBeLessThanOrEqual(30);
+    expect(busiestSecond(at)).toBeGreaterThanOrEqual(26);
     const last = batches.at(-1);
     expect(last?.tasks.map((t) => t.status)).toEqual(Array(5).fill('completed'));
+  });
+
+  it('refuses limits that cannot hold', () => {
+    expect(() => new ChangeBatcher(() => {}, { perSecond: 30, burst: 0 })).toThrow(/burst/);
+    expect(() => new ChangeBatcher(() => {}, { perSecond: 4, burst: 4 })).toThrow(/burst/);
   });
 
   it('never drops a final state and keeps every log line', async () => {
@@ -131,7 +169,7 @@ describe('ChangeBatcher', () => {
 
   it('sends nothing when nothing changed', async () => {
     const emit = vi.fn();
-    const b = new ChangeBatcher(emit, 33, () => Date.now());
+    const b = new ChangeBatcher(emit, DEFAULT_BATCH_LIMITS, () => Date.now());
     b.flush();
     await vi.advanceTimersByTimeAsync(100);
     expect(emit).not.toHaveBeenCalled();

@@ -5,15 +5,29 @@ type Batch = Extract<HubEvent, { type: 'batch' }>;
 /** Most log lines one task sends in one batch; the record keeps them all (bounded). */
 const MAX_LOG_LINES_PER_BATCH = 200;
 
+/** How many batches may go out: never more than `perSecond` in any second, `burst` of them at once. */
+export interface BatchLimits {
+  perSecond: number;
+  burst: number;
+}
+
+/**
+ * 30 a second; a burst of 4 lets a quiet task's whole life (created, accepted, working,
+ * completed) go out as it happens, and leaves 26 a second (one per 38 ms) under a flood.
+ */
+export const DEFAULT_BATCH_LIMITS: BatchLimits = { perSecond: 30, burst: 4 };
+
 /**
  * Coalesces hub changes into batches: per task and per server only the latest state
- * is kept, so thousands of progress notifications a second become at most one batch
- * per interval (~30 a second), and the latest state, final ones included, is always
- * what goes out. Log lines are appended, not coalesced.
+ * is kept, so thousands of progress notifications a second become at most `perSecond`
+ * batches, and the latest state, final ones included, is always what goes out. Log lines
+ * are appended, not coalesced.
  *
- * Leading edge: a change that comes when no batch went out within the interval goes out
- * at once (in a microtask, so the changes of one synchronous step travel together);
- * only changes that follow a batch within the interval wait for the rest of it.
+ * Leading edge: a token bucket of `burst` batches, refilled at `perSecond - burst` a
+ * second (so any second holds at most `burst + perSecond - burst` batches). While it has
+ * a token, a change goes out at once (in a microtask, so the changes of one synchronous
+ * step travel together); only when it is empty, under load, do changes wait and coalesce
+ * until the next token.
  */
 export class ChangeBatcher {
   private tasks = new Map<string, TaskSummary>();
@@ -23,14 +37,22 @@ export class ChangeBatcher {
   private notices: Notice[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushQueued = false;
-  /** When the last batch went out; -Infinity: never, so the first change goes at once. */
-  private lastFlush = Number.NEGATIVE_INFINITY;
+  private tokens: number;
+  private tokensAt: number;
+  /** One token comes back every this many ms. */
+  private readonly refillMs: number;
 
   constructor(
     private readonly emit: (batch: Batch) => void,
-    private readonly intervalMs = 33,
+    private readonly limits: BatchLimits = DEFAULT_BATCH_LIMITS,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    if (!(limits.burst >= 1 && limits.perSecond > limits.burst))
+      throw new Error(`Batch limits need 1 <= burst < perSecond (got ${JSON.stringify(limits)}).`);
+    this.refillMs = 1000 / (limits.perSecond - limits.burst);
+    this.tokens = limits.burst;
+    this.tokensAt = now();
+  }
 
   task(summary: TaskSummary): void {
     this.tasks.set(summary.id, summary);
@@ -87,20 +109,28 @@ export class ChangeBatcher {
     this.servers = new Map();
     this.logs = new Map();
     this.roots = undefined;
-    this.lastFlush = this.now();
+    // A forced flush (shutdown) may take a token the bucket does not have: the next wait is longer.
+    this.refill();
+    this.tokens -= 1;
     this.emit(batch);
   }
 
   private schedule(): void {
     if (this.timer || this.flushQueued) return;
-    const wait = this.lastFlush + this.intervalMs - this.now();
-    if (wait > 0) {
-      this.timer = setTimeout(() => this.flush(), wait);
+    this.refill();
+    if (this.tokens < 1) {
+      this.timer = setTimeout(() => this.flush(), Math.ceil((1 - this.tokens) * this.refillMs));
       return;
     }
     this.flushQueued = true;
     queueMicrotask(() => {
       if (this.flushQueued) this.flush();
     });
+  }
+
+  private refill(): void {
+    const now = this.now();
+    this.tokens = Math.min(this.limits.burst, this.tokens + (now - this.tokensAt) / this.refillMs);
+    this.tokensAt = now;
   }
 }

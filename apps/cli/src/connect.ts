@@ -7,6 +7,7 @@ import { Hub } from '@taskdeck/hub';
 import { DataDirLock } from '@taskdeck/hub/data-dir-lock';
 import { inProcessTransport } from '@taskdeck/hub/endpoint/in-process';
 import { LocalEndpoint } from '@taskdeck/hub/endpoint/local-endpoint';
+import { serverIdle } from '@taskdeck/node-common/environment';
 import packageJson from '../../../package.json' with { type: 'json' };
 
 export interface HubConnection {
@@ -59,6 +60,9 @@ export async function connectToHub(dataDir: string, options: ConnectOptions): Pr
     appInfo,
     bundledServersDir: resolve(here, '..', 'servers'),
     startServers: options.startServers,
+    serverIdle: serverIdle(process.env.TASKDECK_SERVER_IDLE, (message) =>
+      process.stderr.write(`taskdeck: ${message}\n`),
+    ),
   });
   const client = createTaskdeckClient(inProcessTransport(hub, appInfo));
   return {

@@ -87,7 +87,8 @@ async function waitForServer(client: TaskdeckClient, name: string): Promise<void
     const server = all.find((s) => s.name === name);
     if (!server)
       throw new UsageError(`Unknown server "${name}". Servers: ${all.map((s) => s.name).join(', ')}.`);
-    if (server.status === 'ready') return;
+    // An idle server's tools are known; the hub starts it for the call.
+    if (server.status === 'ready' || server.status === 'idle') return;
     if (server.status === 'crashed' || (server.status === 'stopped' && server.error)) {
       throw new Error(`Server ${name} is ${server.status}: ${server.error ?? 'no reason given'}`);
     }
@@ -111,7 +112,8 @@ async function call(argv: string[], dataDir: string): Promise<number> {
   if (!serverName || !toolName || positionals.length > 2) throw new UsageError('call needs <server> <tool>.');
   if (values.output !== undefined && values.output !== 'json') throw new UsageError('--output takes "json".');
 
-  const connection = await connectToHub(dataDir, { startServers: true });
+  // A hub started here runs only the server called (waitForServer starts it, or the call does).
+  const connection = await connectToHub(dataDir, { startServers: false });
   const { client } = connection;
   // Follow every task from the start: the new one's first changes may come before startTool answers.
   const follower = new TaskFollower(client);

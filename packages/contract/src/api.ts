@@ -41,7 +41,8 @@ export type AppInfo = z.infer<typeof AppInfoSchema>;
 
 /* ---------------------------------------------------------------- hub state */
 
-export const ServerStatusSchema = z.enum(['starting', 'ready', 'crashed', 'stopped']);
+/** `idle`: stopped until its first use (its tools are known from the last run); it starts on a call. */
+export const ServerStatusSchema = z.enum(['starting', 'ready', 'crashed', 'stopped', 'idle']);
 export type ServerStatus = z.infer<typeof ServerStatusSchema>;
 
 const JsonObjectSchema = z.record(z.string(), z.unknown());

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { ListRootsRequestSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import {
   type AppInfo,
   type HubEvent,
@@ -24,10 +24,12 @@ import type { HubApi } from './hub-api.js';
 import { type JournalOpen, type JournalOptions, TaskJournal } from './journal/task-journal.js';
 import { RootsStore } from './roots-store.js';
 import { loadBundledManifest } from './servers/bundled-manifest.js';
+import { IdlePolicy } from './servers/idle-policy.js';
 import type { RestartPolicyOptions } from './servers/restart-policy.js';
 import { loadServerConfig, type ServerSpec } from './servers/server-config.js';
 import type { StopTimings } from './servers/server-process.js';
 import { type ServerSnapshot, ServerSupervisor } from './servers/server-supervisor.js';
+import { ToolCache, type ToolCacheStamp } from './servers/tool-cache.js';
 import { TaskBook } from './tasks/task-book.js';
 import type { ChangeKind, TaskEvent } from './tasks/task-events.js';
 import { isFinished } from './tasks/task-record.js';
@@ -51,6 +53,13 @@ export interface HubOptions {
   electronRunAsNode?: boolean;
   /** Extra environment for every server (TASKDECK_TIME_SCALE passes through by default). */
   env?: Record<string, string>;
+  /**
+   * Bundled servers (and user servers with `stopWhenIdle`) start on first use and stop
+   * after `stopAfterMs` without a call; meanwhile their tools are listed from a cache in
+   * the data dir and they show as `idle`. A server with no usable cache yet starts with
+   * the hub, to list its tools. Absent: every server starts with the hub and keeps running.
+   */
+  serverIdle?: { stopAfterMs: number };
   /** How many change batches subscribers get at most (default: 30 a second, 4 at once). */
   batchLimits?: BatchLimits;
   restartPolicy?: RestartPolicyOptions;
@@ -85,6 +94,12 @@ export class Hub implements HubApi {
   private readonly tasks: Tasks20251125;
   private readonly journaledAt = new Map<string, number>();
   private readonly notices: Notice[] = [];
+  /** Stops idle servers that start on first use (options.serverIdle). */
+  private readonly idle: IdlePolicy | undefined;
+  /** The servers that start on first use: what their cached tool list is stamped with, and the list. */
+  private readonly onDemand = new Map<string, { stamp: ToolCacheStamp; tools?: Tool[]; written?: Tool[] }>();
+  /** Calls waiting for a server to finish starting. */
+  private readonly startWaiters = new Map<string, Set<() => void>>();
   private endpoint: LocalEndpoint | undefined;
   private closed = false;
 
@@ -101,7 +116,12 @@ export class Hub implements HubApi {
       emit: (id, event) => this.onTaskEvent(id, event),
       status: (id) => this.book.get(id)?.status,
       plainCallTimeoutMs: options.plainCallTimeoutMs,
+      callStarted: (server) => this.idle?.callStarted(server),
+      callEnded: (server) => this.idle?.callEnded(server),
     });
+    this.idle =
+      options.serverIdle &&
+      new IdlePolicy(options.serverIdle.stopAfterMs, (server) => void this.supervisors.get(server)?.stop());
   }
 
   static async start(options: HubOptions): Promise<Hub> {
@@ -126,7 +146,8 @@ export class Hub implements HubApi {
       if (options.endpoint !== false) await hub.listen();
       if (options.startServers !== false)
         for (const supervisor of hub.supervisors.values())
-          if (!supervisor.spec.disabled) void supervisor.start();
+          if (!supervisor.spec.disabled && !hub.onDemand.get(supervisor.spec.name)?.tools)
+            void supervisor.start();
       return hub;
     } catch (error) {
       await lock.release();
@@ -149,10 +170,14 @@ export class Hub implements HubApi {
   async startTool(request: StartTool): Promise<{ taskId: string }> {
     this.assertOpen();
     const supervisor = this.supervisor(request.server);
-    if (!supervisor.snapshot().tools.some((t) => t.name === request.tool)) {
+    if (!this.info(supervisor.snapshot()).tools.some((t) => t.name === request.tool)) {
       throw new Error(`Server ${request.server} has no tool "${request.tool}".`);
     }
-    if (!this.readyClient(request.server)) throw new Error(`Server ${request.server} is not ready.`);
+    await this.startOnDemand(supervisor);
+    if (!this.readyClient(request.server)) {
+      const why = supervisor.snapshot().error;
+      throw new Error(`Server ${request.server} is not ready${why ? `: ${why}` : '.'}`);
+    }
     const call = {
       id: randomUUID(),
       server: request.server,
@@ -186,7 +211,7 @@ export class Hub implements HubApi {
   }
 
   servers(): ServerInfo[] {
-    return [...[...this.supervisors.values()].map((s) => toServerInfo(s.snapshot())), ...this.brokenEntries];
+    return [...[...this.supervisors.values()].map((s) => this.info(s.snapshot())), ...this.brokenEntries];
   }
 
   async startServer(name: string): Promise<void> {
@@ -230,6 +255,7 @@ export class Hub implements HubApi {
     await this.endpoint?.close().catch(() => {});
     // Before the servers stop, so these tasks read "interrupted", not "server stopped".
     this.tasks.interruptAll('Taskdeck quit while this task was running.');
+    this.idle?.dispose();
     await Promise.all([...this.supervisors.values()].map((s) => s.stop()));
     this.batcher.flush();
     await this.journal.close(() => [...this.book.all()]);
@@ -290,13 +316,19 @@ export class Hub implements HubApi {
         error: `Configuration error in ${configPath}: ${error.message}`,
       });
     }
+    const cache = ToolCache.in(options.dataDir);
+    const version = options.appInfo?.version ?? CLIENT_INFO.version;
     for (const spec of specs) {
+      if (options.serverIdle && (spec.bundled || spec.stopWhenIdle)) {
+        const stamp = await ToolCache.stampOf(spec, version);
+        this.onDemand.set(spec.name, { stamp, tools: await cache.read(spec.name, stamp) });
+      }
       const supervisor = new ServerSupervisor(
         spec,
         {
           configureClient: (client, server) => this.configureClient(client, server),
           onDisconnect: (server, reason) => this.tasks.onDisconnect(server, reason),
-          onChange: (snapshot) => this.batcher.server(toServerInfo(snapshot)),
+          onChange: (snapshot) => this.onServerChange(snapshot, cache),
         },
         {
           logDir: options.logDir ?? join(options.dataDir, 'logs'),
@@ -309,6 +341,59 @@ export class Hub implements HubApi {
       );
       this.supervisors.set(spec.name, supervisor);
     }
+  }
+
+  /**
+   * A server that starts on first use reports `idle` while stopped with its cached tools;
+   * while it starts, its cached tools stay listed.
+   */
+  private info(snapshot: ServerSnapshot): ServerInfo {
+    const cached = this.onDemand.get(snapshot.name)?.tools;
+    if (!cached) return toServerInfo(snapshot);
+    const info = toServerInfo(snapshot.tools.length > 0 ? snapshot : { ...snapshot, tools: cached });
+    return snapshot.status === 'stopped' && !snapshot.error ? { ...info, status: 'idle' } : info;
+  }
+
+  private onServerChange(snapshot: ServerSnapshot, cache: ToolCache): void {
+    const { name, status } = snapshot;
+    const demand = this.onDemand.get(name);
+    if (demand && status === 'ready') {
+      this.idle?.serverReady(name);
+      // A new list from the server (its start, or list_changed): cache it for the next idle spell.
+      if (snapshot.tools.length > 0 && snapshot.tools !== demand.written) {
+        demand.written = snapshot.tools;
+        if (JSON.stringify(snapshot.tools) !== JSON.stringify(demand.tools)) {
+          demand.tools = snapshot.tools;
+          // Only a cache: when it cannot be written the server is started to list its tools next time.
+          cache.write(name, demand.stamp, snapshot.tools).catch(() => {});
+        }
+      }
+    } else if (demand) this.idle?.serverDown(name);
+    if (status !== 'starting') {
+      for (const wake of this.startWaiters.get(name) ?? []) wake();
+      this.startWaiters.delete(name);
+    }
+    this.batcher.server(this.info(snapshot));
+  }
+
+  /** A call to a server that starts on first use: start it (or wait for its start) first. */
+  private async startOnDemand(supervisor: ServerSupervisor): Promise<void> {
+    const { name } = supervisor.spec;
+    if (!this.onDemand.has(name) || supervisor.status === 'ready' || supervisor.status === 'crashed') return;
+    if (supervisor.status === 'stopped') {
+      await supervisor.start(); // ends once the server is ready, or failed to start
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.options.startTimeoutMs ?? 20_000);
+      const wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const waiters = this.startWaiters.get(name) ?? new Set();
+      waiters.add(wake);
+      this.startWaiters.set(name, waiters);
+    });
   }
 
   /** Tells the user once, in the UI and on stderr. */

@@ -17,6 +17,7 @@ import { DEV_SERVER_CSP, RENDERER_CSP_HEADER } from '@taskdeck/contract/csp';
 import { describeEnding, TaskEndings } from '@taskdeck/contract/task-endings';
 import { Hub } from '@taskdeck/hub';
 import { type Handler, hubHandlers, runCommand } from '@taskdeck/hub/commands';
+import { serverIdle } from '@taskdeck/node-common/environment';
 import {
   app,
   BrowserWindow,
@@ -330,6 +331,9 @@ async function startHub(): Promise<Hub> {
     // The servers run on Electron's own Node: a packaged app has no other Node.
     execPath: process.execPath,
     electronRunAsNode: true,
+    serverIdle: serverIdle(process.env.TASKDECK_SERVER_IDLE, (message) =>
+      process.stderr.write(`Taskdeck: ${message}\n`),
+    ),
   });
 }
 

@@ -24,7 +24,7 @@ describe('server config', () => {
           args: ['-y', '@modelcontextprotocol/server-filesystem', '/tmp'],
           env: { A: '1' },
         },
-        off: { command: 'node', disabled: true, cwd: '/srv' },
+        off: { command: 'node', disabled: true, cwd: '/srv', stopWhenIdle: true },
       },
     });
     expect(errors).toEqual([]);
@@ -37,8 +37,18 @@ describe('server config', () => {
         cwd: undefined,
         disabled: false,
         bundled: false,
+        stopWhenIdle: false,
       },
-      { name: 'off', command: 'node', args: [], env: {}, cwd: '/srv', disabled: true, bundled: false },
+      {
+        name: 'off',
+        command: 'node',
+        args: [],
+        env: {},
+        cwd: '/srv',
+        disabled: true,
+        bundled: false,
+        stopWhenIdle: true,
+      },
     ]);
   });
 

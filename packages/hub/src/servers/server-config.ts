@@ -11,6 +11,8 @@ const ServerEntry = z
     env: z.record(z.string(), z.string()).default({}),
     cwd: z.string().min(1).optional(),
     disabled: z.boolean().default(false),
+    /** Opt in to starting on first use and stopping when idle, like the bundled servers. */
+    stopWhenIdle: z.boolean().default(false),
   })
   .loose();
 
@@ -22,6 +24,8 @@ export interface ServerSpec {
   cwd?: string;
   disabled: boolean;
   bundled: boolean;
+  /** Starts on first use and stops when idle (the hub's serverIdle option); bundled servers always do. */
+  stopWhenIdle?: boolean;
 }
 
 export interface ServerConfigError {
@@ -104,6 +108,7 @@ export function parseServerConfig(
       cwd: entry.cwd,
       disabled: entry.disabled,
       bundled: false,
+      stopWhenIdle: entry.stopWhenIdle,
     });
   }
   return { servers, errors };

@@ -46,6 +46,9 @@ export interface AdapterDeps {
   status(id: string): TaskStatus | undefined;
   /** A plain call with no answer for this long fails (default 10 min: long work should be a task). */
   plainCallTimeoutMs?: number;
+  /** A call on `server` began to be followed, and was let go (ended, result in): for the idle policy. */
+  callStarted?(server: string): void;
+  callEnded?(server: string): void;
 }
 
 interface LiveCall {
@@ -104,6 +107,7 @@ export class Tasks20251125 {
   start(call: Call): void {
     const client = this.deps.client(call.server);
     this.live.set(call.id, { call, pollMs: MIN_POLL_MS, resultPending: false, cancelRequested: false });
+    this.deps.callStarted?.(call.server);
     if (!client) {
       this.end(call.id, 'failed', { error: `Server ${call.server} is not ready.` });
       return;
@@ -358,6 +362,7 @@ export class Tasks20251125 {
     live.answerInput = undefined;
     if (live.resultPending) return; // tasks/result may still bring the result
     this.live.delete(id);
+    this.deps.callEnded?.(live.call.server);
     if (live.mcpTaskId) this.byMcpTask.delete(key(live.call.server, live.mcpTaskId));
   }
 

@@ -35,6 +35,7 @@ function ServerCard({ server, now }: { server: ServerInfo; now: number }) {
           server.startedAt !== undefined &&
           ` · up ${formatDuration(now - server.startedAt)}`}
         {server.restarts > 0 && ` · ${server.restarts} ${server.restarts === 1 ? 'restart' : 'restarts'}`}
+        {server.status === 'idle' && ' · starts on first use'}
       </p>
       {server.error && (
         <p
@@ -67,7 +68,7 @@ function ServerCard({ server, now }: { server: ServerInfo; now: number }) {
         >
           Restart
         </Button>
-        {server.status === 'ready' && server.tools.length > 0 && (
+        {(server.status === 'ready' || server.status === 'idle') && server.tools.length > 0 && (
           <Button small variant="ghost" onClick={() => openDialog({ kind: 'launcher', server: server.name })}>
             Run a tool…
           </Button>

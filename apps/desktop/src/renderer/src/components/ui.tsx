@@ -56,6 +56,7 @@ const SERVER_COLORS: Record<ServerStatus, string> = {
   ready: 'bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300',
   crashed: 'bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300',
   stopped: 'bg-neutral-200 text-neutral-700 dark:bg-neutral-800 dark:text-neutral-300',
+  idle: 'bg-neutral-100 text-neutral-600 dark:bg-neutral-900 dark:text-neutral-400',
 };
 
 function Badge({
@@ -101,7 +102,11 @@ export function StatusBadge({
 
 export function ServerBadge({ status }: { status: ServerStatus }) {
   return (
-    <Badge className={SERVER_COLORS[status]} testId="server-status">
+    <Badge
+      className={SERVER_COLORS[status]}
+      testId="server-status"
+      title={status === 'idle' ? 'Not running; starts on first use' : undefined}
+    >
       {status}
     </Badge>
   );

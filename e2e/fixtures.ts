@@ -62,7 +62,9 @@ export const test = base.extend<object, { webHost: WebHostInfo }>({
       const dataDir = mkdtempSync(join(tmpdir(), 'taskdeck-e2e-'));
       const child = spawn(process.execPath, [serverJs, '--port', '0', '--data-dir', dataDir], {
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, TASKDECK_TIME_SCALE: TEST_TIME_SCALE },
+        // Servers start with the fresh data dir (no cached tools yet) and must not stop when
+        // idle during the worker's run: its specs expect them running.
+        env: { ...process.env, TASKDECK_TIME_SCALE: TEST_TIME_SCALE, TASKDECK_SERVER_IDLE: '1h' },
       });
       try {
         const url = new URL(await waitForUrl(child));

@@ -7,6 +7,7 @@ import {
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { ChildStdioTransport } from './child-stdio-transport.js';
+import { LazySchemaValidator } from './lazy-schema-validator.js';
 import { LineRing } from './line-ring.js';
 import { RestartPolicy, type RestartPolicyOptions } from './restart-policy.js';
 import type { ServerSpec } from './server-config.js';
@@ -157,7 +158,10 @@ export class ServerSupervisor {
     proc.child.stderr.on('data', (chunk: Buffer) => this.onStderr(chunk, ownStderr));
     void proc.exited.then((info) => this.onExit(generation, proc, info, ownStderr));
 
-    const client = new Client(this.options.clientInfo, { capabilities: this.options.capabilities });
+    const client = new Client(this.options.clientInfo, {
+      capabilities: this.options.capabilities,
+      jsonSchemaValidator: new LazySchemaValidator(),
+    });
     this.hooks.configureClient(client, this.spec.name);
     client.setNotificationHandler(
       ToolListChangedNotificationSchema,

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -71,6 +71,8 @@ describe('taskdeck CLI', () => {
     expect(r.stderr()).toMatch(/^working {2}\d+% \(\d+\/6\) {2}/m);
     expect(r.stderr()).not.toContain('\r');
     expect(r.stderr()).not.toContain('\u001b');
+    // Its own hub started only the server called (each server started writes its log).
+    expect(readdirSync(join(dataDir, 'logs'))).toEqual(['cloud-ops.log']);
   });
 
   it('prints JSON with --output json and types --arg values by the tool schema', async () => {

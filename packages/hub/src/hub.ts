@@ -100,6 +100,8 @@ export class Hub implements HubApi {
   private readonly onDemand = new Map<string, { stamp: ToolCacheStamp; tools?: Tool[]; written?: Tool[] }>();
   /** Calls waiting for a server to finish starting. */
   private readonly startWaiters = new Map<string, Set<() => void>>();
+  /** Idle stops under way: a call waits for the old process to be gone before starting a new one. */
+  private readonly idleStops = new Map<string, Promise<void>>();
   private endpoint: LocalEndpoint | undefined;
   private closed = false;
 
@@ -120,8 +122,7 @@ export class Hub implements HubApi {
       callEnded: (server) => this.idle?.callEnded(server),
     });
     this.idle =
-      options.serverIdle &&
-      new IdlePolicy(options.serverIdle.stopAfterMs, (server) => void this.supervisors.get(server)?.stop());
+      options.serverIdle && new IdlePolicy(options.serverIdle.stopAfterMs, (server) => this.stopIdle(server));
   }
 
   static async start(options: HubOptions): Promise<Hub> {
@@ -376,10 +377,19 @@ export class Hub implements HubApi {
     this.batcher.server(this.info(snapshot));
   }
 
+  private stopIdle(server: string): void {
+    const supervisor = this.supervisors.get(server);
+    if (!supervisor) return;
+    const stopping = supervisor.stop().finally(() => this.idleStops.delete(server));
+    this.idleStops.set(server, stopping);
+  }
+
   /** A call to a server that starts on first use: start it (or wait for its start) first. */
   private async startOnDemand(supervisor: ServerSupervisor): Promise<void> {
     const { name } = supervisor.spec;
-    if (!this.onDemand.has(name) || supervisor.status === 'ready' || supervisor.status === 'crashed') return;
+    if (!this.onDemand.has(name)) return;
+    await this.idleStops.get(name);
+    if (supervisor.status === 'ready' || supervisor.status === 'crashed') return;
     if (supervisor.status === 'stopped') {
       await supervisor.start(); // ends once the server is ready, or failed to start
       return;

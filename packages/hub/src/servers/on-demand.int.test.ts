@@ -74,7 +74,21 @@ describe('bundled servers that start on first use', () => {
     // The first call after an idle stop starts it again.
     const again = await h.hub.startTool({ server: 'cloud-ops', tool: 'list_services', arguments: {} });
     expect(await h.finished(again.taskId)).toMatchObject({ status: 'completed' });
-    expect(h.server('cloud-ops')?.pid).not.toBe(pid);
+    const next = h.server('cloud-ops')?.pid as number;
+    expect(next).not.toBe(pid);
+
+    // A call that comes while the idle stop is still under way waits for it, then starts a
+    // new process, whose log is kept (the old stop must not close it).
+    await h.until(() => h.server('cloud-ops')?.status === 'idle', 'cloud-ops to stop again', 5000);
+    const during = await h.hub.startTool({ server: 'cloud-ops', tool: 'list_services', arguments: {} });
+    expect(await h.finished(during.taskId)).toMatchObject({ status: 'completed' });
+    const latest = h.server('cloud-ops')?.pid as number;
+    expect(latest).not.toBe(next);
+    const log = join(dataDir, 'logs', 'cloud-ops.log');
+    await h.until(
+      () => readFileSync(log, 'utf8').includes(`ready (pid ${latest})`),
+      'the new process logged',
+    );
   });
 
   it('keep a server running while a task on it waits for the user, however long', async () => {

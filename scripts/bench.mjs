@@ -3,8 +3,8 @@
 // with node, one after the other (benchmarks must not compete for the 2 cores). Each
 // benchmark runs its contenders round-robin against an anchor measured in the same run
 // and writes its figures and goals to bench/results/<name>.json; the run ends with one
-// table of every goal in bench/results/ (figure, goal, met or not, load). Never part of
-// `npm test`.
+// table of every goal in bench/results/ (figure, goal, met or not, load). It exits non-zero
+// when a benchmark could not run; a goal not met is the table's to say. Never part of `npm test`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

@@ -39,6 +39,20 @@ export function processCpuMs(pid: number): number | undefined {
   return (field(fields, 14) + field(fields, 15) + field(fields, 16) + field(fields, 17)) * MS_PER_TICK;
 }
 
+/**
+ * How long a live process's main thread has run on a core and waited for one (ms, from
+ * /proc/<pid>/schedstat, nanosecond resolution). The waiting is what a loaded machine
+ * adds to a latency; the difference across one request splits it into work and queueing.
+ */
+export function mainThreadSchedMs(pid: number): { runMs: number; waitMs: number } | undefined {
+  try {
+    const [run, wait] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ').map(Number);
+    return { runMs: (run ?? 0) / 1e6, waitMs: (wait ?? 0) / 1e6 };
+  } catch {
+    return undefined;
+  }
+}
+
 /** VmRSS and VmHWM (peak resident set) of a live process, in MB. */
 export function processMemoryMb(pid: number): { rssMb: number; hwmMb: number } | undefined {
   let status: string;

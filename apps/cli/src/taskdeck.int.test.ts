@@ -158,7 +158,7 @@ describe('taskdeck CLI', () => {
     const id = /^([0-9a-f]{8}) .* working /m.exec(tasks.stdout())?.[1];
     expect(id).toBeDefined();
     const cancel = run(['cancel', id as string]);
-    expect(await cancel.exited).toBe(0);
+    expect(await cancel.exited, cancel.stderr()).toBe(0);
     expect(cancel.stdout()).toBe(`Task ${id} cancelled.\n`);
     expect(await long.exited).toBe(130);
     const show = run(['show', id as string]);

@@ -334,17 +334,26 @@ async function cancel(argv: string[], dataDir: string): Promise<number> {
     const task = await findTask(client, argv[0]);
     const id = task.id.slice(0, 8);
     if (isFinished(task.status)) throw new Error(`Task ${id} already ended (${task.status}).`);
-    await client.cancelTask(task.id);
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      const now = await client.getTask(task.id);
-      if (now && isFinished(now.status)) {
-        out(`Task ${id} ${now.status}.\n`);
-        return 0;
+    // The task's end comes as an event before the cancel's answer: a `taskdeck call` that owns
+    // the hub quits as soon as its task ends, so asking afterwards may find nobody.
+    let ended: TaskSummary | undefined;
+    const stopListening = client.onEvent((event) => {
+      for (const t of event.tasks) if (t.id === task.id && isFinished(t.status)) ended = t;
+    });
+    try {
+      await client.cancelTask(task.id);
+      const deadline = Date.now() + 10_000;
+      while (!ended && Date.now() < deadline) {
+        const now = await client.getTask(task.id);
+        if (now && isFinished(now.status)) ended = now;
+        else await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      stopListening();
     }
-    throw new Error(`Asked Taskdeck to cancel ${id}, but it has not ended within 10 s.`);
+    if (!ended) throw new Error(`Asked Taskdeck to cancel ${id}, but it has not ended within 10 s.`);
+    out(`Task ${id} ${ended.status}.\n`);
+    return 0;
   });
 }
 

@@ -195,7 +195,8 @@ async function main(): Promise<void> {
         while ((await client.servers()).find((s) => s.name === server)?.status !== 'idle') await sleep(100);
         const cold = await client.call(server, tool, args);
         const warm = await client.call(server, tool, args);
-        const entry = (firstCall[server] ??= { coldMs: [], warmMs: [], extraMs: [] });
+        const entry = firstCall[server] ?? { coldMs: [], warmMs: [], extraMs: [] };
+        firstCall[server] = entry;
         entry.coldMs.push(Math.round(cold * 10) / 10);
         entry.warmMs.push(Math.round(warm * 10) / 10);
         entry.extraMs.push(Math.round((cold - warm) * 10) / 10);

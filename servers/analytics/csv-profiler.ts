@@ -1,6 +1,7 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
+import { formatBytes } from '@taskdeck/node-common/format-bytes';
 import { type ChunkConfig, ChunkProfiler, type ChunkReport } from './chunk-profiler.js';
 import { lastRecordEnd, parseRecords } from './csv-records.js';
 import { CANDIDATE_DELIMITERS, columnNames, type Dialect, detectDialect } from './dialect.js';
@@ -395,11 +396,4 @@ export function summarizeProfile(profile: CsvProfile): string {
   }
   if (profile.warnings.length > 0) lines.push('Warnings:', ...profile.warnings.map((w) => `- ${w}`));
   return lines.join('\n');
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
 }

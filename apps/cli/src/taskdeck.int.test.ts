@@ -96,15 +96,18 @@ describe('taskdeck CLI', () => {
   });
 
   it('exits 1 with the reason when the tool fails, and 2 on usage errors', async () => {
+    const failing = run([...deployArgs('4.0.1'), '--arg', 'serviceName=nosuch']);
+    expect(await failing.exited).toBe(1);
+    expect(failing.stderr()).toMatch(/^Task failed: Unknown service "nosuch"\. Known services: /m);
     const bad = run(deployArgs('4.0.1', 'qa'));
     expect(await bad.exited).toBe(1);
-    expect(bad.stderr()).toContain('environment: must be one of "dev", "staging", "prod" (got "qa")');
+    expect(bad.stderr()).toContain('--arg environment: Choose one of: dev, staging, prod (got "qa")');
     const unknown = run(['call', 'nowhere', 'x']);
     expect(await unknown.exited).toBe(2);
     expect(unknown.stderr()).toMatch(/Unknown server "nowhere"\. Servers: (.*, )?cloud-ops/);
     const notNumber = run(['call', 'cloud-ops', 'scale_service', '--arg', 'targetInstances=many']);
     expect(await notNumber.exited).toBe(1);
-    expect(notNumber.stderr()).toContain('--arg targetInstances must be a number, got "many"');
+    expect(notNumber.stderr()).toContain('--arg targetInstances: Enter a number (got "many")');
     const noCommand = run(['frobnicate']);
     expect(await noCommand.exited).toBe(2);
     expect(noCommand.stderr()).toContain('Unknown command "frobnicate".');

@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { shortenFileName } from '@taskdeck/contract/file-name';
 import type { HubApi } from '@taskdeck/hub/hub-api';
+import { formatBytes } from '@taskdeck/node-common/format-bytes';
 
 export const DEFAULT_UPLOAD_LIMIT_BYTES = 2 * 1024 ** 3;
 export const DEFAULT_UPLOADS_TOTAL_BYTES = 10 * 1024 ** 3;
@@ -38,12 +39,6 @@ export function safeFileName(raw: string): string {
     .replace(/^\.+/, '')
     .trim();
   return shortenFileName(cleaned, MAX_DISK_NAME_BYTES) || 'upload';
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
-  if (bytes >= 1024 ** 2) return `${Math.round(bytes / 1024 ** 2)} MB`;
-  return bytes >= 1024 ? `${Math.round(bytes / 1024)} KB` : `${bytes} bytes`;
 }
 
 const SIZE_UNITS: Record<string, number> = { k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };

@@ -60,7 +60,7 @@ describe('webSocketTransport', () => {
     closers.push(() => hub.server.close());
     const client = createTaskdeckClient(transportTo(hub.url, { maxMessageBytes: 1000 }));
     await expect(client.grantRoots(['/x'.repeat(600)])).rejects.toThrow(
-      /^This request \(0\.0 MB\) is larger than the 0\.0 MB the Taskdeck web host accepts in one message: shorten the arguments/,
+      /^This request \(1\.\d KB\) is larger than the 1000 B the Taskdeck web host accepts in one message: shorten the arguments/,
     );
     expect(await client.roots()).toEqual(['/data']);
     expect(hub.received.some((line) => line.includes('hub:grant-roots'))).toBe(false);

@@ -1,4 +1,5 @@
 import { type ConnectionState, MAX_SOCKET_MESSAGE_BYTES } from '@taskdeck/contract';
+import { formatBytes } from './format.js';
 import { Listeners, RequestBook, type Transport, type Warn } from './transport.js';
 
 const RETRY_MS = [500, 1000, 2000, 5000];
@@ -138,7 +139,7 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
           requests.fail(
             line,
             new Error(
-              `This request (${formatMegabytes(bytes)}) is larger than the ${formatMegabytes(maxBytes)} ${peer} accepts in one message: shorten the arguments (a long pasted text?)`,
+              `This request (${formatBytes(bytes)}) is larger than the ${formatBytes(maxBytes)} ${peer} accepts in one message: shorten the arguments (a long pasted text?)`,
             ),
           );
           return;
@@ -160,8 +161,4 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
       requests.failAll(new Error('The client was closed'));
     },
   };
-}
-
-function formatMegabytes(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }

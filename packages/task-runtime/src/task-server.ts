@@ -1,4 +1,4 @@
-import type { CreateTaskResult } from '@modelcontextprotocol/sdk/experimental/tasks';
+import { type CreateTaskResult, isTerminal } from '@modelcontextprotocol/sdk/experimental/tasks';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
@@ -11,6 +11,7 @@ import {
   ErrorCode,
   ListToolsRequestSchema,
   type LoggingLevel,
+  RELATED_TASK_META_KEY,
   type ServerNotification,
   type ServerRequest,
   type Task,
@@ -24,11 +25,10 @@ import { ProgressThrottle } from './progress-throttle.js';
 import { boundResult } from './result-bound.js';
 import { RootsGuard } from './roots.js';
 import { stderrLog } from './stderr-log.js';
-import { isTerminalStatus, TaskdeckTaskStore, type TaskStatus } from './task-store.js';
+import { TaskdeckTaskStore, type TaskStatus } from './task-store.js';
 import { Throttle } from './throttle.js';
 import { describeInvalidArguments } from './tool-arguments.js';
 
-const RELATED_TASK = 'io.modelcontextprotocol/related-task';
 /** How long a task waits for the user to answer an input request. */
 const INPUT_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 const MAX_QUEUED_MESSAGES_PER_TASK = 100;
@@ -321,13 +321,13 @@ export class TaskServer {
     statusMessage: string | null,
   ): void {
     const task = this.store.getTaskSync(taskId);
-    if (!task || isTerminalStatus(task.status)) return;
+    if (!task || isTerminal(task.status)) return;
     this.store.finish(taskId, status, result, statusMessage);
   }
 
   private cancelTask(taskId: string, message: string): void {
     const task = this.store.getTaskSync(taskId);
-    if (task && !isTerminalStatus(task.status)) this.store.setStatus(taskId, 'cancelled', message);
+    if (task && !isTerminal(task.status)) this.store.setStatus(taskId, 'cancelled', message);
   }
 
   /** The result, or an error naming its size when it is too large to send (see boundResult). */
@@ -348,7 +348,7 @@ export class TaskServer {
 
   private context(toolName: string, taskId: string | undefined, signal: AbortSignal, extra: Extra) {
     const progressToken = extra._meta?.progressToken;
-    const meta = taskId ? { _meta: { [RELATED_TASK]: { taskId } } } : {};
+    const meta = taskId ? { _meta: { [RELATED_TASK_META_KEY]: { taskId } } } : {};
     const throttle = new ProgressThrottle((update) => {
       if (progressToken === undefined) return;
       this.notify({ method: 'notifications/progress', params: { progressToken, ...update, ...meta } });
@@ -357,7 +357,7 @@ export class TaskServer {
     const setStatusMessage = (message: string | null) => {
       if (!taskId || signal.aborted) return;
       const task = this.store.getTaskSync(taskId);
-      if (!task || isTerminalStatus(task.status) || (task.statusMessage ?? null) === message) return;
+      if (!task || isTerminal(task.status) || (task.statusMessage ?? null) === message) return;
       this.store.setStatus(taskId, task.status, message);
     };
     const log = (level: LoggingLevel) => (message: string, data?: Record<string, unknown>) => {

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { CreateTaskOptions, TaskStore } from '@modelcontextprotocol/sdk/experimental/tasks';
+import {
+  type CreateTaskOptions,
+  isTerminal,
+  type TaskStore,
+} from '@modelcontextprotocol/sdk/experimental/tasks';
 import {
   ErrorCode,
   McpError,
@@ -12,12 +16,6 @@ import {
 export type TaskStatus = Task['status'];
 
 const PLAIN_CALL_TTL_MS = 60_000;
-
-export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'cancelled']);
-
-export function isTerminalStatus(status: TaskStatus): boolean {
-  return TERMINAL_STATUSES.has(status);
-}
 
 /** Allowed transitions of the 2025-11-25 task state machine. Terminal states have none. */
 const TRANSITIONS: Record<TaskStatus, ReadonlySet<TaskStatus>> = {
@@ -176,7 +174,7 @@ export class TaskdeckTaskStore implements TaskStore {
 
   async getTaskResult(taskId: string, sessionId?: string): Promise<Result> {
     const entry = this.require(taskId, sessionId);
-    if (!isTerminalStatus(entry.task.status)) {
+    if (!isTerminal(entry.task.status)) {
       throw new McpError(
         ErrorCode.InvalidParams,
         `Task ${taskId} is still ${entry.task.status}: no result yet`,
@@ -198,7 +196,7 @@ export class TaskdeckTaskStore implements TaskStore {
   setStatus(taskId: string, status: TaskStatus, statusMessage?: string | null, sessionId?: string): void {
     const entry = this.require(taskId, sessionId);
     if (status !== entry.task.status) this.assertTransition(entry, status);
-    else if (isTerminalStatus(status)) {
+    else if (isTerminal(status)) {
       throw new McpError(ErrorCode.InvalidParams, `Task ${taskId} is already ${status}`);
     }
     this.apply(entry, status, statusMessage);
@@ -258,7 +256,7 @@ export class TaskdeckTaskStore implements TaskStore {
     if (!canTransition(from, to)) {
       throw new McpError(
         ErrorCode.InvalidParams,
-        isTerminalStatus(from)
+        isTerminal(from)
           ? `Task ${entry.task.taskId} is already ${from}; a finished task cannot become ${to}`
           : `Task ${entry.task.taskId} cannot go from ${from} to ${to}`,
       );
@@ -270,7 +268,7 @@ export class TaskdeckTaskStore implements TaskStore {
     entry.task.status = status;
     if (statusMessage !== undefined) setStatusMessage(entry.task, statusMessage);
     entry.task.lastUpdatedAt = new Date(this.opts.now()).toISOString();
-    if (isTerminalStatus(status)) this.onTerminal(entry);
+    if (isTerminal(status)) this.onTerminal(entry);
     this.emit(entry, previous);
   }
 

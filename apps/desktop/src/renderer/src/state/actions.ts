@@ -2,9 +2,11 @@
  * What the user does, as functions: each calls the host API, and turns a failure into an
  * error toast that says what went wrong (the API's message names the field or the reason).
  */
+
+import { formatBytes } from '@taskdeck/client/format';
 import type { InputResponse, StartTool } from '@taskdeck/contract';
 import { taskdeck } from '../api/taskdeck';
-import { errorMessage, formatBytes } from '../lib/format';
+import { errorMessage } from '../lib/format';
 import { useStore } from './store';
 
 const CSV_NAME = /\.(csv|tsv|tab|txt)$/i;

@@ -94,8 +94,7 @@ function FieldControl({
     case 'multi-enum': {
       const chosen = Array.isArray(value) ? value : [];
       return (
-        <div
-          role="group"
+        <fieldset
           id={id}
           aria-labelledby={`${id}-label`}
           aria-invalid={common['aria-invalid']}
@@ -121,7 +120,7 @@ function FieldControl({
               {option.label}
             </label>
           ))}
-        </div>
+        </fieldset>
       );
     }
     case 'number':

@@ -83,7 +83,7 @@ describe('out/web/index.js', () => {
       body: 'x'.repeat(2000),
     });
     expect(reply.status).toBe(413);
-    expect(await reply.text()).toMatch(/uploads folder is full \(0 bytes of 1 KB\)/);
+    expect(await reply.text()).toMatch(/uploads folder is full \(0 B of 1.0 KB\)/);
   });
 
   it('stops cleanly on SIGTERM, servers included', async () => {

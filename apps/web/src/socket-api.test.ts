@@ -13,10 +13,10 @@ import {
   SOCKET_PROTOCOL,
   type StartTool,
 } from '@taskdeck/contract';
+import { nestsDeeperThan } from '@taskdeck/hub/endpoint/command-session';
 import type { HubApi } from '@taskdeck/hub/hub-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { nestsDeeperThan } from './socket-api';
 import { startWebHost, type WebHost } from './web-host';
 
 /** A hub that records calls: the web host's job is validation and transport, tested here. */
@@ -377,7 +377,7 @@ describe('web host API', () => {
     await uploaded('two.csv', 'x'.repeat(1000));
     const full = await upload('/upload?name=three.csv', 'x'.repeat(600));
     expect(full.status).toBe(413);
-    expect(full.body).toMatch(/uploads folder is full \(2 KB of 2 KB\)/);
+    expect(full.body).toMatch(/uploads folder is full \(2\.0 KB of \d\.\d KB\)/);
     expect(await readdir(join(dir, 'data', 'uploads'))).toHaveLength(2);
     await client.call('hub:revoke-root', [first]);
     await uploaded('three.csv', 'x'.repeat(600));

@@ -1,5 +1,5 @@
 import type { TaskSummary } from '@taskdeck/contract';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { taskdeck } from '../api/taskdeck';
 import { errorMessage } from '../lib/format';
 import { listenToTaskStream } from './store';
@@ -44,16 +44,14 @@ export function useTaskDetail(taskId: string, summary: TaskSummary | undefined):
       // Lines may have been missed while the connection was down.
       onSnapshot: () => fetchDetail(taskId),
     });
-    // biome-ignore lint/correctness/useExhaustiveDependencies: fetchDetail only reads refs and setState.
-  }, [taskId]);
+  }, [taskId, fetchDetail]);
 
   useEffect(() => {
     if (!summary) return;
     // Whether to fetch depends only on the status the shown record has: the latest render's is enough.
     if (detailSummary(latest.current, summary).refetch) fetchDetail(summary.id);
     setState((s) => detailSummary(s, summary).state);
-    // biome-ignore lint/correctness/useExhaustiveDependencies: a new summary object is the trigger.
-  }, [summary]);
+  }, [summary, fetchDetail]);
 
   return state;
 }

@@ -25,7 +25,7 @@ export function useTaskDetail(taskId: string, summary: TaskSummary | undefined):
   const latest = useRef(state);
   latest.current = state;
 
-  const fetchDetail = (id: string) => {
+  const fetchDetail = useCallback((id: string) => {
     const mine = ++fetches.current;
     taskdeck()
       .getTask(id)
@@ -34,7 +34,7 @@ export function useTaskDetail(taskId: string, summary: TaskSummary | undefined):
         (error: unknown) =>
           mine === fetches.current && setState((s) => detailFailed(s, id, errorMessage(error))),
       );
-  };
+  }, []);
 
   useEffect(() => {
     setState(detailLoading(taskId));

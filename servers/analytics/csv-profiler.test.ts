@@ -368,6 +368,30 @@ describe('profileCsv on tricky files', () => {
     expect(calls).toBe(2);
   });
 
+  it('says an id column is all distinct, never estimating more values than rows, and bins a rating 1…5', async () => {
+    // 248,370 unique ids: a HyperLogLog alone says 251,163 (issue 11, item 15).
+    const rows = 248_370;
+    const body = Array.from({ length: rows }, (_, i) => `${i + 1},${(i % 5) + 1}`).join('\n');
+    const p = await profile(`id,rating\n${body}\n`);
+    const id = column(p, 'id');
+    expect(id.distinct).toEqual({ count: rows, exact: false, allDistinct: true });
+    expect(id.topValues.values).toEqual([]);
+    expect(id.histogram?.bins[0]?.from).toBe(1);
+    expect(id.histogram?.bins.at(-1)?.to).toBe(rows);
+    const rating = column(p, 'rating');
+    expect(rating.distinct).toEqual({ count: 5, exact: true, allDistinct: false });
+    expect(rating.histogram?.bins.map((b) => [b.from, b.to])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+      [4, 4],
+      [5, 5],
+    ]);
+    const text = summarizeProfile(p);
+    expect(text).toMatch(/- id: integer, 1 … 248370, all 248,370 distinct \(estimated\), 0 missing/);
+    expect(text).toMatch(/- rating: integer, 1 … 5, 5 distinct, 0 missing/);
+  });
+
   it('summarizes a profile in a few readable lines', async () => {
     const p = await profile('city,pop\nOslo,700000\nBergen,285000\n');
     const text = summarizeProfile(p);

@@ -40,19 +40,20 @@ class Distribution {
   }
 
   /** `isDate`: a date-only instant, counted in the day bins too. */
-  add(x: number, isDate = false): void {
+  add(x: number, isDate: boolean): void {
     this.moments.add(x);
-    if (
-      this.histogram === null &&
-      this.quantiles.count === this.limits.sampleSize &&
-      this.limits.histogramBins > 0
-    )
-      this.keepHistograms();
-    if (this.histogram !== null) {
-      this.histogram.add(x);
+    const histogram = this.histogram ?? this.histogramFrom(this.quantiles.count);
+    if (histogram !== null) {
+      histogram.add(x);
       if (isDate) this.days?.add(x / DAY_SECONDS);
     }
     this.quantiles.add(x);
+  }
+
+  /** The histogram kept from now on, when `count` values fill the sample (and the result shows one). */
+  private histogramFrom(count: number): Histogram | null {
+    if (count !== this.limits.sampleSize || this.limits.histogramBins === 0) return null;
+    return this.keepHistograms().histogram;
   }
 
   merge(other: Distribution): void {
@@ -188,7 +189,7 @@ export class ColumnAccumulator {
     (this.kinds[kind - KIND_OFFSET] as number)++;
     if (kind === Kind.Integer || kind === Kind.Float) {
       this.numbers ??= new Distribution(this.seed, this.limits, false);
-      this.numbers.add(parsed.number);
+      this.numbers.add(parsed.number, false);
     } else if (kind === Kind.Date || kind === Kind.DateTime) {
       this.instants ??= new Distribution(this.seed, this.limits, true);
       this.instants.add(parsed.number, kind === Kind.Date);

@@ -86,10 +86,10 @@ export class QuantileSketch {
       return;
     }
     const total = this.n + other.n;
-    const merged = new Array<number>(this.size);
+    const merged: number[] = [];
     for (let i = 0; i < this.size; i++) {
       const from = this.uniform() * total < this.n ? this.sample : other.sample;
-      merged[i] = from[Math.floor(this.uniform() * this.size)] as number;
+      merged.push(from[Math.floor(this.uniform() * this.size)] as number);
     }
     this.sample = merged;
     this.n = total;

@@ -246,12 +246,13 @@ export class ValueCounter {
   private seenBefore(hash: number): boolean {
     this.seen ??= new Int32Array(this.limits.seenBits / 32);
     const seen = this.seen;
-    const bit = hash & (this.limits.seenBits - 1);
+    const bits = seen.length * 32;
+    const bit = hash & (bits - 1);
     const word = bit >>> 5;
     const mask = 1 << (bit & 31);
     if (((seen[word] as number) & mask) !== 0) return true;
     seen[word] = (seen[word] as number) | mask;
-    if (++this.seenCount >= this.limits.seenBits / SEEN_CLEAR_FRACTION) {
+    if (++this.seenCount >= bits / SEEN_CLEAR_FRACTION) {
       seen.fill(0);
       this.seenCount = 0;
       this.epochs++;

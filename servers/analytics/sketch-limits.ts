@@ -1,4 +1,7 @@
-import type { ProfileDetail } from './result-size.js';
+import { DEFAULT_PRECISION } from './distinct-counter.js';
+import { DEFAULT_CAPACITY } from './frequent-items.js';
+import { SAMPLE_SIZE } from './quantile-sketch.js';
+import { FULL_DETAIL, type ProfileDetail } from './result-size.js';
 
 /**
  * How large one column's statistics may grow. Every sketch starts small and grows with the
@@ -26,12 +29,11 @@ export interface SketchLimits extends ProfileDetail {
 export const FULL_LIMITS: SketchLimits = {
   exactDistinct: 10_000,
   exactChars: 2_000_000,
-  hllPrecision: 14,
-  frequentItems: 2048,
+  hllPrecision: DEFAULT_PRECISION,
+  frequentItems: DEFAULT_CAPACITY,
   seenBits: 1 << 20,
-  sampleSize: 16_384,
-  topValues: 10,
-  histogramBins: 40,
+  sampleSize: SAMPLE_SIZE,
+  ...FULL_DETAIL,
 };
 
 /**

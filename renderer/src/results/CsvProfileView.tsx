@@ -38,9 +38,10 @@ function ColumnCard({ column, rows }: { column: Column; rows: number }) {
       `${formatNumber(column.nulls)}${rows > 0 ? ` (${Math.round((column.nulls / rows) * 100)} %)` : ''}`,
     ],
     ['empty', formatNumber(column.empty)],
+    // All distinct: as many as the values shown beside it, so the word alone fits the card.
     [
       'distinct',
-      `${column.distinct.exact ? '' : '≈'}${column.distinct.allDistinct ? 'all ' : ''}${formatNumber(column.distinct.count)}`,
+      `${column.distinct.exact ? '' : '≈'}${column.distinct.allDistinct ? 'all' : formatNumber(column.distinct.count)}`,
     ],
     ['min', show(column.min)],
     ['max', show(column.max)],

@@ -392,6 +392,23 @@ describe('profileCsv on tricky files', () => {
     expect(text).toMatch(/- rating: integer, 1 … 5, 5 distinct, 0 missing/);
   });
 
+  it('gives the columns of a wide file smaller sketches, and says so when it made a statistic approximate', async () => {
+    const columns = 1000;
+    const header = Array.from({ length: columns }, (_, j) => `c${j}`).join(',');
+    const rows = Array.from({ length: 800 }, (_, r) => Array(columns).fill(r).join(',')).join('\n');
+    const p = await profile(`${header}\n${rows}\n`);
+    // 1,000 columns: 754 distinct values counted exactly, then a 4,096-register HyperLogLog.
+    expect(column(p, 'c0').distinct).toEqual({ count: 800, exact: false, allDistinct: true });
+    expect(column(p, 'c0').quantiles?.exact).toBe(true);
+    expect(p.warnings).toContain(
+      "With 1,000 columns, each column's statistics get less memory: distinct values are counted exactly up to 754 " +
+        '(then estimated, about ±1.6 %), quantiles exactly up to 4,096 values (then from a sample of that many), ' +
+        'top values by 128 counters.',
+    );
+    const narrow = await profile(`a,b\n${Array.from({ length: 800 }, (_, r) => `${r},${r}`).join('\n')}\n`);
+    expect(narrow.warnings).toEqual([]);
+  });
+
   it('summarizes a profile in a few readable lines', async () => {
     const p = await profile('city,pop\nOslo,700000\nBergen,285000\n');
     const text = summarizeProfile(p);

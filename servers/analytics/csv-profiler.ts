@@ -413,8 +413,8 @@ function smallerSketchesWarning(limits: SketchLimits, columns: CsvProfile['colum
   return (
     `With ${columns.length.toLocaleString('en-US')} columns, each column's statistics get less memory: distinct ` +
     `values are counted exactly up to ${limits.exactDistinct.toLocaleString('en-US')} (then estimated, about ±${error} %), ` +
-    `quantiles exactly up to ${limits.sampleSize.toLocaleString('en-US')} values (then from a sample of that many), ` +
-    `top values by ${limits.frequentItems.toLocaleString('en-US')} counters.`
+    `quantiles exactly up to ${limits.sampleSize.toLocaleString('en-US')} values (then from a sample of that many)` +
+    (limits.topValues > 0 ? `, top values by ${limits.frequentItems.toLocaleString('en-US')} counters.` : '.')
   );
 }
 

@@ -67,9 +67,18 @@ describe('ColumnAccumulator histograms', () => {
     expect(both.profile('c', 0).profile.histogram).toEqual(profileOf(values.slice(0, 80)).histogram);
   });
 
-  it('keeps no histogram when the result shows none', () => {
+  it('keeps a histogram only as fine as the result shows, and none when it shows none', () => {
     const values = Array.from({ length: 200 }, (_, i) => String(i));
+    const ten = accumulate(values, { ...FULL_LIMITS, sampleSize: 64, histogramBins: 10 });
+    expect(ten.state().numbers?.histogram?.counts).toHaveLength(64);
+    expect(ten.profile('c', 0).profile.histogram?.bins).toHaveLength(10);
+    expect(
+      accumulate(values, { ...FULL_LIMITS, sampleSize: 64 }).state().numbers?.histogram?.counts,
+    ).toHaveLength(256);
     const none = profileOf(values, { ...FULL_LIMITS, sampleSize: 64, histogramBins: 0 });
+    expect(
+      accumulate(values, { ...FULL_LIMITS, sampleSize: 64, histogramBins: 0 }).state().numbers?.histogram,
+    ).toBeNull();
     expect(none.histogram).toBeNull();
     expect(none.quantiles?.exact).toBe(false);
     expect(none.min).toBe(0);

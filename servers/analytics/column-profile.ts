@@ -101,12 +101,14 @@ class Distribution {
   private histograms(): { histogram: Histogram; days: Histogram | null } {
     if (this.histogram !== null) return { histogram: this.histogram, days: this.days };
     const values = this.quantiles.values;
+    const bins = this.limits.histogramBins;
     return {
-      histogram: Histogram.of(values, this.instants ? 0 : undefined),
+      histogram: Histogram.of(values, this.instants ? 0 : undefined, bins),
       days: this.instants
         ? Histogram.of(
             values.map((x) => x / DAY_SECONDS),
             0,
+            bins,
           )
         : null,
     };

@@ -1,6 +1,6 @@
+import { Random } from '@taskdeck/node-common/random';
 import { describe, expect, it } from 'vitest';
 import { ColumnAccumulator } from './column-profile.js';
-import { Random } from './random.js';
 import { FULL_LIMITS, type SketchLimits } from './sketch-limits.js';
 
 function accumulate(values: string[], limits: SketchLimits = FULL_LIMITS): ColumnAccumulator {

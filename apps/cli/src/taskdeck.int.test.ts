@@ -1,10 +1,9 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-
-const CLI = resolve(import.meta.dirname, '..', '..', '..', 'out', 'cli', 'taskdeck.js');
+import { runCli } from '../test/cli-process.js';
 
 let dataDir: string;
 beforeEach(() => {
@@ -12,36 +11,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(args: string[], options: { timeScale?: string; stdin?: string } = {}): Run {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: {
-      PATH: process.env.PATH,
-      TASKDECK_DATA_DIR: dataDir,
-      TASKDECK_TIME_SCALE: options.timeScale ?? '0.01',
-    },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr?.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  if (options.stdin !== undefined) child.stdin?.end(options.stdin);
-  const exited = new Promise<number | null>((r) =>
-    child.on('exit', (code, signal) => r(code ?? (signal ? -1 : null))),
-  );
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
-}
+const run = (args: string[], options: { timeScale?: string; stdin?: string } = {}) =>
+  runCli(args, { dataDir, timeScale: options.timeScale ?? '0.01', stdin: options.stdin });
 
 async function until(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

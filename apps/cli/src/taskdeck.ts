@@ -332,17 +332,30 @@ async function cancel(argv: string[], dataDir: string): Promise<number> {
     const task = await findTask(client, argv[0]);
     const id = task.id.slice(0, 8);
     if (isFinished(task.status)) throw new Error(`Task ${id} already ended (${task.status}).`);
-    await client.cancelTask(task.id);
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      const now = await client.getTask(task.id);
-      if (now && isFinished(now.status)) {
-        out(`Task ${id} ${now.status}.\n`);
-        return 0;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    // Follow the hub's events, not polls: the Taskdeck that ran the task may quit right after it ends.
+    let stop = () => {};
+    const ended = new Promise<TaskSummary>((resolve) => {
+      stop = client.onEvent((event) => {
+        const now = event.tasks.find((t) => t.id === task.id);
+        if (now && isFinished(now.status)) resolve(now);
+      });
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Asked Taskdeck to cancel ${id}, but it has not ended within 10 s.`)),
+        10_000,
+      );
+    });
+    try {
+      await client.cancelTask(task.id);
+      const final = await Promise.race([ended, timeout]);
+      out(`Task ${id} ${final.status}.\n`);
+      return 0;
+    } finally {
+      stop();
+      clearTimeout(timer);
     }
-    throw new Error(`Asked Taskdeck to cancel ${id}, but it has not ended within 10 s.`);
   });
 }
 

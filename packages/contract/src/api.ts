@@ -255,9 +255,7 @@ const HeadersSchema = z
  */
 export const AddRemoteServerSchema = z
   .object({
-    name: z
-      .string()
-      .regex(/^[\w.@-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_", "@" or "-"'),
+    name: z.string().regex(/^[\w.@-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_", "@" or "-"'),
     url: z
       .string()
       .max(2048)

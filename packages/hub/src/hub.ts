@@ -121,7 +121,8 @@ export class Hub implements HubApi {
       let hub: Hub | undefined;
       const opened = await TaskJournal.open(options.dataDir, {
         ...options.journal,
-        resumable: (record) => record.mode === 'task' && record.mcpTaskId !== undefined && remote.has(record.server),
+        resumable: (record) =>
+          record.mode === 'task' && record.mcpTaskId !== undefined && remote.has(record.server),
         onWriteError: (error) =>
           hub?.notify(
             'error',

@@ -1,14 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server as NodeServer, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server as NodeServer,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InMemoryEventStore } from '@modelcontextprotocol/sdk/examples/shared/inMemoryEventStore.js';
 import { InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import {
+  type EventStore,
+  StreamableHTTPServerTransport,
+} from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import {
   CallToolRequestSchema,
   type CallToolResult,
+  type JSONRPCMessage,
   ListToolsRequestSchema,
   type ServerNotification,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -57,7 +65,10 @@ export class HttpMcpServer {
   readonly requests: SeenRequest[] = [];
   private http: NodeServer | undefined;
   private port = 0;
-  private sessions = new Map<string, { transport: StreamableHTTPServerTransport | SSEServerTransport; server: Server }>();
+  private sessions = new Map<
+    string,
+    { transport: StreamableHTTPServerTransport | SSEServerTransport; server: Server }
+  >();
   private taskStore = new InMemoryTaskStore();
   /** Bumped by stop: the task loops of an earlier run end. */
   private run = 0;
@@ -133,7 +144,7 @@ export class HttpMcpServer {
     const seen: SeenRequest = {
       httpMethod: req.method ?? '',
       path: new URL(req.url ?? '/', 'http://x').pathname,
-      ...(body && typeof body === 'object' && 'method' in body && { rpcMethod: String(body.method) }),
+      rpcMethod: (body as { method?: string } | undefined)?.method,
       sessionId: header('mcp-session-id'),
       lastEventId: header('last-event-id'),
       protocolVersion: header('mcp-protocol-version'),
@@ -178,7 +189,7 @@ export class HttpMcpServer {
     }
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      eventStore: new InMemoryEventStore(),
+      eventStore: new SequenceEventStore(),
       onsessioninitialized: (id) => {
         this.sessionsStarted++;
         this.sessions.set(id, { transport, server });
@@ -231,19 +242,37 @@ export class HttpMcpServer {
         { name: 'echo', description: 'Echoes its text', inputSchema: INPUT_SCHEMA },
       ],
     }));
-    server.setRequestHandler(CallToolRequestSchema, async (request) => {
+    server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
       const args = request.params.arguments ?? {};
-      if (request.params.name === 'echo') return { content: [{ type: 'text', text: String(args.text ?? '') }] };
+      if (request.params.name === 'echo')
+        return { content: [{ type: 'text', text: String(args.text ?? '') }] };
       if (request.params.name !== 'count' || !request.params.task) throw new Error('count is a task tool');
       // The raw store, not the request's: the task belongs to this run of the server, not to a session.
-      const task = await this.taskStore.createTask({ ttl: request.params.task.ttl ?? 60_000, pollInterval: 1000 });
-      void this.count(task.taskId, request.params._meta?.progressToken, Number(args.steps ?? 5), Number(args.stepMs ?? 50));
+      const task = await this.taskStore.createTask(
+        {
+          ttl: request.params.task.ttl ?? 60_000,
+          pollInterval: 1000,
+        },
+        extra.requestId,
+        request,
+      );
+      void this.count(
+        task.taskId,
+        request.params._meta?.progressToken,
+        Number(args.steps ?? 5),
+        Number(args.stepMs ?? 50),
+      );
       return { task };
     });
     return server;
   }
 
-  private async count(taskId: string, progressToken: string | number | undefined, steps: number, stepMs: number) {
+  private async count(
+    taskId: string,
+    progressToken: string | number | undefined,
+    steps: number,
+    stepMs: number,
+  ) {
     const run = this.run;
     const store = this.taskStore;
     for (let step = 1; step <= steps; step++) {
@@ -263,7 +292,37 @@ export class HttpMcpServer {
     const result: CallToolResult = { content: [{ type: 'text', text: `counted to ${steps}` }] };
     await store.storeTaskResult(taskId, 'completed', result);
     const done = await store.getTask(taskId);
-    if (done && run === this.run) await this.broadcast({ method: 'notifications/tasks/status', params: done });
+    if (done && run === this.run)
+      await this.broadcast({ method: 'notifications/tasks/status', params: done });
+  }
+}
+
+/**
+ * Every event of a session, numbered, for replay after `Last-Event-ID` (the SDK's example store
+ * cannot tell the GET stream's id, `_GET_stream`, back from its event ids).
+ */
+class SequenceEventStore implements EventStore {
+  private readonly events: { id: string; streamId: string; message: JSONRPCMessage }[] = [];
+
+  async storeEvent(streamId: string, message: JSONRPCMessage): Promise<string> {
+    const id = String(this.events.length + 1);
+    this.events.push({ id, streamId, message });
+    return id;
+  }
+
+  async getStreamIdForEventId(eventId: string): Promise<string | undefined> {
+    return this.events[Number(eventId) - 1]?.streamId;
+  }
+
+  async replayEventsAfter(
+    lastEventId: string,
+    { send }: { send: (eventId: string, message: JSONRPCMessage) => Promise<void> },
+  ): Promise<string> {
+    const last = this.events[Number(lastEventId) - 1];
+    if (!last) throw new Error(`Unknown event ${lastEventId}`);
+    for (const event of this.events.slice(Number(lastEventId)))
+      if (event.streamId === last.streamId) await send(event.id, event.message);
+    return last.streamId;
   }
 }
 

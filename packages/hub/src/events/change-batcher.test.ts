@@ -79,7 +79,11 @@ describe('ChangeBatcher', () => {
 
   it('sends a removed server’s name instead of its last state, and a server added back again', () => {
     const batches: Parameters<ConstructorParameters<typeof ChangeBatcher>[0]>[0][] = [];
-    const batcher = new ChangeBatcher((b) => batches.push(b), 33, () => Date.now());
+    const batcher = new ChangeBatcher(
+      (b) => batches.push(b),
+      33,
+      () => Date.now(),
+    );
     const info = (status: 'ready' | 'stopped') => ({
       name: 'r',
       bundled: false,

@@ -85,7 +85,9 @@ export class HttpConnection implements Connection {
           try {
             client = await this.connectWith('sse', newClient, timeoutMs);
           } catch (legacyError) {
-            this.events.note(`the legacy HTTP+SSE transport failed too: ${brief((legacyError as Error).message)}`);
+            this.events.note(
+              `the legacy HTTP+SSE transport failed too: ${brief((legacyError as Error).message)}`,
+            );
             throw httpStatus(legacyError) === 401 ? legacyError : error;
           }
         }
@@ -102,7 +104,8 @@ export class HttpConnection implements Connection {
     this.connected = true;
     const transport = this.transport;
     const session = transport instanceof StreamableHTTPClientTransport ? transport.sessionId : undefined;
-    const version = transport instanceof StreamableHTTPClientTransport ? transport.protocolVersion : undefined;
+    const version =
+      transport instanceof StreamableHTTPClientTransport ? transport.protocolVersion : undefined;
     this.events.note(
       `connected${session ? `, session ${session}` : ' (no session)'}${version ? `, protocol ${version}` : ''}` +
         (transport instanceof SSEClientTransport ? ' over the legacy HTTP+SSE transport' : ''),
@@ -157,7 +160,12 @@ export class HttpConnection implements Connection {
       this.events.note(failure.text);
       return;
     }
-    const next = failure.kind === 'unauthorized' ? 'sign-in' : failure.kind === 'session-expired' ? 'retry-now' : 'retry';
+    const next =
+      failure.kind === 'unauthorized'
+        ? 'sign-in'
+        : failure.kind === 'session-expired'
+          ? 'retry-now'
+          : 'retry';
     this.end({ reason: `Server ${this.spec.name} ${failure.text}`, next });
   }
 
@@ -203,8 +211,10 @@ function classify(error: unknown, url: string, connected: boolean): Failure {
     return { kind: 'session-expired', text: 'answered HTTP 404: the session ended; starting a new one' };
   if (code === 502 || code === 503 || code === 504)
     return { kind: 'unreachable', text: `is unavailable (HTTP ${code}) at ${where}` };
-  if (connected && error instanceof SseError) return { kind: 'unreachable', text: `lost its HTTP+SSE stream (${detail})` };
-  if (code !== undefined && code > 0) return { kind: 'refused', text: `answered HTTP ${code} at ${where}: ${detail}` };
+  if (connected && error instanceof SseError)
+    return { kind: 'unreachable', text: `lost its HTTP+SSE stream (${detail})` };
+  if (code !== undefined && code > 0)
+    return { kind: 'refused', text: `answered HTTP ${code} at ${where}: ${detail}` };
   const network = networkCause(error);
   if (network) return { kind: 'unreachable', text: `cannot be reached at ${where} (${network})` };
   if (detail.startsWith('Maximum reconnection attempts'))
@@ -218,8 +228,10 @@ function classify(error: unknown, url: string, connected: boolean): Failure {
 /** The system error of a failed request (ECONNREFUSED, ENOTFOUND…), or undefined for other errors. */
 function networkCause(error: unknown): string | undefined {
   const cause = (error as { cause?: { code?: unknown; message?: string } } | undefined)?.cause;
+  if (cause?.code === 'UND_ERR_SOCKET') return 'the server closed the connection';
   if (typeof cause?.code === 'string') return cause.code;
-  if (error instanceof TypeError && error.message.includes('fetch failed')) return cause?.message ?? 'the request failed';
+  if (error instanceof TypeError && error.message.includes('fetch failed'))
+    return cause?.message ?? 'the request failed';
   return undefined;
 }
 

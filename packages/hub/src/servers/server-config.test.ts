@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: servers.json uses VS Code's ${env:NAME} syntax, not templates
 import {
   existsSync,
   mkdirSync,
@@ -91,7 +92,14 @@ describe('server config', () => {
     });
     expect(errors).toEqual([]);
     expect(servers).toEqual([
-      { name: 'cursor', transport: 'http', url: 'https://mcp.example.com/mcp', headers: {}, disabled: false, bundled: false },
+      {
+        name: 'cursor',
+        transport: 'http',
+        url: 'https://mcp.example.com/mcp',
+        headers: {},
+        disabled: false,
+        bundled: false,
+      },
       {
         name: 'vscode',
         transport: 'http',
@@ -100,8 +108,22 @@ describe('server config', () => {
         disabled: false,
         bundled: false,
       },
-      { name: 'streamable', transport: 'http', url: 'https://a.example/mcp', headers: {}, disabled: true, bundled: false },
-      { name: 'legacy', transport: 'sse', url: 'https://b.example/sse', headers: {}, disabled: false, bundled: false },
+      {
+        name: 'streamable',
+        transport: 'http',
+        url: 'https://a.example/mcp',
+        headers: {},
+        disabled: true,
+        bundled: false,
+      },
+      {
+        name: 'legacy',
+        transport: 'sse',
+        url: 'https://b.example/sse',
+        headers: {},
+        disabled: false,
+        bundled: false,
+      },
     ]);
   });
 
@@ -132,7 +154,10 @@ describe('server config', () => {
     const { servers, errors } = parseServerConfig(
       {
         mcpServers: {
-          unset: { url: 'https://a.example/mcp', headers: { Authorization: 'Bearer ${env:NOT_SET_ANYWHERE}' } },
+          unset: {
+            url: 'https://a.example/mcp',
+            headers: { Authorization: 'Bearer ${env:NOT_SET_ANYWHERE}' },
+          },
           input: { type: 'http', url: 'https://a.example/mcp', headers: { 'X-Key': '${input:api-key}' } },
           noUrl: { type: 'http' },
           ftp: { url: 'ftp://files.example/mcp' },

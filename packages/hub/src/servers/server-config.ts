@@ -149,8 +149,10 @@ function readEntry(
     return `Server name "${name}" must be 1-64 letters, digits, ".", "_", "@" or "-"`;
   if (reservedNames.has(name)) return `"${name}" is the name of a bundled server; pick another name`;
   const fields = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
-  if ('url' in fields && 'command' in fields) return 'An entry has either "command" (stdio) or "url" (remote), not both';
-  if ('url' in fields || (typeof fields.type === 'string' && fields.type !== 'stdio')) return readRemote(name, raw, env);
+  if ('url' in fields && 'command' in fields)
+    return 'An entry has either "command" (stdio) or "url" (remote), not both';
+  if ('url' in fields || (typeof fields.type === 'string' && fields.type !== 'stdio'))
+    return readRemote(name, raw, env);
   const parsed = StdioEntry.safeParse(raw);
   if (!parsed.success) return describeIssues(parsed.error);
   const entry = parsed.data;

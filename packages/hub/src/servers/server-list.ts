@@ -56,7 +56,9 @@ export async function loadServerList(options: ServerListOptions): Promise<Server
   if (user.damaged) problems.push(user.damaged);
   for (const spec of user.servers)
     specs.push(spec.transport === 'stdio' ? { ...spec, env: { ...baseEnv, ...spec.env } } : spec);
-  const broken = user.errors.map((error) => brokenEntry(error.name ?? 'servers.json', configPath, error.message));
+  const broken = user.errors.map((error) =>
+    brokenEntry(error.name ?? 'servers.json', configPath, error.message),
+  );
   return { specs, broken, problems, configPath, bundledNames };
 }
 

@@ -105,7 +105,9 @@ export class ServerSupervisor {
     private readonly options: SupervisorOptions,
   ) {
     this.policy = new RestartPolicy(
-      spec.transport === 'stdio' ? options.restartPolicy : { ...REMOTE_RESTART_POLICY, ...options.restartPolicy },
+      spec.transport === 'stdio'
+        ? options.restartPolicy
+        : { ...REMOTE_RESTART_POLICY, ...options.restartPolicy },
     );
   }
 
@@ -194,7 +196,8 @@ export class ServerSupervisor {
   }
 
   private openConnection(events: ConnectionEvents): Connection {
-    if (this.spec.transport === 'stdio') return new StdioConnection(this.spec, events, this.options.stopTimings);
+    if (this.spec.transport === 'stdio')
+      return new StdioConnection(this.spec, events, this.options.stopTimings);
     return new HttpConnection(this.spec, events, this.options.http);
   }
 

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: servers.json uses VS Code's ${env:NAME} syntax, not templates
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +30,11 @@ describe('ServersFile', () => {
         servers: { local: { command: 'node', args: ['x.js'], unknownField: 1 } },
       }),
     );
-    await file.add('remote', { type: 'http', url: 'https://a.example/mcp', headers: { 'X-Key': '${env:K}' } });
+    await file.add('remote', {
+      type: 'http',
+      url: 'https://a.example/mcp',
+      headers: { 'X-Key': '${env:K}' },
+    });
     expect(read(file)).toEqual({
       inputs: [{ id: 'api-key', type: 'promptString' }],
       servers: {
@@ -46,13 +51,18 @@ describe('ServersFile', () => {
 
   it('lands two adds made at once', async () => {
     const file = fresh();
-    await Promise.all([file.add('a', { url: 'https://a.example' }), file.add('b', { url: 'https://b.example' })]);
+    await Promise.all([
+      file.add('a', { url: 'https://a.example' }),
+      file.add('b', { url: 'https://b.example' }),
+    ]);
     expect(Object.keys(read(file).mcpServers).sort()).toEqual(['a', 'b']);
   });
 
   it('refuses a taken name and never writes over a file it cannot read', async () => {
     const taken = fresh(JSON.stringify({ mcpServers: { a: { command: 'x' } } }));
-    await expect(taken.add('a', { url: 'https://a.example' })).rejects.toThrow('already has a server named "a"');
+    await expect(taken.add('a', { url: 'https://a.example' })).rejects.toThrow(
+      'already has a server named "a"',
+    );
     rmSync(dir, { recursive: true, force: true });
 
     const broken = fresh('{ "mcpServers": {');
@@ -63,9 +73,7 @@ describe('ServersFile', () => {
     rmSync(dir, { recursive: true, force: true });
 
     const wrongShape = fresh(JSON.stringify({ mcpServers: [] }));
-    await expect(wrongShape.add('a', { url: 'https://a.example' })).rejects.toThrow(
-      '"mcpServers" in',
-    );
+    await expect(wrongShape.add('a', { url: 'https://a.example' })).rejects.toThrow('"mcpServers" in');
     // The queue goes on after a failed edit.
     await expect(wrongShape.remove('a')).rejects.toThrow('is not an object');
   });

@@ -37,7 +37,12 @@ export class StdioConnection implements Connection {
     private readonly events: ConnectionEvents,
     private readonly stopTimings: StopTimings = DEFAULT_STOP_TIMINGS,
   ) {
-    this.process = new ServerProcess({ command: spec.command, args: spec.args, env: spec.env, cwd: spec.cwd });
+    this.process = new ServerProcess({
+      command: spec.command,
+      args: spec.args,
+      env: spec.env,
+      cwd: spec.cwd,
+    });
     this.process.child.stderr.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       this.ownStderr.push(text);
@@ -119,7 +124,8 @@ export class StdioConnection implements Connection {
       return;
     }
     const last = this.ownStderr.lastLine((line) => !ROUTINE_LINE.test(line));
-    const reason = this.connectionFailure ?? `Server ${this.spec.name} ${describeExit(info)}${last ? `: ${last}` : ''}`;
+    const reason =
+      this.connectionFailure ?? `Server ${this.spec.name} ${describeExit(info)}${last ? `: ${last}` : ''}`;
     this.events.note(reason);
     this.events.ended({ reason, ...(this.startError && { startError: this.startError }) });
   }

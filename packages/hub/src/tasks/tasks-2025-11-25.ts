@@ -173,7 +173,11 @@ export class Tasks20251125 {
    * whenever a ready server's connection closes, so requests that failed with "Connection
    * closed" leave their calls to it.
    */
-  onDisconnect(server: string, reason: string, how: Disconnect = { tasksOutlive: false, retrying: false }): void {
+  onDisconnect(
+    server: string,
+    reason: string,
+    how: Disconnect = { tasksOutlive: false, retrying: false },
+  ): void {
     for (const [id, live] of this.live) {
       if (live.call.server !== server) continue;
       if (!how.tasksOutlive || live.call.mode !== 'task' || !live.mcpTaskId)
@@ -215,7 +219,11 @@ export class Tasks20251125 {
   interruptAll(message: string, keep: (server: string) => boolean = () => false): void {
     for (const [id, live] of [...this.live]) {
       if (live.call.mode === 'task' && live.mcpTaskId && keep(live.call.server)) {
-        this.detach(id, live, `${message} It still runs on server ${live.call.server}; Taskdeck follows it again when it starts.`);
+        this.detach(
+          id,
+          live,
+          `${message} It still runs on server ${live.call.server}; Taskdeck follows it again when it starts.`,
+        );
         this.forget(id, live);
       } else this.end(id, 'interrupted', { message });
     }
@@ -353,7 +361,7 @@ export class Tasks20251125 {
         this.end(id, 'failed', { result, error: final.statusMessage ?? errorText(result), remoteTime });
       } else this.end(id, 'completed', { result, message: final.statusMessage, remoteTime });
     } catch (error) {
-        if (connectionGone(client) || live.epoch !== epoch) return;
+      if (connectionGone(client) || live.epoch !== epoch) return;
       const final = live.finalTask;
       if (final) this.end(id, final.status as EndStatus, { message: final.statusMessage });
       else this.end(id, 'failed', { error: describeCallError(error) });

@@ -53,6 +53,6 @@ export interface Connection {
    * end explains more.
    */
   fail(why: string): void;
-  /** Ends it for the user's stop or a restart: no `ended` after this. */
+  /** Ends it (client, process, session) for the user's stop or a restart: no `ended` after this. */
   close(): Promise<void>;
 }

@@ -250,3 +250,49 @@ describe('a remote server over Streamable HTTP', () => {
     expect(second.hub.getTask(taskId)?.result?.content).toEqual([{ type: 'text', text: 'counted to 40' }]);
   });
 });
+
+describe('adding and removing a remote server', () => {
+  it('adds one to servers.json, keeping the rest of the file, starts it and runs a task on it', async () => {
+    const server = await serve();
+    const h = await start({ command: 'node', args: ['mine.js'], disabled: true, note: 'kept' });
+    const path = join(h.dataDir, 'servers.json');
+    await h.hub.addServer({ name: 'added', url: server.url, headers: { 'X-Team': 'ops' } });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({
+      mcpServers: {
+        remote: { command: 'node', args: ['mine.js'], disabled: true, note: 'kept' },
+        added: { type: 'http', url: server.url, headers: { 'X-Team': 'ops' } },
+      },
+    });
+    await h.ready('added');
+    const { taskId } = await h.hub.startTool({ ...count(3, 10), server: 'added' });
+    expect(await h.finished(taskId)).toMatchObject({ status: 'completed', server: 'added' });
+
+    await expect(h.hub.addServer({ name: 'added', url: server.url })).rejects.toThrow(
+      'There is already a server named "added".',
+    );
+    await expect(h.hub.addServer({ name: 'x', url: 'ftp://127.0.0.1/' })).rejects.toThrow(
+      'url: must start with http:// or https://',
+    );
+
+    await h.hub.removeServer('added');
+    expect(h.server('added')).toBeUndefined();
+    expect(Object.keys(JSON.parse(readFileSync(path, 'utf8')).mcpServers)).toEqual(['remote']);
+    await h.until(
+      () => h.events.some(({ event }) => event.type === 'batch' && event.removedServers?.includes('added')),
+      'the removal to be published',
+    );
+    // Its session was ended on the server (HTTP DELETE).
+    expect(server.requests.some((r) => r.httpMethod === 'DELETE')).toBe(true);
+    await expect(h.hub.removeServer('added')).rejects.toThrow('Unknown server "added".');
+  });
+
+  it('removes an entry that could not be used, and refuses to remove a bundled server', async () => {
+    const h = await HubHarness.start({ userServers: { broken: { url: 'ftp://127.0.0.1/' } } });
+    harnesses.push(h);
+    expect(h.server('broken')?.error).toMatch(/url: must start with/);
+    await h.hub.removeServer('broken');
+    expect(h.server('broken')).toBeUndefined();
+    expect(JSON.parse(readFileSync(join(h.dataDir, 'servers.json'), 'utf8'))).toEqual({ mcpServers: {} });
+    await expect(h.hub.removeServer('cloud-ops')).rejects.toThrow('"cloud-ops" is a bundled server');
+  });
+});

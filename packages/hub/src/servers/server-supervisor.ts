@@ -148,9 +148,7 @@ export class ServerSupervisor {
         tasksOutlive: connection?.tasksOutlive ?? this.spec.transport !== 'stdio',
         retrying: false,
       });
-    const client = this.client;
     this.client = undefined;
-    await client?.close().catch(() => {});
     await connection?.close();
     this.log?.end();
     this.log = undefined;

@@ -29,6 +29,7 @@ export class StdioConnection implements Connection {
   /** Why the connection was dropped while the process still ran, if it was. */
   private connectionFailure: string | undefined;
   private startError: string | undefined;
+  private client: Client | undefined;
   private connected = false;
   private closed = false;
 
@@ -59,6 +60,7 @@ export class StdioConnection implements Connection {
 
   async connect(newClient: () => Client, timeoutMs: number): Promise<Client> {
     const client = newClient();
+    this.client = client;
     client.onerror = (error) => this.events.note(error.message);
     client.onclose = () => void this.onConnectionClosed();
     try {
@@ -77,6 +79,7 @@ export class StdioConnection implements Connection {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.client?.close().catch(() => {});
     await this.process.stop(this.stopTimings);
   }
 

@@ -45,9 +45,9 @@ export interface SeenRequest {
 const INPUT_SCHEMA = {
   type: 'object' as const,
   properties: {
-    steps: { type: 'integer', minimum: 1, maximum: 1000 },
-    stepMs: { type: 'integer', minimum: 1, maximum: 10_000 },
-    text: { type: 'string' },
+    steps: { type: 'integer', title: 'Steps', minimum: 1, maximum: 1000 },
+    stepMs: { type: 'integer', title: 'Step duration (ms)', minimum: 1, maximum: 10_000 },
+    text: { type: 'string', title: 'Text' },
   },
 };
 

@@ -377,15 +377,19 @@ export class Hub implements HubApi {
 
   private configureClient(client: Client, server: string): void {
     this.tasks.configureClient(client, server);
+    // The user's folders are named to local servers only: a remote one cannot read them, and
+    // their paths are nobody else's business.
     client.setRequestHandler(ListRootsRequestSchema, () => ({
-      roots: this.roots().map((path) => ({ uri: pathToFileURL(path).href, name: path })),
+      roots: this.isRemote(server)
+        ? []
+        : this.roots().map((path) => ({ uri: pathToFileURL(path).href, name: path })),
     }));
   }
 
   private rootsChanged(): void {
     this.batcher.rootsChanged(this.roots());
     for (const supervisor of this.supervisors.values()) {
-      supervisor.client?.sendRootsListChanged().catch(() => {});
+      if (supervisor.spec.transport === 'stdio') supervisor.client?.sendRootsListChanged().catch(() => {});
     }
   }
 

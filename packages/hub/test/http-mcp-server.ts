@@ -59,7 +59,7 @@ const INPUT_SCHEMA = {
  * store per run of the server), so they outlive an expired session.
  *
  * Tools: `count` (a task: `steps` steps of `stepMs`, progress and a status message per step,
- * cancellable), `echo` (plain).
+ * cancellable), `echo` and `roots` (the roots the client names), plain.
  */
 export class HttpMcpServer {
   readonly requests: SeenRequest[] = [];
@@ -240,10 +240,13 @@ export class HttpMcpServer {
           execution: { taskSupport: 'required' },
         },
         { name: 'echo', description: 'Echoes its text', inputSchema: INPUT_SCHEMA },
+        { name: 'roots', description: 'The roots the client names', inputSchema: INPUT_SCHEMA },
       ],
     }));
     server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
       const args = request.params.arguments ?? {};
+      if (request.params.name === 'roots')
+        return { content: [{ type: 'text', text: JSON.stringify((await server.listRoots()).roots) }] };
       if (request.params.name === 'echo')
         return { content: [{ type: 'text', text: String(args.text ?? '') }] };
       if (request.params.name !== 'count' || !request.params.task) throw new Error('count is a task tool');

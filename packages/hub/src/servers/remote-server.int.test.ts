@@ -95,6 +95,16 @@ describe('a remote server over Streamable HTTP', () => {
     expect(`${log}${file}`).not.toContain('tok-123');
   });
 
+  it('names none of the user’s folders to a remote server', async () => {
+    const server = await serve();
+    const h = await start({ url: server.url });
+    await h.ready('remote');
+    await h.hub.grantRoots([h.dataDir]);
+    const { taskId } = await h.hub.startTool({ server: 'remote', tool: 'roots', arguments: {} });
+    expect(await h.finished(taskId)).toMatchObject({ status: 'completed' });
+    expect(h.hub.getTask(taskId)?.result?.content).toEqual([{ type: 'text', text: '[]' }]);
+  });
+
   it('cancels a remote task', async () => {
     const server = await serve();
     const h = await start({ url: server.url });

@@ -172,6 +172,26 @@ describe('a remote server over Streamable HTTP', () => {
     expect(await h.finished(again.taskId)).toMatchObject({ status: 'completed' });
   });
 
+  it('keeps a task through the user’s restart of the server, and interrupts it on a stop', async () => {
+    const server = await serve();
+    const h = await start({ url: server.url });
+    await h.ready('remote');
+    const kept = await h.hub.startTool(count(30, 30));
+    await h.until(() => (h.tasks.get(kept.taskId)?.progress ?? 0) >= 1, 'progress');
+    await h.hub.restartServer('remote');
+    expect(await h.finished(kept.taskId)).toMatchObject({ status: 'completed', progress: 30 });
+    expect(server.sessionsStarted).toBe(2);
+
+    const stopped = await h.hub.startTool(count(500, 20));
+    await h.until(() => (h.tasks.get(stopped.taskId)?.progress ?? 0) >= 1, 'progress');
+    await h.hub.stopServer('remote');
+    expect(await h.finished(stopped.taskId)).toMatchObject({
+      status: 'interrupted',
+      statusMessage:
+        'Server remote was stopped. Taskdeck no longer follows this task; it may still run on the server.',
+    });
+  });
+
   it('gives up on a server that stays away, and stops following its task', async () => {
     const server = await serve();
     const h = await start({ url: server.url }, { restartPolicy: { initialDelayMs: 50, maxCrashes: 3 } });

@@ -138,26 +138,35 @@ export class ServerSupervisor {
   }
 
   async stop(): Promise<void> {
+    await this.close(false);
+  }
+
+  /** The user's restart: a remote server's tasks are followed again once it is back. */
+  async restart(): Promise<void> {
+    await this.close(true);
+    this.error = undefined;
+    await this.start();
+  }
+
+  private async close(restarting: boolean): Promise<void> {
     clearTimeout(this.restartTimer);
     const connection = this.connection;
     this.connection = undefined;
     const wasLive = this.status === 'starting' || this.status === 'ready' || this.status === 'reconnecting';
     this.setStatus('stopped');
     if (wasLive)
-      this.hooks.onDisconnect(this.spec.name, `Server ${this.spec.name} was stopped.`, {
-        tasksOutlive: connection?.tasksOutlive ?? this.spec.transport !== 'stdio',
-        retrying: false,
-      });
+      this.hooks.onDisconnect(
+        this.spec.name,
+        `Server ${this.spec.name} was ${restarting ? 'restarted' : 'stopped'}.`,
+        {
+          tasksOutlive: connection?.tasksOutlive ?? this.spec.transport !== 'stdio',
+          retrying: restarting,
+        },
+      );
     this.client = undefined;
     await connection?.close();
     this.log?.end();
     this.log = undefined;
-  }
-
-  async restart(): Promise<void> {
-    await this.stop();
-    this.error = undefined;
-    await this.start();
   }
 
   private async launch(): Promise<void> {
@@ -254,20 +263,20 @@ export class ServerSupervisor {
     if (end.next === 'sign-in') {
       this.error = error;
       this.setStatus('needs_sign_in');
-      this.disconnect(connection, reason, false);
+      this.tellDisconnect(connection, reason, false);
       return;
     }
     const decision = this.policy.onCrash(Date.now());
     if (decision.action === 'give-up') {
       this.error = `${error} (${connection.tasksOutlive ? 'failed' : 'crashed'} ${decision.crashes} times in a row; restart it when fixed)`;
       this.setStatus('crashed');
-      this.disconnect(connection, reason, false);
+      this.tellDisconnect(connection, reason, false);
       return;
     }
     this.error = error;
     if (connection.tasksOutlive && (wasReady || this.lost)) this.lost = true;
     this.setStatus(this.lost ? 'reconnecting' : 'starting');
-    this.disconnect(connection, reason, true);
+    this.tellDisconnect(connection, reason, true);
     const delayMs = end.next === 'retry-now' ? 0 : decision.delayMs;
     if (connection.tasksOutlive) this.appendLog(`[taskdeck] connecting again in ${formatDelay(delayMs)}`);
     this.restartTimer = setTimeout(() => {
@@ -277,7 +286,7 @@ export class ServerSupervisor {
     }, delayMs);
   }
 
-  private disconnect(connection: Connection, reason: string, retrying: boolean): void {
+  private tellDisconnect(connection: Connection, reason: string, retrying: boolean): void {
     this.hooks.onDisconnect(this.spec.name, reason, { tasksOutlive: connection.tasksOutlive, retrying });
   }
 

@@ -234,14 +234,15 @@ export const InputResponseSchema = z.discriminatedUnion('action', [
 ]);
 export type InputResponse = z.infer<typeof InputResponseSchema>;
 
+/** A server's name in servers.json and in the UI. */
+export const SERVER_NAME_PATTERN = /^[\w.@-]{1,64}$/;
+/** An HTTP header name (an RFC 9110 token). */
+export const HTTP_HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~\w-]+$/;
+
 /** Header names and values a remote server gets with every request (values may use `${env:NAME}`). */
 const HeadersSchema = z
   .record(
-    z
-      .string()
-      .min(1)
-      .max(200)
-      .regex(/^[!#$%&'*+.^_`|~\w-]+$/, 'must be a valid HTTP header name'),
+    z.string().min(1).max(200).regex(HTTP_HEADER_NAME_PATTERN, 'must be a valid HTTP header name'),
     z
       .string()
       .max(8192)
@@ -255,7 +256,7 @@ const HeadersSchema = z
  */
 export const AddRemoteServerSchema = z
   .object({
-    name: z.string().regex(/^[\w.@-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_", "@" or "-"'),
+    name: z.string().regex(SERVER_NAME_PATTERN, 'must be 1-64 letters, digits, ".", "_", "@" or "-"'),
     url: z
       .string()
       .max(2048)

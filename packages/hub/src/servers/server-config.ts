@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { HTTP_HEADER_NAME_PATTERN, SERVER_NAME_PATTERN } from '@taskdeck/contract';
 import { moveAside } from '@taskdeck/node-common/json-file';
 import { z } from 'zod';
 
@@ -145,7 +146,7 @@ function readEntry(
   reservedNames: ReadonlySet<string>,
   env: NodeJS.ProcessEnv,
 ): ServerSpec | string {
-  if (!SERVER_NAME.test(name))
+  if (!SERVER_NAME_PATTERN.test(name))
     return `Server name "${name}" must be 1-64 letters, digits, ".", "_", "@" or "-"`;
   if (reservedNames.has(name)) return `"${name}" is the name of a bundled server; pick another name`;
   const fields = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
@@ -178,7 +179,7 @@ function readRemote(name: string, raw: unknown, env: NodeJS.ProcessEnv): RemoteS
   if (urlProblem) return `url: ${urlProblem}`;
   const headers: Record<string, string> = {};
   for (const [header, template] of Object.entries(entry.headers)) {
-    if (!HEADER_NAME.test(header)) return `headers: "${header}" is not a valid HTTP header name`;
+    if (!HTTP_HEADER_NAME_PATTERN.test(header)) return `headers: "${header}" is not a valid HTTP header name`;
     const value = expandEnv(template, env);
     if (value.problem) return `headers.${header}: ${value.problem}`;
     // Never the value itself in a message: it may be a token.
@@ -206,10 +207,6 @@ export function checkUrl(text: string): string | undefined {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must start with http:// or https://';
   return undefined;
 }
-
-const SERVER_NAME = /^[\w.@-]{1,64}$/;
-/** An HTTP header name (RFC 9110 token). */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~\w-]+$/;
 
 /** Resolves `${env:NAME}` from `env`; other `${…}` variables (VS Code's `${input:…}`) are refused. */
 function expandEnv(template: string, env: NodeJS.ProcessEnv): { value: string; problem?: string } {

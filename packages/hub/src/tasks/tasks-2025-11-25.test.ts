@@ -22,6 +22,20 @@ async function setup() {
     if (request.params.name === 'refuse') throw Object.assign(new Error('busy, try later'), { code: -32000 });
     return new Promise(() => {});
   });
+  const { adapter, book, serverSide } = await linkAdapter(server, 's');
+  let next = 0;
+  const start = (tool: string, mode: Call['mode']) => {
+    const call: Call = { id: `c${++next}`, server: 's', tool, arguments: {}, mode };
+    book.create(call);
+    adapter.start(call);
+    return call.id;
+  };
+  const settle = () => new Promise((r) => setTimeout(r, 20));
+  return { adapter, book, start, close: () => serverSide.close(), settle };
+}
+
+/** The adapter and a book, over a client linked in-process to `server` (named `name`). */
+async function linkAdapter(server: Server, name: string) {
   const client = new Client(
     { name: 'hub', version: '1.0.0' },
     { capabilities: { elicitation: { form: {} } } },
@@ -32,20 +46,12 @@ async function setup() {
     emit: (id, event) => book.apply(id, event),
     status: (id) => book.get(id)?.status,
   });
-  adapter.configureClient(client, 's');
+  adapter.configureClient(client, name);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   await client.connect(clientSide);
   cleanups.push(() => client.close());
-  let next = 0;
-  const start = (tool: string, mode: Call['mode']) => {
-    const call: Call = { id: `c${++next}`, server: 's', tool, arguments: {}, mode };
-    book.create(call);
-    adapter.start(call);
-    return call.id;
-  };
-  const settle = () => new Promise((r) => setTimeout(r, 20));
-  return { adapter, book, start, close: () => serverSide.close(), settle };
+  return { adapter, book, serverSide };
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -95,21 +101,7 @@ async function taskSetup() {
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => ({
     task: await store.createTask({ ttl: 60_000 }, extra.requestId, request),
   }));
-  const client = new Client(
-    { name: 'hub', version: '1.0.0' },
-    { capabilities: { elicitation: { form: {} } } },
-  );
-  const book = new TaskBook();
-  const adapter = new Tasks20251125({
-    client: () => client,
-    emit: (id, event) => book.apply(id, event),
-    status: (id) => book.get(id)?.status,
-  });
-  adapter.configureClient(client, 'r');
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await server.connect(serverSide);
-  await client.connect(clientSide);
-  cleanups.push(() => client.close());
+  const { adapter, book } = await linkAdapter(server, 'r');
   const until = async (check: () => boolean) => {
     for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
     expect(check()).toBe(true);

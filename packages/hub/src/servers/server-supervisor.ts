@@ -257,15 +257,16 @@ export class ServerSupervisor {
   private onEnded(connection: Connection, end: ConnectionEnd): void {
     const { reason } = end;
     const wasReady = this.status === 'ready';
-    this.lastCrash = { reason, at: Date.now() };
     this.client = undefined;
     const error = end.startError ?? reason;
     if (end.next === 'sign-in') {
+      // Not a crash: the server waits for the user.
       this.error = error;
       this.setStatus('needs_sign_in');
       this.tellDisconnect(connection, reason, false);
       return;
     }
+    this.lastCrash = { reason, at: Date.now() };
     const decision = this.policy.onCrash(Date.now());
     if (decision.action === 'give-up') {
       this.error = `${error} (${connection.tasksOutlive ? 'failed' : 'crashed'} ${decision.crashes} times in a row; restart it when fixed)`;
@@ -274,7 +275,7 @@ export class ServerSupervisor {
       return;
     }
     this.error = error;
-    if (connection.tasksOutlive && (wasReady || this.lost)) this.lost = true;
+    if (connection.tasksOutlive && wasReady) this.lost = true;
     this.setStatus(this.lost ? 'reconnecting' : 'starting');
     this.tellDisconnect(connection, reason, true);
     const delayMs = end.next === 'retry-now' ? 0 : decision.delayMs;

@@ -233,6 +233,7 @@ describe('a remote server over Streamable HTTP', () => {
     expect(h.server('remote')?.error).toBe(
       `answered HTTP 401 Unauthorized: it needs sign-in (${server.url})`,
     );
+    expect(h.server('remote')?.lastCrash).toBeUndefined(); // waiting for the user is no crash
     const asked = server.requests.length;
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(server.requests.length).toBe(asked);

@@ -111,6 +111,8 @@ export class SyntheticHub implements HubApi {
   async startServer(): Promise<void> {}
   async stopServer(): Promise<void> {}
   async restartServer(): Promise<void> {}
+  async addServer(): Promise<void> {}
+  async removeServer(): Promise<void> {}
   async grantRoots(): Promise<string[]> {
     return [];
   }

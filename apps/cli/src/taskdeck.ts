@@ -88,7 +88,11 @@ async function waitForServer(client: TaskdeckClient, name: string): Promise<void
     if (!server)
       throw new UsageError(`Unknown server "${name}". Servers: ${all.map((s) => s.name).join(', ')}.`);
     if (server.status === 'ready') return;
-    if (server.status === 'crashed' || (server.status === 'stopped' && server.error)) {
+    if (
+      server.status === 'crashed' ||
+      server.status === 'needs_sign_in' ||
+      (server.status === 'stopped' && server.error)
+    ) {
       throw new Error(`Server ${name} is ${server.status}: ${server.error ?? 'no reason given'}`);
     }
     if (server.status === 'stopped') await client.startServer(name);

@@ -47,6 +47,8 @@ class RecordingHub implements HubApi {
   async startServer() {}
   async stopServer() {}
   async restartServer() {}
+  async addServer() {}
+  async removeServer() {}
   async grantRoots(paths: string[]) {
     this.granted.push(...paths);
     return this.granted;

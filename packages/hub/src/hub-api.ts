@@ -1,4 +1,5 @@
 import type {
+  AddRemoteServer,
   HubEvent,
   InputResponse,
   ServerInfo,
@@ -23,6 +24,10 @@ export interface HubApi {
   startServer(name: string): Promise<void>;
   stopServer(name: string): Promise<void>;
   restartServer(name: string): Promise<void>;
+  /** Adds a remote server to the user's servers.json (other entries and keys kept) and starts it. */
+  addServer(request: AddRemoteServer): Promise<void>;
+  /** Stops one of the user's servers and removes its entry from servers.json. */
+  removeServer(name: string): Promise<void>;
   /** Adds files or folders the user granted (dropped, picked) to the MCP roots; servers are told. */
   grantRoots(paths: string[]): Promise<string[]>;
   revokeRoot(path: string): Promise<string[]>;

@@ -340,7 +340,7 @@ describe('hub with the real servers', () => {
         good: fixture('garbage'),
         'no-command': { args: ['x'] },
         'cloud-ops': fixture('garbage'),
-        remote: { url: 'https://example.invalid/mcp' },
+        remote: { url: 'ftp://127.0.0.1/mcp' },
       },
     });
     await h.ready('good', 'cloud-ops');
@@ -352,7 +352,7 @@ describe('hub with the real servers', () => {
     );
     expect(errors['no-command']).toMatch(/command: Invalid input: expected string, received undefined/);
     expect(errors['cloud-ops']).toMatch(/"cloud-ops" is the name of a bundled server/);
-    expect(errors.remote).toMatch(/Only stdio servers/);
+    expect(errors.remote).toMatch(/url: must start with http:\/\/ or https:\/\//);
   });
 
   it('coalesces a flood of progress into bounded batches and never drops the final state', async () => {

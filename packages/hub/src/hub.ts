@@ -3,9 +3,9 @@ import { mkdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import {
+  type AddRemoteServer,
   type AppInfo,
   type HubEvent,
   type InputResponse,
@@ -23,11 +23,13 @@ import { ChangeBatcher } from './events/change-batcher.js';
 import type { HubApi } from './hub-api.js';
 import { type JournalOpen, type JournalOptions, TaskJournal } from './journal/task-journal.js';
 import { RootsStore } from './roots-store.js';
-import { loadBundledManifest } from './servers/bundled-manifest.js';
+import type { HttpConnectionOptions } from './servers/http-connection.js';
 import type { RestartPolicyOptions } from './servers/restart-policy.js';
-import { loadServerConfig, type ServerSpec } from './servers/server-config.js';
+import { parseServerConfig, type ServerSpec } from './servers/server-config.js';
+import { loadServerList, type ServerList } from './servers/server-list.js';
 import type { StopTimings } from './servers/server-process.js';
 import { type ServerSnapshot, ServerSupervisor } from './servers/server-supervisor.js';
+import { ServersFile } from './servers/servers-file.js';
 import { TaskBook } from './tasks/task-book.js';
 import type { ChangeKind, TaskEvent } from './tasks/task-events.js';
 import { isFinished } from './tasks/task-record.js';
@@ -53,6 +55,8 @@ export interface HubOptions {
   env?: Record<string, string>;
   batchIntervalMs?: number;
   restartPolicy?: RestartPolicyOptions;
+  /** Remote servers: the SDK's stream resumption, and where sign-in (OAuth) plugs in. */
+  http?: HttpConnectionOptions;
   stopTimings?: StopTimings;
   startTimeoutMs?: number;
   plainCallTimeoutMs?: number;
@@ -84,6 +88,8 @@ export class Hub implements HubApi {
   private readonly tasks: Tasks20251125;
   private readonly journaledAt = new Map<string, number>();
   private readonly notices: Notice[] = [];
+  private serversFile: ServersFile | undefined;
+  private bundledNames: ReadonlySet<string> = new Set();
   private endpoint: LocalEndpoint | undefined;
   private closed = false;
 
@@ -107,9 +113,16 @@ export class Hub implements HubApi {
     await mkdir(options.dataDir, { recursive: true });
     const lock = await DataDirLock.acquire(options.dataDir);
     try {
+      const servers = await loadServerList(options);
+      // A task running on a remote server when Taskdeck stopped is followed again by its id.
+      const remote = new Set(
+        servers.specs.filter((spec) => spec.transport !== 'stdio' && !spec.disabled).map((spec) => spec.name),
+      );
       let hub: Hub | undefined;
       const opened = await TaskJournal.open(options.dataDir, {
         ...options.journal,
+        resumable: (record) =>
+          record.mode === 'task' && record.mcpTaskId !== undefined && remote.has(record.server),
         onWriteError: (error) =>
           hub?.notify(
             'error',
@@ -121,7 +134,7 @@ export class Hub implements HubApi {
       hub.book.restore(opened.records);
       hub.reportJournalDamage(opened);
       if (rootsStore.notice) hub.notify('warning', rootsStore.notice);
-      await hub.loadServers();
+      hub.useServers(servers);
       if (options.endpoint !== false) await hub.listen();
       if (options.startServers !== false)
         for (const supervisor of hub.supervisors.values())
@@ -200,6 +213,43 @@ export class Hub implements HubApi {
     await this.supervisor(name).restart();
   }
 
+  async addServer(request: AddRemoteServer): Promise<void> {
+    this.assertOpen();
+    const { name } = request;
+    if (this.supervisors.has(name) || this.brokenEntries.some((entry) => entry.name === name))
+      throw new Error(`There is already a server named "${name}".`);
+    const headers = request.headers ?? {};
+    const entry = {
+      type: request.type ?? 'http',
+      url: request.url,
+      ...(Object.keys(headers).length > 0 && { headers }),
+    };
+    const file = this.serversFile as ServersFile;
+    // Checked as the file is read at every start, so what is written is what runs.
+    const parsed = parseServerConfig({ mcpServers: { [name]: entry } }, file.path, this.bundledNames);
+    const spec = parsed.servers[0];
+    if (!spec) throw new Error(parsed.errors[0]?.message ?? `Server "${name}" cannot be added.`);
+    await file.add(name, entry);
+    const supervisor = this.addSupervisor(spec);
+    this.batcher.server(toServerInfo(supervisor.snapshot()));
+    void supervisor.start();
+  }
+
+  async removeServer(name: string): Promise<void> {
+    this.assertOpen();
+    const supervisor = this.supervisors.get(name);
+    if (supervisor?.spec.bundled) throw new Error(`"${name}" is a bundled server; it cannot be removed.`);
+    const broken = this.brokenEntries.findIndex((entry) => entry.name === name);
+    if (!supervisor && broken === -1) throw new Error(`Unknown server "${name}".`);
+    const file = this.serversFile as ServersFile;
+    if (!(await file.remove(name)) && !supervisor) throw new Error(`${file.path} has no entry "${name}".`);
+    if (supervisor) {
+      this.supervisors.delete(name);
+      await supervisor.stop();
+    } else this.brokenEntries.splice(broken, 1);
+    this.batcher.serverRemoved(name);
+  }
+
   roots(): string[] {
     return this.rootsStore.list();
   }
@@ -227,8 +277,9 @@ export class Hub implements HubApi {
     if (this.closed) return;
     this.closed = true;
     await this.endpoint?.close().catch(() => {});
-    // Before the servers stop, so these tasks read "interrupted", not "server stopped".
-    this.tasks.interruptAll('Taskdeck quit while this task was running.');
+    // Before the servers stop, so these tasks read "interrupted", not "server stopped"; a remote
+    // server's tasks stay running, to be followed again at the next start.
+    this.tasks.interruptAll('Taskdeck quit while this task was running.', (server) => this.isRemote(server));
     await Promise.all([...this.supervisors.values()].map((s) => s.stop()));
     this.batcher.flush();
     await this.journal.close(() => [...this.book.all()]);
@@ -251,63 +302,53 @@ export class Hub implements HubApi {
     }
   }
 
-  private async loadServers(): Promise<void> {
-    const { options } = this;
-    // Taskdeck's own settings (TASKDECK_TIME_SCALE...) reach every server.
-    const passThrough = Object.fromEntries(
-      Object.entries(process.env).filter(
-        (entry): entry is [string, string] => entry[0].startsWith('TASKDECK_') && entry[1] !== undefined,
-      ),
-    );
-    const baseEnv = { ...getDefaultEnvironment(), ...passThrough, ...options.env };
-    const bundled = await loadBundledManifest(options.bundledServersDir);
-    if (bundled.problem) this.notify('error', bundled.problem);
-    const specs: ServerSpec[] = bundled.servers.map((server) => ({
-      name: server.name,
-      command: options.execPath ?? process.execPath,
-      args: [server.path],
-      env: {
-        ...baseEnv,
-        ...(options.electronRunAsNode && { ELECTRON_RUN_AS_NODE: '1' }),
-        TASKDECK_DATA_DIR: options.dataDir,
-      },
-      disabled: false,
-      bundled: true,
-    }));
-    const configPath = join(options.dataDir, 'servers.json');
-    const user = await loadServerConfig(configPath, new Set(bundled.servers.map((server) => server.name)));
-    if (user.damaged) this.notify('error', user.damaged);
-    for (const spec of user.servers) specs.push({ ...spec, env: { ...baseEnv, ...spec.env } });
-    for (const error of user.errors) {
-      this.brokenEntries.push({
-        name: error.name ?? 'servers.json',
-        bundled: false,
-        status: 'stopped',
-        restarts: 0,
-        tools: [],
-        stderrTail: [],
-        error: `Configuration error in ${configPath}: ${error.message}`,
-      });
-    }
-    for (const spec of specs) {
-      const supervisor = new ServerSupervisor(
-        spec,
-        {
-          configureClient: (client, server) => this.configureClient(client, server),
-          onDisconnect: (server, reason) => this.tasks.onDisconnect(server, reason),
-          onChange: (snapshot) => this.batcher.server(toServerInfo(snapshot)),
-        },
-        {
-          logDir: options.logDir ?? join(options.dataDir, 'logs'),
-          clientInfo: CLIENT_INFO,
-          capabilities: { roots: { listChanged: true }, elicitation: { form: {} } },
-          restartPolicy: options.restartPolicy,
-          stopTimings: options.stopTimings,
-          startTimeoutMs: options.startTimeoutMs,
-        },
+  private useServers(servers: ServerList): void {
+    for (const problem of servers.problems) this.notify('error', problem);
+    this.serversFile = new ServersFile(servers.configPath);
+    this.bundledNames = servers.bundledNames;
+    this.brokenEntries.push(...servers.broken);
+    for (const spec of servers.specs) this.addSupervisor(spec);
+    for (const id of this.book.running()) {
+      const record = this.book.get(id);
+      if (!record?.mcpTaskId) continue;
+      this.tasks.adopt(
+        { id, server: record.server, tool: record.tool, arguments: record.arguments, mode: 'task' },
+        record.mcpTaskId,
+        record.connectionLost?.reason ?? `Taskdeck restarted while this task ran on server ${record.server}.`,
       );
-      this.supervisors.set(spec.name, supervisor);
     }
+  }
+
+  private addSupervisor(spec: ServerSpec): ServerSupervisor {
+    const { options } = this;
+    const supervisor: ServerSupervisor = new ServerSupervisor(
+      spec,
+      {
+        configureClient: (client, server) => this.configureClient(client, server),
+        onDisconnect: (server, reason, how) => this.tasks.onDisconnect(server, reason, how),
+        onConnected: (server) => this.tasks.resume(server),
+        onChange: (snapshot) => {
+          // A removed server's last words (its stop) are not news.
+          if (this.supervisors.get(spec.name) === supervisor) this.batcher.server(toServerInfo(snapshot));
+        },
+      },
+      {
+        logDir: options.logDir ?? join(options.dataDir, 'logs'),
+        clientInfo: CLIENT_INFO,
+        capabilities: { roots: { listChanged: true }, elicitation: { form: {} } },
+        restartPolicy: options.restartPolicy,
+        stopTimings: options.stopTimings,
+        startTimeoutMs: options.startTimeoutMs,
+        http: options.http,
+      },
+    );
+    this.supervisors.set(spec.name, supervisor);
+    return supervisor;
+  }
+
+  private isRemote(server: string): boolean {
+    const transport = this.supervisors.get(server)?.spec.transport;
+    return transport !== undefined && transport !== 'stdio';
   }
 
   /** Tells the user once, in the UI and on stderr. */
@@ -336,15 +377,19 @@ export class Hub implements HubApi {
 
   private configureClient(client: Client, server: string): void {
     this.tasks.configureClient(client, server);
+    // The user's folders are named to local servers only: a remote one cannot read them, and
+    // their paths are nobody else's business.
     client.setRequestHandler(ListRootsRequestSchema, () => ({
-      roots: this.roots().map((path) => ({ uri: pathToFileURL(path).href, name: path })),
+      roots: this.isRemote(server)
+        ? []
+        : this.roots().map((path) => ({ uri: pathToFileURL(path).href, name: path })),
     }));
   }
 
   private rootsChanged(): void {
     this.batcher.rootsChanged(this.roots());
     for (const supervisor of this.supervisors.values()) {
-      supervisor.client?.sendRootsListChanged().catch(() => {});
+      if (supervisor.spec.transport === 'stdio') supervisor.client?.sendRootsListChanged().catch(() => {});
     }
   }
 

@@ -31,6 +31,8 @@ function hub(): HubApi & { emit(event: HubEvent): void } {
     startServer: async () => {},
     stopServer: async () => {},
     restartServer: async () => {},
+    addServer: async () => {},
+    removeServer: async () => {},
     grantRoots: async (paths) => paths,
     revokeRoot: async () => [],
     roots: () => ['/r'],

@@ -77,6 +77,33 @@ describe('ChangeBatcher', () => {
     ]);
   });
 
+  it('sends a removed server’s name instead of its last state, and a server added back again', () => {
+    const batches: Parameters<ConstructorParameters<typeof ChangeBatcher>[0]>[0][] = [];
+    const batcher = new ChangeBatcher(
+      (b) => batches.push(b),
+      33,
+      () => Date.now(),
+    );
+    const info = (status: 'ready' | 'stopped') => ({
+      name: 'r',
+      bundled: false,
+      status,
+      restarts: 0,
+      tools: [],
+      stderrTail: [],
+    });
+    batcher.server(info('ready'));
+    batcher.serverRemoved('r');
+    vi.advanceTimersByTime(40);
+    batcher.serverRemoved('r');
+    batcher.server(info('stopped'));
+    vi.advanceTimersByTime(40);
+    expect(batches).toEqual([
+      { type: 'batch', tasks: [], servers: [], logs: [], removedServers: ['r'] },
+      { type: 'batch', tasks: [], servers: [info('stopped')], logs: [] },
+    ]);
+  });
+
   it('sends nothing when nothing changed', () => {
     const emit = vi.fn();
     const batcher = new ChangeBatcher(emit, 33, () => Date.now());

@@ -46,6 +46,29 @@ describe('TaskJournal', () => {
     await reopened.journal.close();
   });
 
+  it('keeps running the tasks the hub will follow again (on a remote server), and ends the others', async () => {
+    const { journal } = await TaskJournal.open(dataDir);
+    const remote = newRecord('r', 'remote', 't', {}, 'task', 1);
+    remote.mcpTaskId = 'server-task-1';
+    remote.connectionLost = { reason: 'Taskdeck quit while this task was running.', since: 2 };
+    journal.write(remote);
+    journal.write(newRecord('l', 'local', 't', {}, 'task', 2));
+    await journal.close();
+    const reopened = await TaskJournal.open(dataDir, {
+      resumable: (record) => record.server === 'remote' && record.mcpTaskId !== undefined,
+    });
+    expect(reopened.records.map((r) => [r.id, r.status])).toEqual([
+      ['r', 'working'],
+      ['l', 'interrupted'],
+    ]);
+    expect(reopened.records[0]).toMatchObject({
+      mcpTaskId: 'server-task-1',
+      connectionLost: { reason: 'Taskdeck quit while this task was running.', since: 2 },
+    });
+    expect(reopened.interrupted).toBe(1);
+    await reopened.journal.close();
+  });
+
   it('reads a journal another live hub writes without ending its running tasks', async () => {
     const { journal } = await TaskJournal.open(dataDir);
     journal.write(newRecord('running', 's', 't', {}, 'task', 1));

@@ -56,6 +56,15 @@ export async function serverAction(action: 'start' | 'stop' | 'restart', name: s
   }
 }
 
+/** Removes one of the user's servers (the hub deletes its entry from servers.json). */
+export async function removeServer(name: string): Promise<void> {
+  try {
+    await taskdeck().removeServer(name);
+  } catch (error) {
+    fail(`Could not remove ${name}`, error);
+  }
+}
+
 /** Profiles a CSV file from disk (Electron) or uploaded (web): analyze_csv on analytics. */
 export async function profileCsvFile(file: File): Promise<void> {
   const { toast, dismissToast } = useStore.getState();

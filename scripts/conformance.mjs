@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildServers, bundleNodeEntry } from './build-servers.mjs';
+import { startHttpServer } from './http-server-process.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SPEC_VERSION = '2025-11-25';
@@ -102,7 +103,7 @@ async function main() {
   const suite = conformanceBin();
   const expected = readExpectedFailures();
   const dataDir = mkdtempSync(join(tmpdir(), 'taskdeck-conformance-'));
-  /** @type {Map<string, RunningServer>} */
+  /** @type {Map<string, import('./http-server-process.mjs').HttpServerProcess>} */
   const servers = new Map();
   /** @type {Outcome[]} */
   const outcomes = [];
@@ -112,7 +113,11 @@ async function main() {
       if (scenario.kind === 'server') {
         let server = servers.get(scenario.target);
         if (!server) {
-          server = await startServer(TARGETS[scenario.target], dataDir);
+          // No token (the suite sends none), even when the environment has one.
+          const { TASKDECK_SERVER_TOKEN: _token, ...env } = process.env;
+          server = await startHttpServer(TARGETS[scenario.target], {
+            env: { ...env, TASKDECK_DATA_DIR: dataDir },
+          });
           servers.set(scenario.target, server);
         }
         url = server.url;
@@ -174,53 +179,6 @@ function conformanceBin() {
 function readExpectedFailures() {
   if (!existsSync(EXPECTED_FAILURES_FILE)) return {};
   return JSON.parse(readFileSync(EXPECTED_FAILURES_FILE, 'utf8'));
-}
-
-/** @typedef {{ url: string, stop(): Promise<void> }} RunningServer */
-
-/**
- * Starts a server with --http on a free port of 127.0.0.1 and reads its URL (its first line).
- * @param {string} script
- * @param {string} dataDir
- * @returns {Promise<RunningServer>}
- */
-function startServer(script, dataDir) {
-  // No token (the suite sends none), even when the environment has one.
-  const { TASKDECK_SERVER_TOKEN: _token, ...env } = process.env;
-  const child = spawn(process.execPath, [script, '--http', '--host', '127.0.0.1', '--port', '0'], {
-    env: { ...env, TASKDECK_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const exited = new Promise((done) => child.once('exit', done));
-  const stop = async () => {
-    child.kill('SIGTERM');
-    await exited;
-  };
-  return new Promise((resolveUrl, reject) => {
-    let stdout = '';
-    /** @param {string} why */
-    const fail = (why) => {
-      child.kill('SIGKILL');
-      reject(new Error(`${script} --http: ${why}\n${stderr}`));
-    };
-    const timer = setTimeout(() => fail('no URL within 10 s'), 10_000);
-    const onExit = (/** @type {number | null} */ code) => {
-      clearTimeout(timer);
-      fail(`exited with code ${code}`);
-    };
-    child.once('exit', onExit);
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      if (!stdout.includes('\n')) return;
-      clearTimeout(timer);
-      child.off('exit', onExit);
-      resolveUrl({ url: stdout.slice(0, stdout.indexOf('\n')).trim(), stop });
-    });
-  });
 }
 
 /**

@@ -132,7 +132,7 @@ function digest(token: string): Buffer {
 
 /** `name` or `name:port` (IPv6 in brackets), as in a Host header. */
 function parseHost(value: string): AllowedHost | undefined {
-  const match = /^(\[[^\]]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(value.trim());
+  const match = /^(\[[0-9a-fA-F:.]+\]|[\w.-]+)(?::(\d{1,5}))?$/.exec(value.trim());
   if (!match) return undefined;
   const name = urlHostname(match[1] as string);
   return match[2] === undefined ? { name } : { name, port: Number(match[2]) };

@@ -105,6 +105,25 @@ describe('TaskInputs', () => {
     ]);
   });
 
+  it('hands a held question to the session that asks for the task’s result, withdrawing it from the other', async () => {
+    const t = setup();
+    const signal = new AbortController().signal;
+    const answer = t.inputs.ask('t', 'Proceed?', schema, { signal, timeoutMs: 60_000 });
+    void t.inputs.ask('u', 'Other task?', schema, { signal, timeoutMs: 60_000 }).catch(() => {});
+    const first = await t.take('t', 'a');
+    await t.take('u', 'a');
+    t.inputs.reclaim('t', 'a'); // the holder itself asking again changes nothing
+    expect(await t.take('t', 'b')).toBeUndefined();
+    t.inputs.reclaim('t', 'b');
+    expect(t.withdrawn).toEqual([['a', first?.id, 'Asked again on another connection']]);
+    const again = await t.take('t', 'b');
+    expect(again?.id).toBe(first?.id);
+    expect(await t.take('u', 'b')).toBeUndefined(); // another task's question stays where it is
+    expect(t.inputs.answer(t.reply(first?.id as string, { action: 'decline' }), 'a')).toBe(false);
+    expect(t.inputs.answer(t.reply(first?.id as string, { action: 'decline' }), 'b')).toBe(true);
+    await expect(answer).resolves.toEqual({ action: 'decline' });
+  });
+
   it('gives up on abort and on timeout: removes a queued question, withdraws a held one', async () => {
     vi.useFakeTimers();
     const t = setup();

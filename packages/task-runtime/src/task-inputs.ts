@@ -37,9 +37,11 @@ export interface TaskInputsOptions {
  * The input requests of tasks (`elicitation/create` with related-task), owned by the
  * server rather than by a connection. The SDK keeps a queued request's resolver in the
  * `Server` of the session that sent it and rejects it when that session closes; here a
- * request waits in the task's queue until some session's `tasks/result` takes it, is
- * answered on that session, and goes back to the queue if that session closes first, so
- * a client that lost its connection gets the question again from a new session.
+ * request waits in the task's queue until some session's `tasks/result` takes it, and is
+ * answered on that session. It goes back to the queue when that session closes first, or
+ * when another session asks for the task's result (a client whose connection dropped
+ * rarely says so: its old session just falls silent), so a client that lost its
+ * connection gets the question again on its new session.
  */
 export class TaskInputs {
   private readonly pending = new Map<string, Pending>();
@@ -123,15 +125,32 @@ export class TaskInputs {
 
   /** A session closed: the questions it held unanswered wait in their queues again, in order. */
   sessionClosed(sessionId: string | undefined): void {
-    const held = [...this.pending.values()].filter((p) => p.heldBy && p.heldBy.sessionId === sessionId);
-    for (const pending of held.reverse()) {
-      pending.heldBy = undefined;
-      this.options.queue.requeue(pending.taskId, pending.queued);
-    }
+    this.requeue((p) => p.heldBy?.sessionId === sessionId);
+  }
+
+  /**
+   * A session asks for the task's result: questions of the task that another session
+   * holds unanswered are withdrawn from it and queued again for this one.
+   */
+  reclaim(taskId: string, sessionId: string | undefined): void {
+    this.requeue((p) => p.taskId === taskId && p.heldBy !== undefined && p.heldBy.sessionId !== sessionId, {
+      withdraw: 'Asked again on another connection',
+    });
   }
 
   get size(): number {
     return this.pending.size;
+  }
+
+  /** Puts the held questions `which` picks back in front of their queues, in the order they were asked. */
+  private requeue(which: (pending: Pending) => boolean, options: { withdraw?: string } = {}): void {
+    const held = [...this.pending.entries()].filter(([, pending]) => which(pending));
+    for (const [id, pending] of held.reverse()) {
+      const holder = pending.heldBy;
+      pending.heldBy = undefined;
+      this.options.queue.requeue(pending.taskId, pending.queued);
+      if (options.withdraw && holder) this.options.withdraw(holder.sessionId, id, options.withdraw);
+    }
   }
 
   /** What the SDK's `elicitInput` checks of an answer: an ElicitResult whose content fits the schema. */

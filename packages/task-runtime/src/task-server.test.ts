@@ -425,23 +425,37 @@ describe('TaskServer across sessions (a client whose connection dropped comes ba
     const t = await setup({ sessionId: 'a' });
     const task = await t.startTask('wait', { steps: 1 });
     await until(() => t.probe.release !== undefined);
-    const b = await connectClient(t.server, { sessionId: 'b' });
-    // While the session that started it is open, the task's notifications stay there.
-    expect((await b.client.experimental.tasks.getTask(task.taskId)).status).toBe('working');
-    t.probe.ctx?.status('still here');
-    await until(() => t.statuses.some((s) => s.statusMessage === 'still here'));
+    t.probe.ctx?.status('started on a');
+    await until(() => t.statuses.some((s) => s.statusMessage === 'started on a'));
     await t.client.close();
-    await until(() => t.server.sessionCount === 1);
+    await until(() => t.server.sessionCount === 0);
     expect(t.server.runningCount).toBe(1);
-    expect((await b.client.experimental.tasks.getTask(task.taskId)).statusMessage).toBe('still here');
+    const b = await connectClient(t.server, { sessionId: 'b' });
+    expect((await b.client.experimental.tasks.getTask(task.taskId)).statusMessage).toBe('started on a');
     t.probe.ctx?.status('almost done');
     await until(() => b.statuses.some((s) => s.statusMessage === 'almost done'));
     t.probe.release?.();
     const result = await b.client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
     expect(result.structuredContent).toEqual({ steps: 1 });
     await until(() => b.statuses.some((s) => s.taskId === task.taskId && s.status === 'completed'));
-    expect(b.statuses.map((s) => s.statusMessage)).not.toContain('still here');
+    expect(b.statuses.map((s) => s.statusMessage)).not.toContain('started on a');
     expect((await b.client.experimental.tasks.listTasks()).tasks.map((s) => s.taskId)).toEqual([task.taskId]);
+  });
+
+  it('sends a task’s notifications to the session that asked about it last (its old one may never close)', async () => {
+    const t = await setup({ sessionId: 'a' });
+    const task = await t.startTask('wait', { steps: 1 });
+    await until(() => t.probe.release !== undefined);
+    const b = await connectClient(t.server, { sessionId: 'b' });
+    await b.client.experimental.tasks.getTask(task.taskId);
+    t.probe.ctx?.status('for b');
+    await until(() => b.statuses.some((s) => s.statusMessage === 'for b'));
+    await t.client.experimental.tasks.getTask(task.taskId);
+    t.probe.ctx?.status('for a');
+    await until(() => t.statuses.some((s) => s.statusMessage === 'for a'));
+    expect(t.statuses.map((s) => s.statusMessage)).not.toContain('for b');
+    expect(b.statuses.map((s) => s.statusMessage)).not.toContain('for a');
+    t.probe.release?.();
   });
 
   it.each([
@@ -475,6 +489,26 @@ describe('TaskServer across sessions (a client whose connection dropped comes ba
     expect(asked).toEqual(['Proceed?']);
     expect(result.structuredContent).toEqual({ answer: 'accept' });
     await until(() => b.statuses.some((s) => s.taskId === task.taskId && s.status === 'completed'));
+  });
+
+  it('asks the question again on a new session whose tasks/result comes while the old one never closed', async () => {
+    let heldBy: AbortSignal | undefined;
+    const t = await setup({
+      sessionId: 'a',
+      elicit: (_message, signal) => {
+        heldBy = signal;
+        return new Promise<ElicitResult>(() => {});
+      },
+    });
+    const task = await t.startTask('behave', { how: 'ask' });
+    await until(() => t.statusesOf(task.taskId).includes('input_required'));
+    t.client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema).catch(() => {});
+    await until(() => heldBy !== undefined);
+    const b = await connectClient(t.server, { sessionId: 'b', elicit: () => ({ action: 'decline' }) });
+    const result = await b.client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
+    expect(result.structuredContent).toEqual({ answer: 'decline' });
+    // The first client was told its copy of the question is void.
+    await until(() => heldBy?.aborted === true);
   });
 
   it('withdraws a question the task no longer needs from the client that holds it', async () => {

@@ -37,7 +37,7 @@ const RELATED_TASK = 'io.modelcontextprotocol/related-task';
 /** How long a task waits for the user to answer an input request. */
 const INPUT_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 const MAX_QUEUED_MESSAGES_PER_TASK = 100;
-/** Requests about one task by id: a task whose session is gone follows the session that sends one. */
+/** Requests about one task by id: the task's notifications follow the session that sends one. */
 const TASK_REQUESTS: ReadonlySet<string> = new Set(['tasks/get', 'tasks/result', 'tasks/cancel']);
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -112,8 +112,10 @@ interface Session {
 
 /**
  * Where a call's notifications go. A plain call's travel with its request (over HTTP, in
- * that request's response stream); a task's go to its session, and follow the task to a
- * new session when a client comes back after its connection dropped.
+ * that request's response stream); a task's go to the session that last asked about it
+ * (created it, or sent tasks/get, tasks/result or tasks/cancel for it), so they reach a
+ * client that came back on a new session after its connection dropped, whether or not
+ * the old session was ever closed.
  */
 interface Route {
   session: Session;
@@ -225,8 +227,8 @@ export class TaskServer {
       this.sessions.delete(session);
       throw error;
     }
-    // Answers to our tasks' questions, and requests that let a task follow this
-    // session, are seen before the session's SDK Server handles the message.
+    // Answers to our tasks' questions, and requests about a task (its notifications
+    // follow them), are seen before the session's SDK Server handles the message.
     const deliver = transport.onmessage;
     transport.onmessage = (message, extra) => {
       if (this.inputs.answer(message, transport.sessionId)) return;
@@ -283,12 +285,17 @@ export class TaskServer {
     this.inputs.sessionClosed(session.transport.sessionId);
   }
 
-  /** A task whose session is gone follows the first session that asks about it by id. */
+  /**
+   * A running task's notifications go to the session that asked about it last; its
+   * questions go to the session that asks for its result.
+   */
   private follow(message: JSONRPCMessage, session: Session): void {
     if (!isJSONRPCRequest(message) || !TASK_REQUESTS.has(message.method)) return;
     const taskId = message.params?.taskId;
-    const route = typeof taskId === 'string' ? this.routes.get(taskId) : undefined;
-    if (route?.session.closed) route.session = session;
+    if (typeof taskId !== 'string') return;
+    const route = this.routes.get(taskId);
+    if (route) route.session = session;
+    if (message.method === 'tasks/result') this.inputs.reclaim(taskId, session.transport.sessionId);
   }
 
   private async callTool(

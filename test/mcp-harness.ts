@@ -97,7 +97,9 @@ export class McpHarness {
 
   /** Another client (a new session) of this harness's HTTP server. */
   async newSession(options: SessionOptions = {}): Promise<McpHarness> {
-    return McpHarness.connect(httpTransport(this.url, options.token), options, this.dataDir, { dataDir: false });
+    return McpHarness.connect(httpTransport(this.url, options.token), options, this.dataDir, {
+      dataDir: false,
+    });
   }
 
   /** The HTTP server's URL (servers started with `http`). */

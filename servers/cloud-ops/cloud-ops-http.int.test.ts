@@ -79,7 +79,10 @@ async function rawSession(url: string, headers: Record<string, string> = {}): Pr
   expect(init.status).toBe(200);
   const sessionId = init.headers['mcp-session-id'] as string;
   const session = { ...headers, 'Mcp-Session-Id': sessionId, 'MCP-Protocol-Version': '2025-11-25' };
-  const initialized = await raw(url, { headers: session, body: { jsonrpc: '2.0', method: 'notifications/initialized' } });
+  const initialized = await raw(url, {
+    headers: session,
+    body: { jsonrpc: '2.0', method: 'notifications/initialized' },
+  });
   expect(initialized.status).toBe(202);
   return sessionId;
 }
@@ -241,7 +244,9 @@ describe('cloud-ops over Streamable HTTP', () => {
     const resumed = await listen(lastSeen.id);
     expect(resumed.status).toBe(200);
     const resumedReader = (resumed.body as ReadableStream<Uint8Array>).getReader();
-    const missed = await readEvents(resumedReader, (events) => events.some((e) => statusOf(e) === 'completed'));
+    const missed = await readEvents(resumedReader, (events) =>
+      events.some((e) => statusOf(e) === 'completed'),
+    );
     await resumedReader.cancel();
     const ids = [lastSeen, ...missed].map((e) => Number(e.id));
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
@@ -257,13 +262,18 @@ describe('cloud-ops over Streamable HTTP', () => {
     const port = new URL(h.url).port;
     const foreignHost = await raw(h.url, { headers: { Host: `evil.example.com:${port}` }, body: initialize });
     expect(foreignHost.status).toBe(403);
-    expect(JSON.parse(foreignHost.body)).toMatchObject({ error: { message: expect.stringContaining('Host') } });
-    const foreignOrigin = await raw(h.url, { headers: { Origin: 'http://evil.example.com' }, body: initialize });
+    expect(JSON.parse(foreignHost.body)).toMatchObject({
+      error: { message: expect.stringContaining('Host') },
+    });
+    const foreignOrigin = await raw(h.url, {
+      headers: { Origin: 'http://evil.example.com' },
+      body: initialize,
+    });
     expect(foreignOrigin.status).toBe(403);
     expect((await raw(h.url, { headers: { Origin: 'null' }, body: initialize })).status).toBe(403);
-    expect((await raw(h.url, { headers: { Host: `127.0.0.1:${Number(port) + 1}` }, body: initialize })).status).toBe(
-      403,
-    );
+    expect(
+      (await raw(h.url, { headers: { Host: `127.0.0.1:${Number(port) + 1}` }, body: initialize })).status,
+    ).toBe(403);
     const local = await raw(h.url, {
       headers: { Host: `localhost:${port}`, Origin: `http://localhost:${port}` },
       body: initialize,
@@ -290,17 +300,22 @@ describe('cloud-ops over Streamable HTTP', () => {
   it.each<[string, { args?: string[]; env?: Record<string, string> }]>([
     ['--token', { args: ['--token', 'sesame'] }],
     ['TASKDECK_SERVER_TOKEN', { env: { TASKDECK_SERVER_TOKEN: 'sesame' } }],
-  ])('requires the bearer token set with %s: 401 without it or with another, served with it', async (_how, setup) => {
-    const h = await start({ env: setup.env, http: { args: setup.args, token: 'sesame' } });
-    expect((await h.client.listTools()).tools.map((t) => t.name)).toContain('deploy_service');
-    const missing = await raw(h.url, { body: initialize });
-    expect(missing.status).toBe(401);
-    expect(missing.headers['www-authenticate']).toBe('Bearer realm="cloud-ops"');
-    const wrong = await raw(h.url, { headers: { Authorization: 'Bearer open' }, body: initialize });
-    expect(wrong.status).toBe(401);
-    expect(wrong.headers['www-authenticate']).toMatch(/^Bearer realm="cloud-ops", error="invalid_token"/);
-    expect((await raw(h.url, { headers: { Authorization: 'Bearer sesame' }, body: initialize })).status).toBe(200);
-  });
+  ])(
+    'requires the bearer token set with %s: 401 without it or with another, served with it',
+    async (_how, setup) => {
+      const h = await start({ env: setup.env, http: { args: setup.args, token: 'sesame' } });
+      expect((await h.client.listTools()).tools.map((t) => t.name)).toContain('deploy_service');
+      const missing = await raw(h.url, { body: initialize });
+      expect(missing.status).toBe(401);
+      expect(missing.headers['www-authenticate']).toBe('Bearer realm="cloud-ops"');
+      const wrong = await raw(h.url, { headers: { Authorization: 'Bearer open' }, body: initialize });
+      expect(wrong.status).toBe(401);
+      expect(wrong.headers['www-authenticate']).toMatch(/^Bearer realm="cloud-ops", error="invalid_token"/);
+      expect(
+        (await raw(h.url, { headers: { Authorization: 'Bearer sesame' }, body: initialize })).status,
+      ).toBe(200);
+    },
+  );
 });
 
 describe('cloud-ops command line', () => {

@@ -330,6 +330,14 @@ describe('cloud-ops command line', () => {
     expect(refused.stderr).toContain('--allow-unauthenticated');
   });
 
+  it('says why it cannot listen (the port is taken) and exits 1', async () => {
+    const h = await start();
+    const port = new URL(h.url).port;
+    const taken = run(['--http', '--port', port]);
+    expect(taken.status).toBe(1);
+    expect(taken.stderr).toContain(`cannot listen on 127.0.0.1:${port}: listen EADDRINUSE`);
+  });
+
   it('explains a wrong command line and exits 2; --help prints the usage', () => {
     const wrong = run(['--htp']);
     expect(wrong.status).toBe(2);

@@ -458,24 +458,35 @@ describe('TaskServer across sessions (a client whose connection dropped comes ba
     t.probe.release?.();
   });
 
-  it.each([
-    ['still queued', false],
-    ['taken by the closed session and never answered', true],
-  ])('asks a new session the question that was %s', async (_case, takenFirst) => {
-    let heldBy: AbortSignal | undefined;
+  /**
+   * Session 'a' runs a task that asks a question; its client takes the question when
+   * `take()` is called (tasks/result) and never answers it. `held()` is the signal of
+   * that client's handler: aborted when the server withdraws the question.
+   */
+  async function askedOnSessionA() {
+    let held: AbortSignal | undefined;
     const t = await setup({
       sessionId: 'a',
       elicit: (_message, signal) => {
-        heldBy = signal;
+        held = signal;
         return new Promise<ElicitResult>(() => {});
       },
     });
     const task = await t.startTask('behave', { how: 'ask' });
     await until(() => t.statusesOf(task.taskId).includes('input_required'));
-    if (takenFirst) {
+    const take = async () => {
       t.client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema).catch(() => {});
-      await until(() => heldBy !== undefined);
-    }
+      await until(() => held !== undefined);
+    };
+    return { t, task, take, held: () => held };
+  }
+
+  it.each([
+    ['still queued', false],
+    ['taken by the closed session and never answered', true],
+  ])('asks a new session the question that was %s', async (_case, takenFirst) => {
+    const { t, task, take } = await askedOnSessionA();
+    if (takenFirst) await take();
     await t.client.close();
     const asked: string[] = [];
     const b = await connectClient(t.server, {
@@ -492,41 +503,21 @@ describe('TaskServer across sessions (a client whose connection dropped comes ba
   });
 
   it('asks the question again on a new session whose tasks/result comes while the old one never closed', async () => {
-    let heldBy: AbortSignal | undefined;
-    const t = await setup({
-      sessionId: 'a',
-      elicit: (_message, signal) => {
-        heldBy = signal;
-        return new Promise<ElicitResult>(() => {});
-      },
-    });
-    const task = await t.startTask('behave', { how: 'ask' });
-    await until(() => t.statusesOf(task.taskId).includes('input_required'));
-    t.client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema).catch(() => {});
-    await until(() => heldBy !== undefined);
+    const { t, task, take, held } = await askedOnSessionA();
+    await take();
     const b = await connectClient(t.server, { sessionId: 'b', elicit: () => ({ action: 'decline' }) });
     const result = await b.client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
     expect(result.structuredContent).toEqual({ answer: 'decline' });
     // The first client was told its copy of the question is void.
-    await until(() => heldBy?.aborted === true);
+    await until(() => held()?.aborted === true);
   });
 
   it('withdraws a question the task no longer needs from the client that holds it', async () => {
-    let heldBy: AbortSignal | undefined;
-    const t = await setup({
-      sessionId: 'a',
-      elicit: (_message, signal) => {
-        heldBy = signal;
-        return new Promise<ElicitResult>(() => {});
-      },
-    });
-    const task = await t.startTask('behave', { how: 'ask' });
-    await until(() => t.statusesOf(task.taskId).includes('input_required'));
-    t.client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema).catch(() => {});
-    await until(() => heldBy !== undefined);
+    const { t, task, take, held } = await askedOnSessionA();
+    await take();
     await t.client.experimental.tasks.cancelTask(task.taskId);
     // notifications/cancelled for the question: the client's handler sees its signal abort.
-    await until(() => heldBy?.aborted === true);
+    await until(() => held()?.aborted === true);
     expect(t.server.runningCount).toBe(0);
   });
 });

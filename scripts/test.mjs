@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: lint, walls, typecheck, build, vitest, MCP conformance, Playwright. Every step runs even when an earlier
+// `npm test`: lint, walls, typecheck, build, vitest, Playwright, MCP conformance. Every step runs even when an earlier
 // one fails. The last line printed is the total: `N passed, N failed[, N skipped]`.
 // Exit code 0 only when every step succeeded and no test failed.
 import { spawnSync } from 'node:child_process';
@@ -78,7 +78,6 @@ const vitest = step('vitest run', [
   '--reporter=json',
   `--outputFile.json=${VITEST_REPORT}`,
 ]);
-const conformance = step('conformance: scripts/conformance.mjs', [join(root, 'scripts', 'conformance.mjs')]);
 const playwright = step(
   'playwright test',
   [bin('@playwright/test', 'playwright'), 'test', '--reporter=list,json'],
@@ -87,16 +86,19 @@ const playwright = step(
   },
 );
 
+// After Playwright, which empties test-results/ (where the conformance results are kept) when it starts.
+const conformance = step('conformance: scripts/conformance.mjs', [join(root, 'scripts', 'conformance.mjs')]);
+
 const rows = [
   ['lint', stepCounts(lint)],
   ['walls', stepCounts(walls)],
   ['typecheck', stepCounts(typecheck)],
   ['build', stepCounts(build)],
   ['vitest', vitestCounts(VITEST_REPORT, vitest)],
-  ['conformance', conformanceCounts(CONFORMANCE_RESULTS, conformance)],
   ['playwright', playwrightCounts(PLAYWRIGHT_REPORT, playwright)],
+  ['conformance', conformanceCounts(CONFORMANCE_RESULTS, conformance)],
 ];
-const exitCodes = [lint, walls, typecheck, build, vitest, conformance, playwright];
+const exitCodes = [lint, walls, typecheck, build, vitest, playwright, conformance];
 
 console.log('\n━━ summary ━━');
 for (const [name, counts] of /** @type {[string, import('./test-summary.mjs').Counts][]} */ (rows)) {

@@ -183,7 +183,7 @@ export class TaskServer {
       if (task.status === 'cancelled') {
         this.running.get(task.taskId)?.abort(new TaskCancelledError(task.statusMessage ?? 'Cancelled'));
       }
-      if (isTerminalStatus(task.status)) this.routes.delete(task.taskId);
+      if (isTerminal(task.status)) this.routes.delete(task.taskId);
     });
   }
 

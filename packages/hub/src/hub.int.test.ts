@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -476,6 +477,16 @@ describe('hub with the real servers', () => {
       expect(existsSync(join(h.dataDir, 'logs'))).toBe(false);
     } finally {
       rmSync(logDir, { recursive: true, force: true });
+    }
+  });
+
+  it('creates a new data dir readable by the user only (history, uploads and server state are private)', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'taskdeck-hub-'));
+    try {
+      const h = await start({ dataDir: join(parent, 'Taskdeck'), startServers: false });
+      expect(statSync(h.dataDir).mode & 0o777).toBe(0o700);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
     }
   });
 

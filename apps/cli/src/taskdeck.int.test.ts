@@ -82,6 +82,10 @@ describe('taskdeck CLI', () => {
     const noCommand = run(['frobnicate']);
     expect(await noCommand.exited).toBe(2);
     expect(noCommand.stderr()).toContain('Unknown command "frobnicate".');
+    const unknownOption = run(['tasks', '--bogus']);
+    expect(await unknownOption.exited).toBe(2);
+    expect(unknownOption.stderr()).toContain("Unknown option '--bogus'");
+    expect(unknownOption.stderr()).toContain('Usage:');
   });
 
   it('cancels the task on Ctrl-C (SIGINT) and exits 130', async () => {

@@ -393,11 +393,16 @@ async function roots(dataDir: string): Promise<number> {
   return 0;
 }
 
+/** A usage error: ours, or node:util parseArgs' (an unknown option, a missing value). */
+function isUsageError(error: Error): boolean {
+  return error instanceof UsageError || /^ERR_PARSE_ARGS_/.test(String((error as { code?: unknown }).code));
+}
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: Error) => {
     err(`taskdeck: ${error.message}\n`);
-    if (error instanceof UsageError) err(`\n${USAGE}\n`);
-    process.exit(error instanceof UsageError ? EXIT.usage : EXIT.failed);
+    if (isUsageError(error)) err(`\n${USAGE}\n`);
+    process.exit(isUsageError(error) ? EXIT.usage : EXIT.failed);
   },
 );

@@ -96,6 +96,23 @@ describe('out/web/index.js', () => {
     expect(pids.filter(isAlive)).toEqual([]);
   });
 
+  it('stops cleanly when its terminal closes (SIGHUP), servers included', async () => {
+    const data = join(dir, 'hangup');
+    const host = spawn(
+      process.execPath,
+      [serverJs, '--renderer-dir', join(dir, 'renderer'), '--data-dir', data],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const pids = await serverPids(await waitForUrl(host));
+    expect(pids.length).toBeGreaterThan(0);
+    host.kill('SIGHUP');
+    const [code] = await once(host, 'exit');
+    expect(code).toBe(0);
+    expect(pids.filter(isAlive)).toEqual([]);
+  });
+
   async function failedStart(args: string[], env: Record<string, string> = {}): Promise<string> {
     const bad = spawn(process.execPath, [serverJs, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],

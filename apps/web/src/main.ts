@@ -2,7 +2,7 @@
 /**
  * `npm run web` / `node out/web/index.js`: starts the hub (with the bundled servers)
  * and the web host in front of it, prints the URL with its token, and stops both (no
- * orphan server processes) on Ctrl-C or SIGTERM. `--uploads-limit` (or TASKDECK_UPLOADS_LIMIT)
+ * orphan server processes) on Ctrl-C, SIGTERM or SIGHUP. `--uploads-limit` (or TASKDECK_UPLOADS_LIMIT)
  * bounds `<data dir>/uploads/`.
  */
 import { resolve } from 'node:path';
@@ -86,6 +86,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // Its terminal closed: without this, Node exits at once and servers that ignore stdin outlive it.
+  process.on('SIGHUP', stop);
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -327,6 +327,11 @@ describe('web host API', () => {
       await client.call('hub:revoke-root', [path]);
       client.ws.close();
     });
+  });
+
+  it('keeps the uploads folder readable by the user only', async () => {
+    await uploaded('private.csv', 'a\n');
+    expect((await stat(join(dir, 'data', 'uploads'))).mode & 0o777).toBe(0o700);
   });
 
   it("accepts a page's session in the upload header", async () => {

@@ -86,7 +86,8 @@ export class Uploads {
   /** Creates the folder, deletes what is no longer granted and measures the rest. */
   static async open(options: UploadsOptions): Promise<Uploads> {
     const path = join(options.dataDir, 'uploads');
-    await mkdir(path, { recursive: true });
+    // Copies of the user's files: owner-only, whatever the file they came from allowed.
+    await mkdir(path, { recursive: true, mode: 0o700 });
     const uploads = new Uploads(
       await realpath(path),
       options.hub,

@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -355,6 +356,26 @@ describe('hub with the real servers', () => {
     expect(errors.remote).toMatch(/url: must start with http:\/\/ or https:\/\//);
   });
 
+  it('reports a server the system refuses to start (a NUL byte in its command) and keeps running', async () => {
+    const h = await start({ userServers: { good: fixture('garbage'), nul: { command: 'node\u0000x' } } });
+    await h.ready('good');
+    await h.until(() => h.server('nul')?.status === 'crashed', 'the refused server to be marked crashed');
+    expect(h.server('nul')?.error).toContain('could not start "node\u0000x"');
+    expect(h.server('nul')?.error).toContain('without null bytes');
+  });
+
+  it('still runs the servers when their log folder cannot be created', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'taskdeck-hub-'));
+    writeFileSync(join(dataDir, 'logs'), 'a file where the logs folder should be');
+    try {
+      const h = await start({ dataDir, userServers: { good: fixture('garbage') } });
+      await h.ready('good');
+      expect(h.server('good')?.stderrTail.join('')).toContain('cannot write its log');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('coalesces a flood of progress into bounded batches and never drops the final state', async () => {
     const h = await start({ userServers: { flood: fixture('flood') } });
     await h.ready('flood');
@@ -456,6 +477,16 @@ describe('hub with the real servers', () => {
       expect(existsSync(join(h.dataDir, 'logs'))).toBe(false);
     } finally {
       rmSync(logDir, { recursive: true, force: true });
+    }
+  });
+
+  it('creates a new data dir readable by the user only (history, uploads and server state are private)', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'taskdeck-hub-'));
+    try {
+      const h = await start({ dataDir: join(parent, 'Taskdeck'), startServers: false });
+      expect(statSync(h.dataDir).mode & 0o777).toBe(0o700);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
     }
   });
 

@@ -110,7 +110,8 @@ export class Hub implements HubApi {
   }
 
   static async start(options: HubOptions): Promise<Hub> {
-    await mkdir(options.dataDir, { recursive: true });
+    // Owner-only when new: the history holds arguments and results, uploads the user's files.
+    await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
     const lock = await DataDirLock.acquire(options.dataDir);
     try {
       const servers = await loadServerList(options);

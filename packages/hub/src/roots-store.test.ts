@@ -20,6 +20,13 @@ describe('RootsStore', () => {
     expect(reopened.notice).toBeUndefined();
   });
 
+  it('saves every grant of concurrent grants (the last save holds them all)', async () => {
+    const store = await RootsStore.open(dir);
+    const paths = Array.from({ length: 20 }, (_, i) => `/granted/${i}`);
+    await Promise.all(paths.map((path) => store.add([path])));
+    expect((await RootsStore.open(dir)).list().sort()).toEqual([...paths].sort());
+  });
+
   it('moves a damaged file aside and says so, then saves afresh', async () => {
     writeFileSync(join(dir, 'roots.json'), '{"roots": ["/home/me/pro');
     const store = await RootsStore.open(dir);

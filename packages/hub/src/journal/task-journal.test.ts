@@ -69,6 +69,26 @@ describe('TaskJournal', () => {
     await reopened.journal.close();
   });
 
+  it('records how a followed remote task ends, also when a newer Taskdeck wrote its line', async () => {
+    const remote = {
+      ...newRecord('r', 'remote', 't', {}, 'task', 1),
+      mcpTaskId: 'server-task-1',
+      owner: 'ops',
+    };
+    mkdirSync(join(dataDir, 'journal'), { recursive: true });
+    writeFileSync(TaskJournal.pathIn(dataDir), `${JSON.stringify(remote)}\n`);
+    const opened = await TaskJournal.open(dataDir, { resumable: (record) => record.server === 'remote' });
+    const record = opened.records[0] as TaskRecord;
+    expect(record.status).toBe('working');
+    // The hub follows it again and the server says it completed.
+    finish(record, 'completed', 5, { result: { content: [{ type: 'text', text: 'done' }] } });
+    opened.journal.write(record);
+    await opened.journal.close();
+    const reread = await TaskJournal.read(TaskJournal.pathIn(dataDir), 'keep');
+    expect(reread.records[0]?.status).toBe('completed');
+    expect(JSON.parse(lines().at(-1) as string)).toMatchObject({ status: 'completed', owner: 'ops' });
+  });
+
   it('reads a journal another live hub writes without ending its running tasks', async () => {
     const { journal } = await TaskJournal.open(dataDir);
     journal.write(newRecord('running', 's', 't', {}, 'task', 1));

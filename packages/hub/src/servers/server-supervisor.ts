@@ -177,7 +177,16 @@ export class ServerSupervisor {
     this.openLog();
     let connection: Connection | undefined;
     const events = this.eventsFor(() => connection);
-    connection = this.openConnection(events);
+    try {
+      connection = this.openConnection(events);
+    } catch (error) {
+      // The system refused the spawn itself (a NUL byte in the command, args or env): no retry helps.
+      const what = this.spec.transport === 'stdio' ? this.spec.command : displayUrl(this.spec.url);
+      this.error = `could not start "${what}": ${(error as Error).message}`;
+      this.appendLog(`[taskdeck] ${this.error}`);
+      this.setStatus('crashed');
+      return;
+    }
     this.connection = connection;
     const timeout = this.options.startTimeoutMs ?? 20_000;
     let client: Client;
@@ -305,8 +314,14 @@ export class ServerSupervisor {
 
   private openLog(): void {
     if (this.log) return;
-    mkdirSync(this.options.logDir, { recursive: true });
     const path = join(this.options.logDir, `${this.spec.name}.log`);
+    try {
+      mkdirSync(this.options.logDir, { recursive: true });
+    } catch (error) {
+      // The server runs without its log file; its last lines still show.
+      this.stderr.push(`[taskdeck] cannot write its log ${path}: ${(error as Error).message}\n`);
+      return;
+    }
     try {
       if (statSync(path).size > LOG_ROTATE_BYTES) renameSync(path, `${path}.1`);
     } catch {

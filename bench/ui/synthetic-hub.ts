@@ -42,6 +42,10 @@ export class SyntheticHub implements HubApi {
     });
   }
 
+  rootsIntact(): boolean {
+    return true;
+  }
+
   servers(): ServerInfo[] {
     return SERVERS.map((name, i) => ({
       name,

@@ -60,6 +60,10 @@ class RecordingHub implements HubApi {
   roots() {
     return this.granted;
   }
+  intact = true;
+  rootsIntact() {
+    return this.intact;
+  }
   servers() {
     return [];
   }
@@ -403,5 +407,22 @@ describe('web host API', () => {
     await again.close();
     expect(await exists(orphan)).toBe(false);
     expect(await exists(kept)).toBe(true);
+  });
+
+  it('deletes nothing at start when the saved grants were damaged (they were set aside, not lost)', async () => {
+    const orphan = join(dir, 'data', 'uploads', '2-maybe-granted');
+    await mkdir(orphan);
+    await writeFile(join(orphan, 'precious.csv'), 'p\n');
+    hub.intact = false;
+    try {
+      const again = await startWebHost({
+        rendererDir: join(dir, 'renderer'),
+        api: { hub, dataDir: join(dir, 'data'), appInfo: { version: '1', platform: 'linux', host: 'web' } },
+      });
+      await again.close();
+      expect(await exists(join(orphan, 'precious.csv'))).toBe(true);
+    } finally {
+      hub.intact = true;
+    }
   });
 });

@@ -95,9 +95,11 @@ export class Uploads {
       options.totalLimitBytes ?? DEFAULT_UPLOADS_TOTAL_BYTES,
     );
     const granted = new Set(options.hub.roots().map((root) => dirname(root)));
+    // With the grants list damaged, nobody knows what was granted: delete nothing.
+    const intact = options.hub.rootsIntact();
     for (const entry of await readdir(uploads.folder)) {
       const folder = join(uploads.folder, entry);
-      if (granted.has(folder)) uploads.#stored += await sizeOf(folder);
+      if (granted.has(folder) || !intact) uploads.#stored += await sizeOf(folder);
       else await rm(folder, { recursive: true, force: true });
     }
     return uploads;

@@ -32,6 +32,8 @@ export interface HubApi {
   grantRoots(paths: string[]): Promise<string[]>;
   revokeRoot(path: string): Promise<string[]>;
   roots(): string[];
+  /** False when the saved grants were damaged and set aside: what is not granted now may have been. */
+  rootsIntact(): boolean;
   /** Every server: bundled, the user's, and entries of servers.json that could not be used. */
   servers(): ServerInfo[];
   shutdown(): Promise<void>;

@@ -251,6 +251,10 @@ export class Hub implements HubApi {
     this.batcher.serverRemoved(name);
   }
 
+  rootsIntact(): boolean {
+    return this.rootsStore.notice === undefined;
+  }
+
   roots(): string[] {
     return this.rootsStore.list();
   }

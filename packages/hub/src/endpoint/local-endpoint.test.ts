@@ -36,6 +36,7 @@ function hub(): HubApi & { emit(event: HubEvent): void } {
     grantRoots: async (paths) => paths,
     revokeRoot: async () => [],
     roots: () => ['/r'],
+    rootsIntact: () => true,
     servers: (): ServerInfo[] => [],
     shutdown: async () => {},
   };

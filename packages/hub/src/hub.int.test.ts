@@ -620,6 +620,21 @@ describe('damaged files in the data dir', () => {
     expect(late).toEqual(snapshot?.notices);
   });
 
+  it('starts, and says so, when the journal cannot be written at all at start (a full disk)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'taskdeck-hub-'));
+    mkdirSync(join(dataDir, 'journal'));
+    mkdirSync(`${TaskJournal.pathIn(dataDir)}.compact`);
+    const stderr = await stderrOf(async () => {
+      const h = await start({ dataDir });
+      await h.ready('cloud-ops');
+      const [notice] = noticesIn(h);
+      expect(notice?.message).toMatch(/^The task history could not be written to .*tasks\.jsonl \(EISDIR/);
+      const { taskId } = await h.hub.startTool(deploy('4.0.1', 'dev'));
+      expect(await h.finished(taskId)).toMatchObject({ status: 'completed' });
+    });
+    expect(stderr).toContain('The task history could not be written');
+  });
+
   it('reports a journal it cannot write while running, and writes it in full once it can', async () => {
     const h = await start({ journal: { compactBytes: 1 } });
     await h.ready('cloud-ops');

@@ -120,20 +120,23 @@ export class Hub implements HubApi {
         servers.specs.filter((spec) => spec.transport !== 'stdio' && !spec.disabled).map((spec) => spec.name),
       );
       let hub: Hub | undefined;
+      /** Problems met before the hub exists to report them. */
+      const beforeStart: string[] = [];
       const opened = await TaskJournal.open(options.dataDir, {
         ...options.journal,
         resumable: (record) =>
           record.mode === 'task' && record.mcpTaskId !== undefined && remote.has(record.server),
-        onWriteError: (error) =>
-          hub?.notify(
-            'error',
-            `The task history could not be written to ${TaskJournal.pathIn(options.dataDir)} (${error.message}). The tasks still show here; they are written in full once writing works again.`,
-          ),
+        onWriteError: (error) => {
+          const message = `The task history could not be written to ${TaskJournal.pathIn(options.dataDir)} (${error.message}). The tasks still show here; they are written in full once writing works again.`;
+          if (hub) hub.notify('error', message);
+          else beforeStart.push(message);
+        },
       });
       const rootsStore = await RootsStore.open(options.dataDir);
       hub = new Hub(options, opened.journal, lock, rootsStore);
       hub.book.restore(opened.records);
       hub.reportJournalDamage(opened);
+      for (const message of beforeStart) hub.notify('error', message);
       if (rootsStore.notice) hub.notify('warning', rootsStore.notice);
       hub.useServers(servers);
       if (options.endpoint !== false) await hub.listen();

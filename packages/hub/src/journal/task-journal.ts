@@ -141,7 +141,13 @@ export class TaskJournal {
     }
     const journal = new TaskJournal(path, options);
     const kept = journal.trim(loaded.records);
-    await journal.rewrite(kept);
+    try {
+      await journal.rewrite(kept);
+    } catch (error) {
+      // The history is read; a disk that refuses writes must not stop the app (the next flush retries).
+      journal.failing = true;
+      options.onWriteError?.(error as Error);
+    }
     return { journal, ...loaded, records: kept, ...(quarantine.used && { quarantinePath: quarantine.path }) };
   }
 

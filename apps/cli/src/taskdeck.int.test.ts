@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -145,6 +145,22 @@ describe('taskdeck CLI', () => {
     expect(await again.exited).toBe(1);
     expect(again.stderr()).toContain('already ended (cancelled)');
   });
+
+  it.each(['SIGTERM', 'SIGHUP'] as const)(
+    'stops its own hub and servers on %s (a closed terminal), and the task reads interrupted',
+    async (signal) => {
+      const r = run(deployArgs(signal === 'SIGTERM' ? '4.6.0' : '4.7.0', 'staging'), { timeScale: '1' });
+      await until(() => r.stderr().includes('Pulling image'), 'the deploy to start');
+      r.child.kill(signal);
+      expect(await r.exited).toBe(signal === 'SIGTERM' ? 143 : 129);
+      // The hub shut down before the exit: lock released, endpoint gone, the task ended on record.
+      expect(existsSync(join(dataDir, 'hub.lock'))).toBe(false);
+      expect(existsSync(join(dataDir, 'endpoint.json'))).toBe(false);
+      const tasks = run(['tasks']);
+      expect(await tasks.exited).toBe(0);
+      expect(tasks.stdout()).toMatch(/interrupted .* cloud-ops\/deploy_service/);
+    },
+  );
 
   it('shows a task as interrupted after its taskdeck was killed, and leaves no server behind', async () => {
     const r = run(deployArgs('4.5.0', 'staging'), { timeScale: '1' });

@@ -72,7 +72,7 @@ async function withHub<T>(
   startServers: boolean,
   work: (connection: HubConnection) => Promise<T>,
 ): Promise<T> {
-  const connection = await connectToHub(dataDir, { startServers });
+  const connection = await connect(dataDir, startServers);
   try {
     return await work(connection);
   } finally {
@@ -115,7 +115,7 @@ async function call(argv: string[], dataDir: string): Promise<number> {
   if (!serverName || !toolName || positionals.length > 2) throw new UsageError('call needs <server> <tool>.');
   if (values.output !== undefined && values.output !== 'json') throw new UsageError('--output takes "json".');
 
-  const connection = await connectToHub(dataDir, { startServers: true });
+  const connection = await connect(dataDir, true);
   const { client } = connection;
   // Follow every task from the start: the new one's first changes may come before startTool answers.
   const follower = new TaskFollower(client);
@@ -396,6 +396,33 @@ async function roots(dataDir: string): Promise<number> {
 /** A usage error: ours, or node:util parseArgs' (an unknown option, a missing value). */
 function isUsageError(error: Error): boolean {
   return error instanceof UsageError || /^ERR_PARSE_ARGS_/.test(String((error as { code?: unknown }).code));
+}
+
+/** Connections this command holds: a stop signal closes them (and a hub it started) before exiting. */
+const connections = new Set<HubConnection>();
+
+async function connect(dataDir: string, startServers: boolean): Promise<HubConnection> {
+  const connection = await connectToHub(dataDir, { startServers });
+  connections.add(connection);
+  return {
+    ...connection,
+    close: async () => {
+      connections.delete(connection);
+      await connection.close();
+    },
+  };
+}
+
+// The terminal closing (SIGHUP) or a stop request (SIGTERM) must not leave a hub's servers behind.
+for (const [signal, code] of [
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+] as const) {
+  process.on(signal, () => {
+    void Promise.allSettled([...connections].map((connection) => connection.close())).finally(() =>
+      process.exit(code),
+    );
+  });
 }
 
 main(process.argv.slice(2)).then(

@@ -513,6 +513,18 @@ describe('hub with the real servers', () => {
     expect(second.hub.getTask(taskId)?.result?.structuredContent).toMatchObject({ toVersion: '3.6.0' });
   });
 
+  it('refuses to start or restart a server once it is shutting down, so none outlives it', async () => {
+    const h = await start();
+    await h.ready('cloud-ops');
+    const stopping = h.hub.shutdown();
+    await expect(h.hub.startServer('cloud-ops')).rejects.toThrow('Taskdeck is shutting down.');
+    await expect(h.hub.restartServer('analytics')).rejects.toThrow('Taskdeck is shutting down.');
+    await stopping;
+    expect(h.hub.servers().every((server) => server.status !== 'ready' && server.status !== 'starting')).toBe(
+      true,
+    );
+  });
+
   it('marks tasks running at shutdown as interrupted in the journal', async () => {
     const h = await start({ env: { TASKDECK_TIME_SCALE: '1' } });
     await h.ready('cloud-ops');

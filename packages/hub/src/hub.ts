@@ -206,6 +206,7 @@ export class Hub implements HubApi {
   }
 
   async startServer(name: string): Promise<void> {
+    this.assertOpen();
     await this.supervisor(name).start();
   }
 
@@ -214,6 +215,7 @@ export class Hub implements HubApi {
   }
 
   async restartServer(name: string): Promise<void> {
+    this.assertOpen();
     await this.supervisor(name).restart();
   }
 

@@ -279,7 +279,16 @@ export class Hub implements HubApi {
   }
 
   async revokeRoot(path: string): Promise<string[]> {
-    if (await this.rootsStore.remove(path)) this.rootsChanged();
+    const granted = this.roots().includes(path);
+    try {
+      if (await this.rootsStore.remove(path)) this.rootsChanged();
+    } catch (error) {
+      // Revoked in memory all the same: the servers must stop reading it now.
+      if (granted) this.rootsChanged();
+      throw new Error(
+        `${path} is revoked for now, but the change could not be saved (${(error as Error).message}): it is granted again when Taskdeck restarts.`,
+      );
+    }
     return this.roots();
   }
 

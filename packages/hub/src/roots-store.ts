@@ -54,10 +54,17 @@ export class RootsStore {
     const fresh = paths.filter((p) => !this.roots.includes(p));
     if (fresh.length === 0) return false;
     this.roots = [...this.roots, ...fresh];
-    await this.save();
+    try {
+      await this.save();
+    } catch (error) {
+      // A grant the user is told failed must not be in effect either.
+      this.roots = this.roots.filter((p) => !fresh.includes(p));
+      throw error;
+    }
     return true;
   }
 
+  /** A revoke takes effect even when it cannot be saved (safer); the save error is thrown after. */
   async remove(path: string): Promise<boolean> {
     if (!this.roots.includes(path)) return false;
     this.roots = this.roots.filter((p) => p !== path);

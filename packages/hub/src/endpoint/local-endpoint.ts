@@ -122,6 +122,8 @@ export class LocalEndpoint {
         return;
       }
       for (const line of lines) {
+        // A client dropped for an earlier line of this chunk gets nothing more done.
+        if (socket.destroyed) return;
         let value: unknown;
         try {
           value = JSON.parse(line);

@@ -29,7 +29,9 @@ async function serverPids(pageUrl: string): Promise<number[]> {
       ws.send(JSON.stringify({ id: 1, channel: 'hub:subscribe', args: [] }));
       const [data] = await once(ws, 'message');
       const message = JSON.parse(String(data));
-      const servers: { status: string; pid?: number }[] = message.event?.servers ?? [];
+      // A snapshot lists every server; a batch only those that changed.
+      const servers: { status: string; pid?: number }[] =
+        message.event?.type === 'snapshot' ? message.event.servers : [];
       if (servers.length > 0 && servers.every((s) => s.status === 'ready'))
         return servers.map((s) => s.pid as number);
       await new Promise((resolve) => setTimeout(resolve, 200));

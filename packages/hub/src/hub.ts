@@ -39,8 +39,6 @@ export interface HubOptions {
   dataDir: string;
   /** Who runs this hub (its clients ask with appInfo); default: the CLI. */
   appInfo?: AppInfo;
-  /** Listen on the local endpoint for other Taskdeck clients (default true). */
-  endpoint?: boolean;
   /** Start the servers at once (default true); false: only on `startServer` (reading history). */
   startServers?: boolean;
   /** Where each server's stderr log goes; default `<dataDir>/logs` (the app passes the platform's logs folder). */
@@ -61,7 +59,6 @@ export interface HubOptions {
   startTimeoutMs?: number;
   plainCallTimeoutMs?: number;
   journal?: JournalOptions;
-  maxTasksInMemory?: number;
 }
 
 const CLIENT_INFO = { name: 'taskdeck', version: '0.1.0' };
@@ -100,7 +97,7 @@ export class Hub implements HubApi {
     private readonly rootsStore: RootsStore,
   ) {
     this.batcher = new ChangeBatcher((batch) => this.broadcast(batch), options.batchIntervalMs);
-    this.book = new TaskBook({ maxRecords: options.maxTasksInMemory });
+    this.book = new TaskBook();
     this.tasks = new Tasks20251125({
       client: (server) => this.readyClient(server),
       emit: (id, event) => this.onTaskEvent(id, event),
@@ -139,7 +136,7 @@ export class Hub implements HubApi {
       for (const message of beforeStart) hub.notify('error', message);
       if (rootsStore.notice) hub.notify('warning', rootsStore.notice);
       hub.useServers(servers);
-      if (options.endpoint !== false) await hub.listen();
+      await hub.listen();
       if (options.startServers !== false)
         for (const supervisor of hub.supervisors.values())
           if (!supervisor.spec.disabled) void supervisor.start();
@@ -313,7 +310,12 @@ export class Hub implements HubApi {
       host: 'cli',
     };
     try {
-      this.endpoint = await LocalEndpoint.start({ hub: this, dataDir: this.options.dataDir, appInfo });
+      this.endpoint = await LocalEndpoint.start({
+        hub: this,
+        dataDir: this.options.dataDir,
+        appInfo,
+        log: (message) => process.stderr.write(`taskdeck: ${message}\n`),
+      });
     } catch (error) {
       process.stderr.write(
         `taskdeck: the local endpoint could not start (the CLI cannot reach this Taskdeck): ${(error as Error).message}\n`,

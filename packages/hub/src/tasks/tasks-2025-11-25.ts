@@ -310,7 +310,9 @@ export class Tasks20251125 {
   private onStatus(server: string, task: Task): void {
     const id = this.byMcpTask.get(key(server, task.taskId));
     if (!id) {
-      if (this.early.size < 1000) this.early.set(key(server, task.taskId), task);
+      // Bounded: the oldest give way (a server may announce tasks this hub never created).
+      if (this.early.size >= 1000) this.early.delete(this.early.keys().next().value as string);
+      this.early.set(key(server, task.taskId), task);
       return;
     }
     this.applyTask(id, task);

@@ -49,6 +49,19 @@ class RecordingHub implements HubApi {
   async restartServer() {}
   async addServer() {}
   async removeServer() {}
+  async signIn(name: string) {
+    this.calls.push(['signIn', name]);
+    return { authorizationUrl: 'https://as.example.com/authorize?client_id=taskdeck' };
+  }
+  async signOut(name: string) {
+    this.calls.push(['signOut', name]);
+  }
+  async completeSignIn(params: URLSearchParams) {
+    this.calls.push(['completeSignIn', Object.fromEntries(params)]);
+    return params.get('state') === 'good'
+      ? { status: 200, title: 'Signed in to remote', message: 'You can close this tab.' }
+      : { status: 400, title: 'This sign-in link is not valid', message: 'Start again.' };
+  }
   async grantRoots(paths: string[]) {
     this.granted.push(...paths);
     return this.granted;

@@ -1,5 +1,4 @@
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { type OAuthClientProvider, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import {
@@ -7,6 +6,8 @@ import {
   StreamableHTTPError,
   type StreamableHTTPReconnectionOptions,
 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { StepUpRequired } from '../auth/auth-fetch.js';
 import type { Connection, ConnectionEnd, ConnectionEvents } from './connection.js';
 import type { RemoteServerSpec } from './server-config.js';
 
@@ -17,10 +18,10 @@ export interface HttpConnectionOptions {
    */
   streamReconnection?: StreamableHTTPReconnectionOptions;
   /**
-   * Authorization (OAuth 2.1) for a server, when the user signed in: the SDK's provider, passed
-   * to its transports. Without one, a server answering 401 leaves the server `needs_sign_in`.
+   * Authorization (OAuth 2.1) for a server: the SDK's provider once the user signed in (without
+   * one, a 401 leaves the server `needs_sign_in`), and the fetch its transports use.
    */
-  authProvider?: (server: RemoteServerSpec) => OAuthClientProvider | undefined;
+  auth?: (server: RemoteServerSpec) => { authProvider?: OAuthClientProvider; fetch?: FetchLike };
   /** How long the user's stop waits for the server to end the session (HTTP DELETE). */
   endSessionTimeoutMs?: number;
 }
@@ -134,16 +135,17 @@ export class HttpConnection implements Connection {
     timeoutMs: number,
   ): Promise<Client> {
     const url = new URL(this.spec.url);
-    const authProvider = this.options.authProvider?.(this.spec);
+    const { authProvider, fetch } = this.options.auth?.(this.spec) ?? {};
     const requestInit: RequestInit = { headers: this.spec.headers };
     const transport: HttpTransport =
       kind === 'streamable'
         ? new StreamableHTTPClientTransport(url, {
             requestInit,
             authProvider,
+            fetch,
             reconnectionOptions: this.options.streamReconnection ?? STREAM_RECONNECTION,
           })
-        : new SSEClientTransport(url, { requestInit, authProvider });
+        : new SSEClientTransport(url, { requestInit, authProvider, fetch });
     transport.onerror = (error) => this.onTransportError(error);
     const client = newClient();
     this.transport = transport;
@@ -206,6 +208,14 @@ function classify(error: unknown, url: string, connected: boolean): Failure {
   const code = httpStatus(error);
   if (error instanceof UnauthorizedError || code === 401)
     return { kind: 'unauthorized', text: `answered HTTP 401 Unauthorized: it needs sign-in (${where})` };
+  // A step-up fails the one request that needed more scope; the session goes on.
+  if (error instanceof StepUpRequired)
+    return connected
+      ? { kind: 'other', text: error.message }
+      : {
+          kind: 'unauthorized',
+          text: `needs more access${error.scope ? ` (scope: ${error.scope})` : ''}: sign in again`,
+        };
   const detail = brief((error as Error)?.message ?? String(error));
   if (code === 404 && connected && error instanceof StreamableHTTPError)
     return { kind: 'session-expired', text: 'answered HTTP 404: the session ended; starting a new one' };

@@ -216,7 +216,7 @@ export class HttpMcpServer {
         JSON.stringify({
           resource: this.url,
           authorization_servers: [oauth.authorizationServer.issuer],
-          scopes_supported: oauth.scopes,
+          scopes_supported: [...new Set([...oauth.scopes, ...Object.values(oauth.toolScopes ?? {}).flat()])],
           bearer_methods_supported: ['header'],
         }),
       );

@@ -133,14 +133,11 @@ export class TestAuthorizationServer {
   }
 
   /**
-   * What the user's browser does with an authorization URL: opens it, clicks Approve (or Deny)
-   * on the consent page when there is one, and follows the redirect back to the client.
-   * Resolves with the client's callback page.
+   * What the user's browser does with an authorization URL: opens it and clicks Approve (or
+   * Deny) on the consent page when there is one. Resolves with where the authorization server
+   * sends the browser back to (the client's redirect URI with the code or the error).
    */
-  async browse(
-    authorizationUrl: string,
-    decision: 'approve' | 'deny' = 'approve',
-  ): Promise<{ status: number; text: string; callbackUrl: string }> {
+  async authorize(authorizationUrl: string, decision: 'approve' | 'deny' = 'approve'): Promise<string> {
     let response = await fetch(authorizationUrl, { redirect: 'manual' });
     if (response.status === 200) {
       const page = await response.text();
@@ -156,8 +153,17 @@ export class TestAuthorizationServer {
     const location = response.headers.get('location');
     if (response.status !== 302 || !location)
       throw new Error(`The authorization server answered ${response.status}: ${await response.text()}`);
-    const callback = await fetch(location, { redirect: 'manual' });
-    return { status: callback.status, text: await callback.text(), callbackUrl: location };
+    return location;
+  }
+
+  /** `authorize`, then the browser follows the redirect: resolves with the client's callback page. */
+  async browse(
+    authorizationUrl: string,
+    decision: 'approve' | 'deny' = 'approve',
+  ): Promise<{ status: number; text: string; callbackUrl: string }> {
+    const callbackUrl = await this.authorize(authorizationUrl, decision);
+    const callback = await fetch(callbackUrl, { redirect: 'manual' });
+    return { status: callback.status, text: await callback.text(), callbackUrl };
   }
 
   async stop(): Promise<void> {

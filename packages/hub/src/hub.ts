@@ -79,7 +79,7 @@ export interface HubAuthOptions {
    * The host serves the sign-in redirect itself (the web host's `/oauth/callback`) and hands it
    * to `completeSignIn`; without one each sign-in listens on a loopback port of its own.
    */
-  callbackPage?: () => string;
+  callbackPage?: () => string | undefined;
   /** An https URL where this client's metadata document is published (SEP-991). */
   clientMetadataUrl?: string;
   /** A sign-in not finished in the browser is given up after this long (default 10 minutes). */

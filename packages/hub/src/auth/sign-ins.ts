@@ -14,7 +14,7 @@ export interface SignInsOptions {
    * The host's own redirect page (the web host's `http://127.0.0.1:<port>/oauth/callback`), which
    * hands each redirect to `receive`; without one, each sign-in opens a one-shot loopback listener.
    */
-  callbackPage?: () => string;
+  callbackPage?: () => string | undefined;
   /** An https URL where this client's metadata document is published (SEP-991), if any. */
   clientMetadataUrl?: string;
   /** A sign-in the user does not finish is given up after this long (default 10 minutes). */

@@ -39,6 +39,8 @@ export interface ProtectedResourceOptions {
   scopes: string[];
   /** Calling one of these tools needs these scopes too: else 403 insufficient_scope naming them. */
   toolScopes?: Record<string, string[]>;
+  /** The same for a JSON-RPC method (`tools/list`…). */
+  methodScopes?: Record<string, string[]>;
 }
 
 /** What a request carried, for assertions (the Authorization header only as present or not). */
@@ -216,7 +218,12 @@ export class HttpMcpServer {
         JSON.stringify({
           resource: this.url,
           authorization_servers: [oauth.authorizationServer.issuer],
-          scopes_supported: [...new Set([...oauth.scopes, ...Object.values(oauth.toolScopes ?? {}).flat()])],
+          scopes_supported: [
+            ...new Set([
+              ...oauth.scopes,
+              ...Object.values({ ...oauth.toolScopes, ...oauth.methodScopes }).flat(),
+            ]),
+          ],
           bearer_methods_supported: ['header'],
         }),
       );
@@ -237,7 +244,11 @@ export class HttpMcpServer {
     }
     const tool =
       seen.rpcMethod === 'tools/call' ? (body as { params?: { name?: string } }).params?.name : undefined;
-    const needed = [...oauth.scopes, ...((tool && oauth.toolScopes?.[tool]) || [])];
+    const needed = [
+      ...oauth.scopes,
+      ...((tool && oauth.toolScopes?.[tool]) || []),
+      ...((seen.rpcMethod && oauth.methodScopes?.[seen.rpcMethod]) || []),
+    ];
     const missing = needed.filter((scope) => !grant.scopes.includes(scope));
     if (missing.length > 0) {
       // RFC 6750 §3.1: the scopes this request needs (SEP-2350: the client adds what it had).

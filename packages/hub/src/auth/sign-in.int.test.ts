@@ -26,6 +26,7 @@ interface Setup {
   as?: TestAuthorizationServerOptions;
   scopes?: string[];
   toolScopes?: ProtectedResourceOptions['toolScopes'];
+  methodScopes?: ProtectedResourceOptions['methodScopes'];
   dataDir?: string;
   auth?: HubOptions['auth'];
 }
@@ -34,7 +35,12 @@ async function setup(options: Setup = {}) {
   const as = await TestAuthorizationServer.start({ scopes: ['mcp', 'deploy'], ...options.as });
   closers.push(() => as.stop());
   const server = await HttpMcpServer.start({
-    oauth: { authorizationServer: as, scopes: options.scopes ?? ['mcp'], toolScopes: options.toolScopes },
+    oauth: {
+      authorizationServer: as,
+      scopes: options.scopes ?? ['mcp'],
+      toolScopes: options.toolScopes,
+      methodScopes: options.methodScopes,
+    },
   });
   closers.push(() => server.stop());
   const h = await startHub(server, options.dataDir, options.auth);
@@ -161,6 +167,26 @@ describe('signing in to a remote server', () => {
     expect(await h.finished(again.taskId)).toMatchObject({ status: 'completed', progress: 5, total: 5 });
     expect(h.hub.getTask(again.taskId)?.result?.content).toEqual([{ type: 'text', text: 'deployed api 2' }]);
     expect(server.sessionsStarted).toBe(1); // the same session throughout
+  });
+
+  it('waits for a sign-in, without retrying, when the server wants more scope before it lists its tools', async () => {
+    const { as, server, h } = await setup({ methodScopes: { 'tools/list': ['read'] } });
+    await h.until(() => status(h) === 'needs_sign_in', 'the server to need sign-in');
+    const { authorizationUrl } = await h.hub.signIn('remote');
+    expect((await as.browse(authorizationUrl)).status).toBe(200);
+    await h.until(() => h.server('remote')?.auth?.needsScopes !== undefined, 'the step-up to show');
+    expect(status(h)).toBe('needs_sign_in');
+    expect(h.server('remote')?.error).toBe(
+      'did not complete the MCP handshake: Server remote needs more access for this (scope: read): sign in again to allow it, then run it again.',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(server.requests.filter((r) => r.rpcMethod === 'tools/list' && r.status === 403)).toHaveLength(1);
+
+    const again = await h.hub.signIn('remote');
+    expect(new URL(again.authorizationUrl).searchParams.get('scope')).toBe('mcp read');
+    expect((await as.browse(again.authorizationUrl)).status).toBe(200);
+    await h.ready('remote');
+    expect(h.server('remote')?.auth).toMatchObject({ state: 'signed_in', scopes: ['mcp', 'read'] });
   });
 
   it('refreshes an expired access token while tasks run, once for requests that find it expired together', async () => {

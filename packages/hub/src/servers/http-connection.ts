@@ -114,8 +114,10 @@ export class HttpConnection implements Connection {
     return client;
   }
 
-  fail(why: string): void {
-    this.end({ reason: `Server ${this.spec.name} ${why}`, startError: why });
+  fail(why: string, cause?: unknown): void {
+    // A server that wants more scope before it lists its tools waits for a sign-in, not a retry.
+    const next = cause instanceof StepUpRequired ? 'sign-in' : 'retry';
+    this.end({ reason: `Server ${this.spec.name} ${why}`, startError: why, next });
   }
 
   /** The user's stop: the session is ended on the server (HTTP DELETE), briefly waited for. */

@@ -213,7 +213,7 @@ export class ServerSupervisor {
       await this.refreshTools(client, connection);
     } catch (error) {
       if (this.connection === connection)
-        connection.fail(`did not complete the MCP handshake: ${(error as Error).message}`);
+        connection.fail(`did not complete the MCP handshake: ${(error as Error).message}`, error);
       return;
     }
     if (this.connection !== connection) return;

@@ -31,6 +31,8 @@ export interface HttpMcpServerOptions {
   legacy?: boolean;
   /** An OAuth-protected resource (MCP authorization), with tokens of this authorization server. */
   oauth?: ProtectedResourceOptions;
+  /** Offers no GET event stream: answers it with this status (the spec says 405; some say 400). */
+  noEventStream?: number;
 }
 
 export interface ProtectedResourceOptions {
@@ -271,6 +273,10 @@ export class HttpMcpServer {
   ): Promise<void> {
     if (seen.path !== '/mcp') {
       res.writeHead(404).end();
+      return;
+    }
+    if (req.method === 'GET' && this.options.noEventStream) {
+      res.writeHead(this.options.noEventStream).end('No event stream here');
       return;
     }
     if (seen.sessionId) {

@@ -159,7 +159,10 @@ export class HttpConnection implements Connection {
   /** Every error the transport reports once connected: noted, and some end the connection. */
   private onTransportError(error: Error): void {
     if (!this.connected || this.over) return;
-    const failure = classify(error, this.spec.url, true);
+    const transport = this.transport;
+    const hasSession =
+      transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined;
+    const failure = classify(error, this.spec.url, true, hasSession);
     if (failure.kind === 'other') {
       this.events.note(failure.text);
       return;
@@ -203,9 +206,10 @@ function httpStatus(error: unknown): number | undefined {
 
 /**
  * Sorts a transport error by what follows, with a sentence for the user (never a header).
- * `connected`: the session was made (a 404 then means it ended); else this is the handshake.
+ * `connected`: the session was made (a 404 then means it ended, if the server gave it an id);
+ * else this is the handshake.
  */
-function classify(error: unknown, url: string, connected: boolean): Failure {
+function classify(error: unknown, url: string, connected: boolean, hasSession = false): Failure {
   const where = displayUrl(url);
   const code = httpStatus(error);
   if (error instanceof UnauthorizedError || code === 401)
@@ -219,8 +223,17 @@ function classify(error: unknown, url: string, connected: boolean): Failure {
           text: `needs more access${error.scope ? ` (scope: ${error.scope})` : ''}: sign in again`,
         };
   const detail = brief((error as Error)?.message ?? String(error));
-  if (code === 404 && connected && error instanceof StreamableHTTPError)
+  // The GET event stream is optional (a server may not offer one): without it the session goes
+  // on, only its notifications cannot arrive (tasks are then polled). A 404 there ends the
+  // session only when there is one.
+  const eventStream = error instanceof StreamableHTTPError && detail.includes('Failed to open SSE stream');
+  if (code === 404 && connected && error instanceof StreamableHTTPError && (!eventStream || hasSession))
     return { kind: 'session-expired', text: 'answered HTTP 404: the session ended; starting a new one' };
+  if (eventStream && code !== undefined && code >= 400 && code < 500 && code !== 403)
+    return {
+      kind: 'other',
+      text: `offers no event stream (HTTP ${code}): its notifications cannot arrive; tasks are polled`,
+    };
   if (code === 502 || code === 503 || code === 504)
     return { kind: 'unreachable', text: `is unavailable (HTTP ${code}) at ${where}` };
   if (connected && error instanceof SseError)

@@ -82,10 +82,10 @@ export const SCENARIOS = [
     'tools-call-with-progress',
     'tools-call-elicitation',
   ].map((name) => /** @type {Scenario} */ ({ name, kind: 'server', target: 'fixture' })),
-  // Client scenarios: the suite's servers and authorization servers against our hub. Not run:
-  // the extension flows without a user (client credentials, JWT bearer, enterprise-managed
-  // authorization, DPoP), which a desktop app signing its user in does not use, and
-  // auth/pre-registration (a client ID configured by hand: not supported).
+  // Client scenarios: the suite's servers and authorization servers against our hub (the client
+  // entry is test/conformance/client.ts). Not run: the extension flows without a user (client
+  // credentials, JWT bearer, enterprise-managed authorization, DPoP), which a desktop app that
+  // signs its user in does not use, and the 2025-03-26 back-compat scenarios (another spec version).
   ...[
     'initialize',
     'tools_call',
@@ -105,6 +105,7 @@ export const SCENARIOS = [
     'auth/token-endpoint-auth-basic',
     'auth/token-endpoint-auth-post',
     'auth/token-endpoint-auth-none',
+    'auth/pre-registration',
   ].map((name) => /** @type {Scenario} */ ({ name, kind: 'client' })),
 ];
 
@@ -275,22 +276,24 @@ async function runScenario(node, suite, scenario, url, expected) {
 
 function clientCommand() {
   if ([process.execPath, CLIENT.outfile].some((path) => path.includes(' ')))
-    throw new Error(`The suite splits the client command at spaces, which these paths hold: ${CLIENT_COMMAND}`);
+    throw new Error(
+      `The suite splits the client command at spaces, which these paths hold: ${CLIENT_COMMAND}`,
+    );
   return CLIENT_COMMAND;
 }
 
 /**
- * The checks of the run in `outputDir` (the suite writes `<dir>/<kind>-<scenario>-<time>/checks.json`).
+ * The checks of the run in `outputDir`: the suite writes `<dir>/<scenario>-<time>/checks.json`,
+ * a folder deeper for a scenario whose name has a slash (`auth/…`).
  * @param {string} outputDir
  * @returns {{ status: string, name: string, errorMessage?: string }[]}
  */
 function readChecks(outputDir) {
   if (!existsSync(outputDir)) return [];
-  for (const entry of readdirSync(outputDir, { withFileTypes: true })) {
-    const file = join(outputDir, entry.name, 'checks.json');
-    if (entry.isDirectory() && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
-  }
-  return [];
+  const found = readdirSync(outputDir, { recursive: true, withFileTypes: true }).find(
+    (entry) => entry.isFile() && entry.name === 'checks.json',
+  );
+  return found ? JSON.parse(readFileSync(join(found.parentPath, found.name), 'utf8')) : [];
 }
 
 /**

@@ -156,6 +156,19 @@ function defaults(schema: Record<string, unknown>): Extract<InputResponse, { act
   return content;
 }
 
+/**
+ * The server's servers.json entry. A scenario whose authorization server offers no registration
+ * hands over a client registered by hand (MCP_CONFORMANCE_CONTEXT): the user's `oauth` entry.
+ */
+function serverEntry(url: string): Record<string, unknown> {
+  const context = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? '{}') as {
+    client_id?: string;
+    client_secret?: string;
+  };
+  if (!context.client_id) return { url };
+  return { url, oauth: { clientId: context.client_id, clientSecret: context.client_secret } };
+}
+
 async function main(): Promise<number> {
   const url = process.argv.at(-1);
   const name = process.env.MCP_CONFORMANCE_SCENARIO ?? '';
@@ -169,7 +182,10 @@ async function main(): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'taskdeck-conformance-client-'));
   const noBundledServers = join(dataDir, 'no-bundled-servers');
   mkdirSync(noBundledServers);
-  writeFileSync(join(dataDir, 'servers.json'), JSON.stringify({ mcpServers: { [SERVER]: { url } } }));
+  writeFileSync(
+    join(dataDir, 'servers.json'),
+    JSON.stringify({ mcpServers: { [SERVER]: serverEntry(url) } }),
+  );
   const hub = await Hub.start({
     dataDir,
     bundledServersDir: noBundledServers,

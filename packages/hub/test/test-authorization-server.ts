@@ -31,6 +31,10 @@ export interface TestAuthorizationServerOptions {
    * without it every request is approved at once with a redirect.
    */
   consentPage?: boolean;
+  /** Clients registered by hand, known from the start. */
+  clients?: OAuthClientInformationFull[];
+  /** Offers dynamic client registration (default true). */
+  dynamicRegistration?: boolean;
 }
 
 /** What the authorization server was asked, for assertions (never a token or a code). */
@@ -91,7 +95,9 @@ export class TestAuthorizationServer {
   private http: NodeServer | undefined;
   private port = 0;
 
-  private constructor(private readonly options: TestAuthorizationServerOptions) {}
+  private constructor(private readonly options: TestAuthorizationServerOptions) {
+    for (const client of options.clients ?? []) this.clients.set(client.client_id, client);
+  }
 
   static async start(options: TestAuthorizationServerOptions = {}): Promise<TestAuthorizationServer> {
     const server = new TestAuthorizationServer(options);
@@ -220,21 +226,18 @@ export class TestAuthorizationServer {
   }
 
   private provider(): OAuthServerProvider {
+    const registerClient: OAuthRegisteredClientsStore['registerClient'] = (client) => {
+      const full = {
+        ...client,
+        client_id: `client-${randomBytes(6).toString('hex')}`,
+      } as OAuthClientInformationFull;
+      this.clients.set(full.client_id, full);
+      this.events.push({ kind: 'register', clientId: full.client_id, redirectUris: full.redirect_uris });
+      return full;
+    };
     const clientsStore: OAuthRegisteredClientsStore = {
       getClient: (id) => this.clients.get(id),
-      registerClient: (client) => {
-        const full = {
-          ...client,
-          client_id: `client-${randomBytes(6).toString('hex')}`,
-        } as OAuthClientInformationFull;
-        this.clients.set(full.client_id, full);
-        this.events.push({
-          kind: 'register',
-          clientId: full.client_id,
-          redirectUris: full.redirect_uris,
-        });
-        return full;
-      },
+      ...(this.options.dynamicRegistration !== false && { registerClient }),
     };
     return {
       clientsStore,

@@ -14,6 +14,8 @@ import type { CredentialStore, ServerCredentials } from './credential-store.js';
 export interface AuthTarget {
   name: string;
   url: string;
+  /** A client the user registered by hand: used as it is, never registered anew. */
+  oauth?: { clientId: string; clientSecret?: string };
 }
 
 /** The browser part of one sign-in: where the authorization server sends the user back to. */
@@ -90,6 +92,9 @@ export class ServerOAuthProvider implements OAuthClientProvider {
   }
 
   clientInformation(): OAuthClientInformationMixed | undefined {
+    const { oauth } = this.target;
+    if (oauth)
+      return { client_id: oauth.clientId, ...(oauth.clientSecret && { client_secret: oauth.clientSecret }) };
     if (!this.options.session) {
       const information = this.saved()?.clientInformation;
       if (!information) throw new UnauthorizedError(SIGN_IN_AGAIN);
@@ -104,6 +109,8 @@ export class ServerOAuthProvider implements OAuthClientProvider {
   }
 
   async saveClientInformation(clientInformation: OAuthClientInformationMixed): Promise<void> {
+    // A client registered by hand stays in servers.json (the SDK offers it back with its issuer).
+    if (this.target.oauth) return;
     if (this.options.session) this.pending.clientInformation = clientInformation;
     else await this.change((saved) => ({ ...saved, clientInformation }));
   }
@@ -116,7 +123,7 @@ export class ServerOAuthProvider implements OAuthClientProvider {
     if (this.options.session) {
       const signedIn = {
         ...this.pending,
-        clientInformation: this.clientInformation(),
+        ...(!this.target.oauth && { clientInformation: this.clientInformation() }),
         tokens,
         signedInAt: Date.now(),
       };

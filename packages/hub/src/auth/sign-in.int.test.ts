@@ -386,6 +386,49 @@ describe('a sign-in', () => {
   });
 });
 
+describe('a client registered by hand (servers.json "oauth")', () => {
+  it('signs in with it where the authorization server offers no registration, and never logs its secret', async () => {
+    const secret = 'by-hand-secret-0123456789';
+    const as = await TestAuthorizationServer.start({
+      dynamicRegistration: false,
+      clients: [
+        {
+          client_id: 'taskdeck-by-hand',
+          client_secret: secret,
+          redirect_uris: ['http://127.0.0.1/callback'],
+          token_endpoint_auth_method: 'client_secret_post',
+        },
+      ],
+    });
+    closers.push(() => as.stop());
+    const server = await HttpMcpServer.start({ oauth: { authorizationServer: as, scopes: ['mcp'] } });
+    closers.push(() => server.stop());
+    process.env.TASKDECK_TEST_CLIENT_SECRET = secret;
+    const h = await HubHarness.start({
+      bundledServersDir: join(import.meta.dirname, 'no-bundled-servers'),
+      userServers: {
+        remote: {
+          url: server.url,
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: servers.json uses VS Code's ${env:NAME} syntax
+          oauth: { clientId: 'taskdeck-by-hand', clientSecret: '${env:TASKDECK_TEST_CLIENT_SECRET}' },
+        },
+      },
+    });
+    closers.push(() => h.close());
+    const { authorizationUrl } = await signIn(h, as);
+    expect(authorizationUrl.searchParams.get('client_id')).toBe('taskdeck-by-hand');
+    expect(as.events.filter((e) => e.kind === 'register')).toEqual([]);
+    expect(as.events.filter((e) => e.kind === 'token')).toEqual([
+      expect.objectContaining({ outcome: 'issued' }),
+    ]);
+    await h.hub.signOut('remote');
+    expect(as.events.filter((e) => e.kind === 'revoke')).toHaveLength(2);
+    expect(as.liveRefreshTokens).toBe(0);
+    for (const file of ['auth/credentials.json', 'logs/remote.log'])
+      expect(readFileSync(join(h.dataDir, file), 'utf8')).not.toContain(secret);
+  });
+});
+
 describe('the saved sign-in', () => {
   it('sealed by the host holds no token in clear; another key cannot open it, and the user is told to sign in again', async () => {
     const sealer = aesSealer();

@@ -201,7 +201,10 @@ export class SignIns {
   async signOut(target: AuthTarget): Promise<void> {
     this.cancel(target.name, 'signed out');
     const saved = this.saved(target);
-    const revoked = saved?.tokens ? await revoke(saved) : undefined;
+    const client = target.oauth
+      ? { client_id: target.oauth.clientId, client_secret: target.oauth.clientSecret }
+      : saved?.clientInformation;
+    const revoked = saved?.tokens ? await revoke(saved, client) : undefined;
     await this.options.store.delete(target.name);
     this.stepUps.delete(target.name);
     this.options.note(
@@ -315,11 +318,13 @@ function failedPage(server: string, reason: string): CallbackPage {
 }
 
 /** RFC 7009: revoke the refresh token (and with it the grant), then the access token. */
-async function revoke(saved: ServerCredentials): Promise<string> {
+async function revoke(
+  saved: ServerCredentials,
+  client: { client_id: string; client_secret?: string } | undefined,
+): Promise<string> {
   const endpoint = (
     saved.discoveryState?.authorizationServerMetadata as { revocation_endpoint?: string } | undefined
   )?.revocation_endpoint;
-  const client = saved.clientInformation;
   if (!endpoint || !client || !saved.tokens) return 'the authorization server offers no revocation';
   const tokens: [string, string][] = [
     ...(saved.tokens.refresh_token

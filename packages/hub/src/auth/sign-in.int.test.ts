@@ -381,6 +381,7 @@ describe('a sign-in', () => {
     );
     await expect(h.hub.signIn('nope')).rejects.toThrow('Unknown server "nope".');
     await h.until(() => status(h) === 'needs_sign_in', 'the server to need sign-in');
+    await expect(h.hub.signOut('remote')).rejects.toThrow('Server remote has no sign-in to sign out of.');
     await expect(h.hub.signIn('remote')).rejects.toThrow(/^Signing in to remote failed: /);
     expect(h.server('remote')?.auth?.state).toBe('signed_out');
   });

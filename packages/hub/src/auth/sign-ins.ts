@@ -199,8 +199,10 @@ export class SignIns {
    * it offers revocation (RFC 7009; best effort, bounded) and deleted here.
    */
   async signOut(target: AuthTarget): Promise<void> {
-    this.cancel(target.name, 'signed out');
     const saved = this.saved(target);
+    if (!saved?.tokens && !this.active.has(target.name))
+      throw new Error(`Server ${target.name} has no sign-in to sign out of.`);
+    this.cancel(target.name, 'signed out');
     const client = target.oauth
       ? { client_id: target.oauth.clientId, client_secret: target.oauth.clientSecret }
       : saved?.clientInformation;

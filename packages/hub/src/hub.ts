@@ -337,6 +337,7 @@ export class Hub implements HubApi {
     if (this.closed) return;
     this.closed = true;
     await this.endpoint?.close().catch(() => {});
+    this.signIns.close();
     // Before the servers stop, so these tasks read "interrupted", not "server stopped"; a remote
     // server's tasks stay running, to be followed again at the next start.
     this.tasks.interruptAll('Taskdeck quit while this task was running.', (server) => this.isRemote(server));

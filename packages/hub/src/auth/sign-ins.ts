@@ -224,6 +224,11 @@ export class SignIns {
     await this.options.store.delete(name);
   }
 
+  /** Taskdeck quits: pending sign-ins end and their loopback listeners close. */
+  close(): void {
+    for (const name of [...this.active.keys()]) this.cancel(name, 'Taskdeck quit');
+  }
+
   /** The server's sign-in for the UI; undefined for a server that never asked for one. */
   info(target: AuthTarget): SignInInfo | undefined {
     const saved = this.saved(target);

@@ -36,6 +36,11 @@ const FIXTURE = {
   entry: join(root, 'test', 'conformance', 'fixture-server.ts'),
   outfile: join(root, 'out', 'conformance', 'fixture-server.js'),
 };
+/** Our client under test: the hub, driven as the app drives it (test/conformance/client.ts). */
+const CLIENT = {
+  entry: join(root, 'test', 'conformance', 'client.ts'),
+  outfile: join(root, 'out', 'conformance', 'client.js'),
+};
 
 /**
  * @typedef {{ name: string, kind: 'server', target: keyof typeof TARGETS }
@@ -77,15 +82,38 @@ export const SCENARIOS = [
     'tools-call-with-progress',
     'tools-call-elicitation',
   ].map((name) => /** @type {Scenario} */ ({ name, kind: 'server', target: 'fixture' })),
-  // Client scenarios: add `{ name, kind: 'client' }` rows and set CLIENT_COMMAND.
+  // Client scenarios: the suite's servers and authorization servers against our hub (the client
+  // entry is test/conformance/client.ts). Not run: the extension flows without a user (client
+  // credentials, JWT bearer, enterprise-managed authorization, DPoP), which a desktop app that
+  // signs its user in does not use, and the 2025-03-26 back-compat scenarios (another spec version).
+  ...[
+    'initialize',
+    'tools_call',
+    'sse-retry',
+    'elicitation-sep1034-client-defaults',
+    'json-schema-2020-12-preservation',
+    'auth/metadata-default',
+    'auth/metadata-var1',
+    'auth/metadata-var2',
+    'auth/metadata-var3',
+    'auth/basic-cimd',
+    'auth/scope-from-www-authenticate',
+    'auth/scope-from-scopes-supported',
+    'auth/scope-omitted-when-undefined',
+    'auth/scope-step-up',
+    'auth/scope-retry-limit',
+    'auth/token-endpoint-auth-basic',
+    'auth/token-endpoint-auth-post',
+    'auth/token-endpoint-auth-none',
+    'auth/pre-registration',
+  ].map((name) => /** @type {Scenario} */ ({ name, kind: 'client' })),
 ];
 
 /**
  * The command that runs our MCP client against one of the suite's servers: the suite appends
- * the server URL and sets MCP_CONFORMANCE_SCENARIO. Undefined while no client scenario is listed.
- * @type {string | undefined}
+ * the server URL and sets MCP_CONFORMANCE_SCENARIO (it splits the command at spaces).
  */
-export const CLIENT_COMMAND = undefined;
+export const CLIENT_COMMAND = `${process.execPath} ${CLIENT.outfile}`;
 
 /**
  * @typedef {{ name: string, kind: string, target?: string, status: 'pass' | 'fail' | 'expected-fail',
@@ -99,6 +127,7 @@ async function main() {
   // The servers as they are now (a second or two), and the fixture, which is not part of the app.
   await buildServers({ root, quiet: true });
   await bundleNodeEntry(FIXTURE, root);
+  await bundleNodeEntry(CLIENT, root);
   const node = node22();
   const suite = conformanceBin();
   const expected = readExpectedFailures();
@@ -246,22 +275,25 @@ async function runScenario(node, suite, scenario, url, expected) {
 }
 
 function clientCommand() {
-  if (!CLIENT_COMMAND) throw new Error('A client scenario is listed but CLIENT_COMMAND is not set');
+  if ([process.execPath, CLIENT.outfile].some((path) => path.includes(' ')))
+    throw new Error(
+      `The suite splits the client command at spaces, which these paths hold: ${CLIENT_COMMAND}`,
+    );
   return CLIENT_COMMAND;
 }
 
 /**
- * The checks of the run in `outputDir` (the suite writes `<dir>/<kind>-<scenario>-<time>/checks.json`).
+ * The checks of the run in `outputDir`: the suite writes `<dir>/<scenario>-<time>/checks.json`,
+ * a folder deeper for a scenario whose name has a slash (`auth/…`).
  * @param {string} outputDir
  * @returns {{ status: string, name: string, errorMessage?: string }[]}
  */
 function readChecks(outputDir) {
   if (!existsSync(outputDir)) return [];
-  for (const entry of readdirSync(outputDir, { withFileTypes: true })) {
-    const file = join(outputDir, entry.name, 'checks.json');
-    if (entry.isDirectory() && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
-  }
-  return [];
+  const found = readdirSync(outputDir, { recursive: true, withFileTypes: true }).find(
+    (entry) => entry.isFile() && entry.name === 'checks.json',
+  );
+  return found ? JSON.parse(readFileSync(join(found.parentPath, found.name), 'utf8')) : [];
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { HubEvent, ServerInfo, TaskSummary } from '@taskdeck/contract';
+import type { CallbackPage } from '@taskdeck/hub/auth/callback-page';
 import type { HubApi } from '@taskdeck/hub/hub-api';
 
 const SERVERS = ['analytics', 'cloud-ops', 'dev-tools', 'knowledge'];
@@ -117,6 +118,13 @@ export class SyntheticHub implements HubApi {
   async restartServer(): Promise<void> {}
   async addServer(): Promise<void> {}
   async removeServer(): Promise<void> {}
+  async signIn(): Promise<{ authorizationUrl: string }> {
+    throw new Error('The synthetic hub has no remote servers.');
+  }
+  async signOut(): Promise<void> {}
+  async completeSignIn(): Promise<CallbackPage> {
+    return { status: 400, title: 'No sign-in', message: 'The synthetic hub has no remote servers.' };
+  }
   async grantRoots(): Promise<string[]> {
     return [];
   }

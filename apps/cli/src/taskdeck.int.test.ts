@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HttpMcpServer } from '../../../packages/hub/test/http-mcp-server.js';
+import { TestAuthorizationServer } from '../../../packages/hub/test/test-authorization-server.js';
 import { runCli } from '../test/cli-process.js';
 
 let dataDir: string;
@@ -185,5 +187,70 @@ describe('taskdeck CLI', () => {
     const tasks = run(['tasks']);
     expect(await tasks.exited).toBe(0);
     expect(tasks.stdout()).toMatch(/interrupted .* cloud-ops\/deploy_service/);
+  });
+});
+
+describe('taskdeck sign-in and sign-out', () => {
+  it('prints the address when no browser opens, finishes at the loopback redirect, and signs out', async () => {
+    const as = await TestAuthorizationServer.start({ scopes: ['mcp'] });
+    const server = await HttpMcpServer.start({ oauth: { authorizationServer: as, scopes: ['mcp'] } });
+    try {
+      writeFileSync(
+        join(dataDir, 'servers.json'),
+        JSON.stringify({ mcpServers: { remote: { url: server.url } } }),
+      );
+      const before = run(['call', 'remote', 'echo', '--arg', 'text=hi']);
+      expect(await before.exited).toBe(1);
+      expect(before.stderr()).toMatch(
+        /^taskdeck: Server remote needs sign-in: run taskdeck sign-in remote \(/,
+      );
+      const r = run(['sign-in', 'remote']);
+      await until(() => r.stderr().includes('  http'), 'the address');
+      expect(r.stderr()).toMatch(
+        /^To sign in to remote, open this address in a browser:\n {2}http:\/\/127\.0\.0\.1:\d+\/authorize\?/,
+      );
+      const url = r.stderr().split('\n')[1]?.trim() as string;
+      expect(new URL(url).searchParams.get('scope')).toBe('mcp');
+      expect((await as.browse(url)).status).toBe(200);
+      expect(await r.exited).toBe(0);
+      expect(r.stdout()).toBe('Signed in to remote (scope: mcp).\n');
+
+      const servers = run(['servers']);
+      expect(await servers.exited).toBe(0);
+      expect(servers.stdout()).toMatch(/^remote +ready +4 tools/m);
+      const echo = run(['call', 'remote', 'echo', '--arg', 'text=hi']);
+      expect(await echo.exited).toBe(0);
+      expect(echo.stdout()).toBe('hi\n');
+      const out = run(['sign-out', 'remote']);
+      expect(await out.exited).toBe(0);
+      expect(out.stdout()).toBe('Signed out of remote.\n');
+      expect(JSON.parse(readFileSync(join(dataDir, 'auth', 'credentials.json'), 'utf8')).servers).toEqual({});
+    } finally {
+      await server.stop();
+      await as.stop();
+    }
+  });
+
+  it('says why a sign-in did not finish, and exits 1', async () => {
+    const as = await TestAuthorizationServer.start({ consentPage: true });
+    const server = await HttpMcpServer.start({ oauth: { authorizationServer: as, scopes: ['mcp'] } });
+    try {
+      writeFileSync(
+        join(dataDir, 'servers.json'),
+        JSON.stringify({ mcpServers: { remote: { url: server.url } } }),
+      );
+      const r = run(['sign-in', 'remote']);
+      await until(() => r.stderr().includes('  http'), 'the address');
+      await as.browse(r.stderr().split('\n')[1]?.trim() as string, 'deny');
+      expect(await r.exited).toBe(1);
+      expect(r.stderr()).toContain(
+        'taskdeck: Signing in to remote did not finish: signing in failed: the authorization server answered access_denied (The user denied access)',
+      );
+      const unknown = run(['sign-in', 'nope']);
+      expect(await unknown.exited).toBe(2);
+    } finally {
+      await server.stop();
+      await as.stop();
+    }
   });
 });

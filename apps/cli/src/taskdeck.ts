@@ -2,10 +2,16 @@ import { readFile, realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { TaskdeckClient } from '@taskdeck/client';
-import { type TaskDetail, type TaskSummary, TERMINAL_TASK_STATUSES } from '@taskdeck/contract';
+import {
+  type ServerInfo,
+  type TaskDetail,
+  type TaskSummary,
+  TERMINAL_TASK_STATUSES,
+} from '@taskdeck/contract';
 import { dataDir as defaultDataDir } from '@taskdeck/node-common/environment';
 import { connectToHub, type HubConnection } from './connect.js';
 import { LineReader, promptForInput } from './input-prompt.js';
+import { openInBrowser } from './open-browser.js';
 import { formatDuration, plainProgressLine, progressLine } from './progress-line.js';
 import { parseToolArguments } from './tool-arguments.js';
 
@@ -18,12 +24,15 @@ const USAGE = `Usage:
   taskdeck grant <path>...     let the servers read these files or folders (MCP roots)
   taskdeck revoke <path>       take a grant back
   taskdeck roots               list what the servers may read
+  taskdeck sign-in <server>    sign in to a remote server (opens the browser, or prints the address)
+  taskdeck sign-out <server>   delete a remote server's sign-in
 
 Every command talks to the running Taskdeck (the app or the web host) on the same data dir,
 so a task started here shows in its window; with none running, it starts its own hub.
 Servers read only what you granted: grant a file or folder before a tool reads it.
 
-Environment: TASKDECK_DATA_DIR (history, server state), TASKDECK_TIME_SCALE (simulated durations).
+Environment: TASKDECK_DATA_DIR (history, server state), TASKDECK_TIME_SCALE (simulated durations),
+TASKDECK_BROWSER=none (sign-in prints the address instead of opening a browser).
 Exit codes of call: 0 completed, 1 failed, 130 cancelled, 2 usage error.`;
 
 const EXIT = { completed: 0, failed: 1, cancelled: 130, interrupted: 1, usage: 2 } as const;
@@ -53,6 +62,10 @@ async function main(argv: string[]): Promise<number> {
       return revoke(rest, dataDir);
     case 'roots':
       return roots(dataDir);
+    case 'sign-in':
+      return signIn(rest, dataDir);
+    case 'sign-out':
+      return signOut(rest, dataDir);
     case undefined:
     case '-h':
     case '--help':
@@ -88,11 +101,11 @@ async function waitForServer(client: TaskdeckClient, name: string): Promise<void
     if (!server)
       throw new UsageError(`Unknown server "${name}". Servers: ${all.map((s) => s.name).join(', ')}.`);
     if (server.status === 'ready') return;
-    if (
-      server.status === 'crashed' ||
-      server.status === 'needs_sign_in' ||
-      (server.status === 'stopped' && server.error)
-    ) {
+    if (server.status === 'needs_sign_in')
+      throw new Error(
+        `Server ${name} needs sign-in: run taskdeck sign-in ${name} (${server.error ?? 'no reason given'})`,
+      );
+    if (server.status === 'crashed' || (server.status === 'stopped' && server.error)) {
       throw new Error(`Server ${name} is ${server.status}: ${server.error ?? 'no reason given'}`);
     }
     if (server.status === 'stopped') await client.startServer(name);
@@ -423,6 +436,66 @@ for (const [signal, code] of [
       process.exit(code),
     );
   });
+}
+
+/** The sign-in's end, from the hub's events: signed in, or back to signed out (with the log's reason). */
+function signInSettled(
+  client: TaskdeckClient,
+  name: string,
+): { ended: Promise<ServerInfo>; stop: () => void } {
+  let stop = () => {};
+  const ended = new Promise<ServerInfo>((resolve) => {
+    let pending = false;
+    stop = client.onEvent((event) => {
+      const server = event.servers.find((s) => s.name === name);
+      if (server?.auth?.state === 'pending') pending = true;
+      else if (server?.auth?.state === 'signed_in' || (pending && server?.auth?.state === 'signed_out'))
+        resolve(server);
+    });
+  });
+  return { ended, stop };
+}
+
+async function signIn(argv: string[], dataDir: string): Promise<number> {
+  if (argv.length !== 1) throw new UsageError('sign-in takes one server.');
+  const name = argv[0] as string;
+  return withHub(dataDir, true, async ({ client }) => {
+    // Let the server's first connection say what it asks for (the scope of its challenge).
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const server = (await client.servers()).find((s) => s.name === name);
+      if (!server) throw new UsageError(`Unknown server "${name}".`);
+      if ((server.status !== 'starting' && server.status !== 'reconnecting') || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const { ended, stop } = signInSettled(client, name);
+    try {
+      const { authorizationUrl } = await client.signIn(name);
+      err(
+        (await openInBrowser(authorizationUrl))
+          ? `Sign in to ${name} in your browser. If no page opened, open:\n  ${authorizationUrl}\n`
+          : `To sign in to ${name}, open this address in a browser:\n  ${authorizationUrl}\n`,
+      );
+      const server = await ended;
+      if (server.auth?.state !== 'signed_in') {
+        const why = server.stderrTail.filter((line) => line.startsWith('[taskdeck] ')).at(-1);
+        throw new Error(`Signing in to ${name} did not finish${why ? `: ${why.slice(11).trim()}` : '.'}`);
+      }
+      const scopes = server.auth.scopes?.join(' ');
+      out(`Signed in to ${name}${scopes ? ` (scope: ${scopes})` : ''}.\n`);
+      return 0;
+    } finally {
+      stop();
+    }
+  });
+}
+
+async function signOut(argv: string[], dataDir: string): Promise<number> {
+  if (argv.length !== 1) throw new UsageError('sign-out takes one server.');
+  const name = argv[0] as string;
+  await withHub(dataDir, false, ({ client }) => client.signOut(name));
+  out(`Signed out of ${name}.\n`);
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -53,12 +53,14 @@ async function main(): Promise<void> {
   const rendererDir = values['renderer-dir'] ?? fileURLToPath(new URL('../renderer/', import.meta.url));
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   const appInfo = { version: packageJson.version, platform: process.platform, host: 'web' } as const;
+  let host: WebHost | undefined;
   const hub = await Hub.start({
     dataDir,
     appInfo,
     bundledServersDir: fileURLToPath(new URL('../servers/', import.meta.url)),
+    // Sign-ins come back to this host's own page (before it listens, to a loopback listener).
+    auth: { callbackPage: () => host?.signInCallbackUrl },
   });
-  let host: WebHost;
   try {
     host = await startWebHost({
       port,
@@ -74,7 +76,8 @@ async function main(): Promise<void> {
     await hub.shutdown();
     throw error;
   }
-  console.log(`Taskdeck web host: ${host.url}`);
+  const started = host;
+  console.log(`Taskdeck web host: ${started.url}`);
   console.log(`Data folder: ${dataDir}`);
   let stopping = false;
   const stop = () => {
@@ -82,7 +85,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     // The hub stops the server processes (no orphans) before we exit.
-    void Promise.allSettled([host.close(), hub.shutdown()]).finally(() => process.exit(0));
+    void Promise.allSettled([started.close(), hub.shutdown()]).finally(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

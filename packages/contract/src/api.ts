@@ -71,6 +71,21 @@ export type ToolInfo = z.infer<typeof ToolInfoSchema>;
 export const ServerTransportSchema = z.enum(['stdio', 'http', 'sse']);
 export type ServerTransport = z.infer<typeof ServerTransportSchema>;
 
+/**
+ * A remote server's sign-in (OAuth 2.1): `pending` while the user is at the authorization
+ * server in the browser. Absent for a server that never asked for one.
+ */
+export const ServerAuthSchema = z.object({
+  state: z.enum(['signed_out', 'pending', 'signed_in']),
+  /** The scopes the authorization server granted. */
+  scopes: z.array(z.string()).optional(),
+  /** The authorization server's origin. */
+  authorizationServer: z.string().optional(),
+  /** The server asked for more access than granted (step-up): signing in again asks for these too. */
+  needsScopes: z.array(z.string()).optional(),
+});
+export type ServerAuth = z.infer<typeof ServerAuthSchema>;
+
 export const ServerInfoSchema = z.object({
   name: z.string(),
   bundled: z.boolean(),
@@ -89,6 +104,7 @@ export const ServerInfoSchema = z.object({
   error: z.string().optional(),
   /** The last crash, kept after an automatic restart so a window opened later still sees it. */
   lastCrash: z.object({ reason: z.string(), at: z.number() }).optional(),
+  auth: ServerAuthSchema.optional(),
 });
 export type ServerInfo = z.infer<typeof ServerInfoSchema>;
 
@@ -310,6 +326,17 @@ export const commands = {
   addServer: { channel: 'hub:add-server', args: z.tuple([AddRemoteServerSchema]), result: Done },
   /** Stops one of the user's servers and removes it from servers.json (bundled ones stay). */
   removeServer: { channel: 'hub:remove-server', args: z.tuple([Name]), result: Done },
+  /**
+   * Starts signing in to a remote server: resolves with the authorization server's page, which
+   * the caller opens in the user's browser (the redirect back to Taskdeck finishes it).
+   */
+  signIn: {
+    channel: 'hub:sign-in',
+    args: z.tuple([Name]),
+    result: z.object({ authorizationUrl: z.string().url() }),
+  },
+  /** Deletes a remote server's sign-in (revoked where the authorization server allows) and disconnects it. */
+  signOut: { channel: 'hub:sign-out', args: z.tuple([Name]), result: Done },
   grantRoots: {
     channel: 'hub:grant-roots',
     args: z.tuple([z.array(PathSchema).min(1).max(100)]),

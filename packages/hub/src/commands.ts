@@ -46,6 +46,11 @@ export function hubHandlers(hub: HubApi): Handlers<HubCommands> {
       await hub.removeServer(name);
       return null;
     },
+    signIn: (name) => hub.signIn(name),
+    signOut: async (name) => {
+      await hub.signOut(name);
+      return null;
+    },
     grantRoots: (paths) => hub.grantRoots(paths),
     revokeRoot: (path) => hub.revokeRoot(path),
     roots: () => hub.roots(),

@@ -17,6 +17,9 @@ import {
   type TaskSummary,
   type ToolInfo,
 } from '@taskdeck/contract';
+import type { CallbackPage } from './auth/callback-page.js';
+import { CredentialStore, type Sealer } from './auth/credential-store.js';
+import { SignIns } from './auth/sign-ins.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { LocalEndpoint } from './endpoint/local-endpoint.js';
 import { ChangeBatcher } from './events/change-batcher.js';
@@ -25,7 +28,7 @@ import { type JournalOpen, type JournalOptions, TaskJournal } from './journal/ta
 import { RootsStore } from './roots-store.js';
 import type { HttpConnectionOptions } from './servers/http-connection.js';
 import type { RestartPolicyOptions } from './servers/restart-policy.js';
-import { parseServerConfig, type ServerSpec } from './servers/server-config.js';
+import { parseServerConfig, type RemoteServerSpec, type ServerSpec } from './servers/server-config.js';
 import { loadServerList, type ServerList } from './servers/server-list.js';
 import type { StopTimings } from './servers/server-process.js';
 import { type ServerSnapshot, ServerSupervisor } from './servers/server-supervisor.js';
@@ -53,12 +56,31 @@ export interface HubOptions {
   env?: Record<string, string>;
   batchIntervalMs?: number;
   restartPolicy?: RestartPolicyOptions;
-  /** Remote servers: the SDK's stream resumption, and where sign-in (OAuth) plugs in. */
-  http?: HttpConnectionOptions;
+  /** Remote servers: the SDK's stream resumption (sign-in is `auth`'s). */
+  http?: Omit<HttpConnectionOptions, 'auth'>;
+  /** Signing in to remote servers (OAuth 2.1). */
+  auth?: HubAuthOptions;
   stopTimings?: StopTimings;
   startTimeoutMs?: number;
   plainCallTimeoutMs?: number;
   journal?: JournalOptions;
+}
+
+export interface HubAuthOptions {
+  /**
+   * Seals the credentials file (Electron: `safeStorage`); without one it is JSON only its owner
+   * may read. Either way it is `<dataDir>/auth/credentials.json`.
+   */
+  sealer?: Sealer;
+  /**
+   * The host serves the sign-in redirect itself (the web host's `/oauth/callback`) and hands it
+   * to `completeSignIn`; without one each sign-in listens on a loopback port of its own.
+   */
+  callbackPage?: () => string | undefined;
+  /** An https URL where this client's metadata document is published (SEP-991). */
+  clientMetadataUrl?: string;
+  /** A sign-in not finished in the browser is given up after this long (default 10 minutes). */
+  signInTimeoutMs?: number;
 }
 
 const CLIENT_INFO = { name: 'taskdeck', version: '0.1.0' };
@@ -85,6 +107,7 @@ export class Hub implements HubApi {
   private readonly tasks: Tasks20251125;
   private readonly journaledAt = new Map<string, number>();
   private readonly notices: Notice[] = [];
+  private readonly signIns: SignIns;
   private serversFile: ServersFile | undefined;
   private bundledNames: ReadonlySet<string> = new Set();
   private endpoint: LocalEndpoint | undefined;
@@ -95,8 +118,21 @@ export class Hub implements HubApi {
     private readonly journal: TaskJournal,
     private readonly lock: DataDirLock,
     private readonly rootsStore: RootsStore,
+    credentials: CredentialStore,
   ) {
     this.batcher = new ChangeBatcher((batch) => this.broadcast(batch), options.batchIntervalMs);
+    this.signIns = new SignIns({
+      store: credentials,
+      callbackPage: options.auth?.callbackPage,
+      clientMetadataUrl: options.auth?.clientMetadataUrl,
+      timeoutMs: options.auth?.signInTimeoutMs,
+      note: (server, line) => this.supervisors.get(server)?.note(line),
+      changed: (server) => this.serverChanged(server),
+      signedIn: (server) => {
+        const supervisor = this.supervisors.get(server);
+        if (supervisor?.status === 'needs_sign_in') void supervisor.start();
+      },
+    });
     this.book = new TaskBook();
     this.tasks = new Tasks20251125({
       client: (server) => this.readyClient(server),
@@ -130,11 +166,16 @@ export class Hub implements HubApi {
         },
       });
       const rootsStore = await RootsStore.open(options.dataDir);
-      hub = new Hub(options, opened.journal, lock, rootsStore);
+      const credentials = await CredentialStore.open(
+        join(options.dataDir, 'auth', 'credentials.json'),
+        options.auth?.sealer,
+      );
+      hub = new Hub(options, opened.journal, lock, rootsStore, credentials);
       hub.book.restore(opened.records);
       hub.reportJournalDamage(opened);
       for (const message of beforeStart) hub.notify('error', message);
       if (rootsStore.notice) hub.notify('warning', rootsStore.notice);
+      if (credentials.notice) hub.notify('warning', credentials.notice);
       hub.useServers(servers);
       await hub.listen();
       if (options.startServers !== false)
@@ -199,7 +240,7 @@ export class Hub implements HubApi {
   }
 
   servers(): ServerInfo[] {
-    return [...[...this.supervisors.values()].map((s) => toServerInfo(s.snapshot())), ...this.brokenEntries];
+    return [...[...this.supervisors.values()].map((s) => this.serverInfo(s)), ...this.brokenEntries];
   }
 
   async startServer(name: string): Promise<void> {
@@ -234,8 +275,26 @@ export class Hub implements HubApi {
     if (!spec) throw new Error(parsed.errors[0]?.message ?? `Server "${name}" cannot be added.`);
     await file.add(name, entry);
     const supervisor = this.addSupervisor(spec);
-    this.batcher.server(toServerInfo(supervisor.snapshot()));
+    this.batcher.server(this.serverInfo(supervisor));
     void supervisor.start();
+  }
+
+  async signIn(name: string): Promise<{ authorizationUrl: string }> {
+    this.assertOpen();
+    return this.signIns.begin(this.remoteSpec(name));
+  }
+
+  async signOut(name: string): Promise<void> {
+    this.assertOpen();
+    const spec = this.remoteSpec(name);
+    await this.signIns.signOut(spec);
+    const supervisor = this.supervisor(name);
+    if (supervisor.status !== 'stopped' && supervisor.status !== 'crashed')
+      await supervisor.awaitSignIn(`Signed out of ${name}: sign in to use it again.`);
+  }
+
+  async completeSignIn(params: URLSearchParams): Promise<CallbackPage> {
+    return (await this.signIns.receive(params)).page;
   }
 
   async removeServer(name: string): Promise<void> {
@@ -249,6 +308,7 @@ export class Hub implements HubApi {
     if (supervisor) {
       this.supervisors.delete(name);
       await supervisor.stop();
+      await this.signIns.forget(name);
     } else this.brokenEntries.splice(broken, 1);
     this.batcher.serverRemoved(name);
   }
@@ -293,6 +353,7 @@ export class Hub implements HubApi {
     if (this.closed) return;
     this.closed = true;
     await this.endpoint?.close().catch(() => {});
+    this.signIns.close();
     // Before the servers stop, so these tasks read "interrupted", not "server stopped"; a remote
     // server's tasks stay running, to be followed again at the next start.
     this.tasks.interruptAll('Taskdeck quit while this task was running.', (server) => this.isRemote(server));
@@ -348,9 +409,10 @@ export class Hub implements HubApi {
         configureClient: (client, server) => this.configureClient(client, server),
         onDisconnect: (server, reason, how) => this.tasks.onDisconnect(server, reason, how),
         onConnected: (server) => this.tasks.resume(server),
-        onChange: (snapshot) => {
+        onChange: () => {
           // A removed server's last words (its stop) are not news.
-          if (this.supervisors.get(spec.name) === supervisor) this.batcher.server(toServerInfo(snapshot));
+          if (this.supervisors.get(spec.name) === supervisor)
+            this.batcher.server(this.serverInfo(supervisor));
         },
       },
       {
@@ -360,11 +422,30 @@ export class Hub implements HubApi {
         restartPolicy: options.restartPolicy,
         stopTimings: options.stopTimings,
         startTimeoutMs: options.startTimeoutMs,
-        http: options.http,
+        http: { ...options.http, auth: (remote) => this.signIns.connection(remote) },
       },
     );
     this.supervisors.set(spec.name, supervisor);
     return supervisor;
+  }
+
+  private serverInfo(supervisor: ServerSupervisor): ServerInfo {
+    const info = toServerInfo(supervisor.snapshot());
+    const { spec } = supervisor;
+    const auth = spec.transport === 'stdio' ? undefined : this.signIns.info(spec);
+    return auth ? { ...info, auth } : info;
+  }
+
+  private serverChanged(name: string): void {
+    const supervisor = this.supervisors.get(name);
+    if (supervisor) this.batcher.server(this.serverInfo(supervisor));
+  }
+
+  private remoteSpec(name: string): RemoteServerSpec {
+    const { spec } = this.supervisor(name);
+    if (spec.transport === 'stdio')
+      throw new Error(`Server ${name} runs on this machine: it has no sign-in.`);
+    return spec;
   }
 
   private isRemote(server: string): boolean {

@@ -20,6 +20,7 @@ import {
   ListToolsRequestSchema,
   type ServerNotification,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { TestAuthorizationServer } from './test-authorization-server.js';
 
 export interface HttpMcpServerOptions {
   /** 0 (default): any free port. Always on 127.0.0.1. */
@@ -28,6 +29,20 @@ export interface HttpMcpServerOptions {
   token?: string;
   /** Serve only the legacy HTTP+SSE transport: GET /sse opens the stream, POST /messages. */
   legacy?: boolean;
+  /** An OAuth-protected resource (MCP authorization), with tokens of this authorization server. */
+  oauth?: ProtectedResourceOptions;
+  /** Offers no GET event stream: answers it with this status (the spec says 405; some say 400). */
+  noEventStream?: number;
+}
+
+export interface ProtectedResourceOptions {
+  authorizationServer: TestAuthorizationServer;
+  /** Every request needs these; also the `scope` of its 401 challenge. */
+  scopes: string[];
+  /** Calling one of these tools needs these scopes too: else 403 insufficient_scope naming them. */
+  toolScopes?: Record<string, string[]>;
+  /** The same for a JSON-RPC method (`tools/list`…). */
+  methodScopes?: Record<string, string[]>;
 }
 
 /** What a request carried, for assertions (the Authorization header only as present or not). */
@@ -41,6 +56,23 @@ export interface SeenRequest {
   authorized: boolean;
   status?: number;
 }
+
+const DEPLOY_SCHEMA = {
+  type: 'object' as const,
+  properties: {
+    service: { type: 'string', title: 'Service' },
+    version: { type: 'string', title: 'Version' },
+    stepMs: { type: 'integer', title: 'Step duration (ms)', minimum: 1, maximum: 10_000 },
+  },
+  required: ['service', 'version'],
+};
+const DEPLOY_STEPS = [
+  'building the image',
+  'pushing the image',
+  'starting the new version',
+  'shifting traffic',
+  'health check',
+];
 
 const INPUT_SCHEMA = {
   type: 'object' as const,
@@ -59,7 +91,10 @@ const INPUT_SCHEMA = {
  * store per run of the server), so they outlive an expired session.
  *
  * Tools: `count` (a task: `steps` steps of `stepMs`, progress and a status message per step,
- * cancellable), `echo` and `roots` (the roots the client names), plain.
+ * cancellable), `deploy` (a task: five named steps of `stepMs`), `echo` and `roots` (the roots
+ * the client names), plain. With `oauth` it is a protected resource (MCP authorization): it
+ * serves its protected-resource metadata (RFC 9728) and answers a request without a live token
+ * of its authorization server, issued for its URL, with 401 and a `WWW-Authenticate` challenge.
  */
 export class HttpMcpServer {
   readonly requests: SeenRequest[] = [];
@@ -159,11 +194,75 @@ export class HttpMcpServer {
         res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized"}');
         return;
       }
+      if (this.options.oauth && !this.authorized(seen, header('authorization'), body, res)) return;
       if (this.options.legacy) await this.handleLegacy(req, res, seen, body);
       else await this.handleStreamable(req, res, seen, body);
     } catch (error) {
       if (!res.headersSent) res.writeHead(500).end(String(error));
     }
+  }
+
+  /** Where this server's protected-resource metadata is (RFC 9728: the well-known path + the resource's path). */
+  get resourceMetadataUrl(): string {
+    return `http://127.0.0.1:${this.port}/.well-known/oauth-protected-resource/mcp`;
+  }
+
+  /** Answers the metadata, or a 401/403 challenge, and returns false; true when the request may go on. */
+  private authorized(
+    seen: SeenRequest,
+    authorization: string | undefined,
+    body: unknown,
+    res: ServerResponse,
+  ): boolean {
+    const oauth = this.options.oauth as ProtectedResourceOptions;
+    if (seen.httpMethod === 'GET' && new URL(this.resourceMetadataUrl).pathname === seen.path) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          resource: this.url,
+          authorization_servers: [oauth.authorizationServer.issuer],
+          scopes_supported: [
+            ...new Set([
+              ...oauth.scopes,
+              ...Object.values({ ...oauth.toolScopes, ...oauth.methodScopes }).flat(),
+            ]),
+          ],
+          bearer_methods_supported: ['header'],
+        }),
+      );
+      return false;
+    }
+    const challenge = (scopes: string[], error?: string) =>
+      `Bearer ${error ? `error="${error}", ` : ''}scope="${scopes.join(' ')}", resource_metadata="${this.resourceMetadataUrl}"`;
+    const token = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
+    const grant = token ? oauth.authorizationServer.verify(token) : undefined;
+    if (!grant || grant.resource?.href !== this.url) {
+      res
+        .writeHead(401, {
+          'content-type': 'application/json',
+          'www-authenticate': challenge(oauth.scopes, token ? 'invalid_token' : undefined),
+        })
+        .end('{"error":"invalid_token"}');
+      return false;
+    }
+    const tool =
+      seen.rpcMethod === 'tools/call' ? (body as { params?: { name?: string } }).params?.name : undefined;
+    const needed = [
+      ...oauth.scopes,
+      ...((tool && oauth.toolScopes?.[tool]) || []),
+      ...((seen.rpcMethod && oauth.methodScopes?.[seen.rpcMethod]) || []),
+    ];
+    const missing = needed.filter((scope) => !grant.scopes.includes(scope));
+    if (missing.length > 0) {
+      // RFC 6750 §3.1: the scopes this request needs (SEP-2350: the client adds what it had).
+      res
+        .writeHead(403, {
+          'content-type': 'application/json',
+          'www-authenticate': challenge(missing, 'insufficient_scope'),
+        })
+        .end('{"error":"insufficient_scope"}');
+      return false;
+    }
+    return true;
   }
 
   private async handleStreamable(
@@ -174,6 +273,10 @@ export class HttpMcpServer {
   ): Promise<void> {
     if (seen.path !== '/mcp') {
       res.writeHead(404).end();
+      return;
+    }
+    if (req.method === 'GET' && this.options.noEventStream) {
+      res.writeHead(this.options.noEventStream).end('No event stream here');
       return;
     }
     if (seen.sessionId) {
@@ -239,6 +342,12 @@ export class HttpMcpServer {
           inputSchema: INPUT_SCHEMA,
           execution: { taskSupport: 'required' },
         },
+        {
+          name: 'deploy',
+          description: 'Deploys a version of a service, as a task',
+          inputSchema: DEPLOY_SCHEMA,
+          execution: { taskSupport: 'required' },
+        },
         { name: 'echo', description: 'Echoes its text', inputSchema: INPUT_SCHEMA },
         { name: 'roots', description: 'The roots the client names', inputSchema: INPUT_SCHEMA },
       ],
@@ -249,7 +358,9 @@ export class HttpMcpServer {
         return { content: [{ type: 'text', text: JSON.stringify((await server.listRoots()).roots) }] };
       if (request.params.name === 'echo')
         return { content: [{ type: 'text', text: String(args.text ?? '') }] };
-      if (request.params.name !== 'count' || !request.params.task) throw new Error('count is a task tool');
+      const { name } = request.params;
+      if ((name !== 'count' && name !== 'deploy') || !request.params.task)
+        throw new Error(`${name} is a task tool`);
       // The raw store, not the request's: the task belongs to this run of the server, not to a session.
       const task = await this.taskStore.createTask(
         {
@@ -259,22 +370,39 @@ export class HttpMcpServer {
         extra.requestId,
         request,
       );
-      void this.count(
-        task.taskId,
-        request.params._meta?.progressToken,
-        Number(args.steps ?? 5),
-        Number(args.stepMs ?? 50),
-      );
+      const progressToken = request.params._meta?.progressToken;
+      if (name === 'deploy')
+        void this.runSteps(
+          task.taskId,
+          progressToken,
+          DEPLOY_STEPS.length,
+          Number(args.stepMs ?? 400),
+          (step) => DEPLOY_STEPS[step - 1] as string,
+          `deployed ${String(args.service)} ${String(args.version)}`,
+        );
+      else {
+        const steps = Number(args.steps ?? 5);
+        void this.runSteps(
+          task.taskId,
+          progressToken,
+          steps,
+          Number(args.stepMs ?? 50),
+          (step) => `step ${step} of ${steps}`,
+          `counted to ${steps}`,
+        );
+      }
       return { task };
     });
     return server;
   }
 
-  private async count(
+  private async runSteps(
     taskId: string,
     progressToken: string | number | undefined,
     steps: number,
     stepMs: number,
+    message: (step: number) => string,
+    done: string,
   ) {
     const run = this.run;
     const store = this.taskStore;
@@ -289,14 +417,14 @@ export class HttpMcpServer {
       if (progressToken !== undefined)
         await this.broadcast({
           method: 'notifications/progress',
-          params: { progressToken, progress: step, total: steps, message: `step ${step} of ${steps}` },
+          params: { progressToken, progress: step, total: steps, message: message(step) },
         });
     }
-    const result: CallToolResult = { content: [{ type: 'text', text: `counted to ${steps}` }] };
+    const result: CallToolResult = { content: [{ type: 'text', text: done }] };
     await store.storeTaskResult(taskId, 'completed', result);
-    const done = await store.getTask(taskId);
-    if (done && run === this.run)
-      await this.broadcast({ method: 'notifications/tasks/status', params: done });
+    const finished = await store.getTask(taskId);
+    if (finished && run === this.run)
+      await this.broadcast({ method: 'notifications/tasks/status', params: finished });
   }
 }
 

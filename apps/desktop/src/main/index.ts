@@ -26,11 +26,13 @@ import {
   Menu,
   Notification,
   nativeTheme,
+  safeStorage,
   screen,
   session,
   shell,
   type WebContents,
 } from 'electron';
+import { credentialsSealer } from './credentials-sealer';
 import { HubLifecycle } from './hub-lifecycle';
 import { menuTemplate } from './menu';
 import { CsvOpener, csvPathsFromArgv, isCsvPath } from './open-csv';
@@ -330,6 +332,9 @@ async function startHub(): Promise<Hub> {
     // The servers run on Electron's own Node: a packaged app has no other Node.
     execPath: process.execPath,
     electronRunAsNode: true,
+    // Sign-ins come back to a loopback listener of the hub; the window opens the authorization
+    // page in the system browser (window.open → openExternally, http and https only).
+    auth: { sealer: credentialsSealer(safeStorage, process.platform) },
   });
 }
 

@@ -35,6 +35,9 @@ function hub(): HubApi & { emit(event: HubEvent): void } {
     restartServer: async () => {},
     addServer: async () => {},
     removeServer: async () => {},
+    signIn: async () => ({ authorizationUrl: 'https://as.example.com/authorize' }),
+    signOut: async () => {},
+    completeSignIn: async () => ({ status: 400, title: 'No sign-in', message: 'none' }),
     grantRoots: async (paths) => {
       granted.push(...paths);
       return paths;

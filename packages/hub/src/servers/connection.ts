@@ -50,9 +50,10 @@ export interface Connection {
   /**
    * The supervisor gives up on this attempt (the connected server would not list its tools):
    * it is torn down and `ended` follows, with `why` as the start error unless the server's own
-   * end explains more.
+   * end explains more. `cause` is the error that made it give up (a refusal for lack of
+   * authorization waits for the user instead of a retry).
    */
-  fail(why: string): void;
+  fail(why: string, cause?: unknown): void;
   /** Ends it (client, process, session) for the user's stop or a restart: no `ended` after this. */
   close(): Promise<void>;
 }

@@ -1,5 +1,4 @@
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { type OAuthClientProvider, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import {
@@ -7,6 +6,8 @@ import {
   StreamableHTTPError,
   type StreamableHTTPReconnectionOptions,
 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { StepUpRequired } from '../auth/auth-fetch.js';
 import type { Connection, ConnectionEnd, ConnectionEvents } from './connection.js';
 import type { RemoteServerSpec } from './server-config.js';
 
@@ -17,10 +18,10 @@ export interface HttpConnectionOptions {
    */
   streamReconnection?: StreamableHTTPReconnectionOptions;
   /**
-   * Authorization (OAuth 2.1) for a server, when the user signed in: the SDK's provider, passed
-   * to its transports. Without one, a server answering 401 leaves the server `needs_sign_in`.
+   * Authorization (OAuth 2.1) for a server: the SDK's provider once the user signed in (without
+   * one, a 401 leaves the server `needs_sign_in`), and the fetch its transports use.
    */
-  authProvider?: (server: RemoteServerSpec) => OAuthClientProvider | undefined;
+  auth?: (server: RemoteServerSpec) => { authProvider?: OAuthClientProvider; fetch?: FetchLike };
   /** How long the user's stop waits for the server to end the session (HTTP DELETE). */
   endSessionTimeoutMs?: number;
 }
@@ -113,8 +114,10 @@ export class HttpConnection implements Connection {
     return client;
   }
 
-  fail(why: string): void {
-    this.end({ reason: `Server ${this.spec.name} ${why}`, startError: why });
+  fail(why: string, cause?: unknown): void {
+    // A server that wants more scope before it lists its tools waits for a sign-in, not a retry.
+    const next = cause instanceof StepUpRequired ? 'sign-in' : 'retry';
+    this.end({ reason: `Server ${this.spec.name} ${why}`, startError: why, next });
   }
 
   /** The user's stop: the session is ended on the server (HTTP DELETE), briefly waited for. */
@@ -134,16 +137,17 @@ export class HttpConnection implements Connection {
     timeoutMs: number,
   ): Promise<Client> {
     const url = new URL(this.spec.url);
-    const authProvider = this.options.authProvider?.(this.spec);
+    const { authProvider, fetch } = this.options.auth?.(this.spec) ?? {};
     const requestInit: RequestInit = { headers: this.spec.headers };
     const transport: HttpTransport =
       kind === 'streamable'
         ? new StreamableHTTPClientTransport(url, {
             requestInit,
             authProvider,
+            fetch,
             reconnectionOptions: this.options.streamReconnection ?? STREAM_RECONNECTION,
           })
-        : new SSEClientTransport(url, { requestInit, authProvider });
+        : new SSEClientTransport(url, { requestInit, authProvider, fetch });
     transport.onerror = (error) => this.onTransportError(error);
     const client = newClient();
     this.transport = transport;
@@ -155,7 +159,10 @@ export class HttpConnection implements Connection {
   /** Every error the transport reports once connected: noted, and some end the connection. */
   private onTransportError(error: Error): void {
     if (!this.connected || this.over) return;
-    const failure = classify(error, this.spec.url, true);
+    const transport = this.transport;
+    const hasSession =
+      transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined;
+    const failure = classify(error, this.spec.url, true, hasSession);
     if (failure.kind === 'other') {
       this.events.note(failure.text);
       return;
@@ -199,16 +206,34 @@ function httpStatus(error: unknown): number | undefined {
 
 /**
  * Sorts a transport error by what follows, with a sentence for the user (never a header).
- * `connected`: the session was made (a 404 then means it ended); else this is the handshake.
+ * `connected`: the session was made (a 404 then means it ended, if the server gave it an id);
+ * else this is the handshake.
  */
-function classify(error: unknown, url: string, connected: boolean): Failure {
+function classify(error: unknown, url: string, connected: boolean, hasSession = false): Failure {
   const where = displayUrl(url);
   const code = httpStatus(error);
   if (error instanceof UnauthorizedError || code === 401)
     return { kind: 'unauthorized', text: `answered HTTP 401 Unauthorized: it needs sign-in (${where})` };
+  // A step-up fails the one request that needed more scope; the session goes on.
+  if (error instanceof StepUpRequired)
+    return connected
+      ? { kind: 'other', text: error.message }
+      : {
+          kind: 'unauthorized',
+          text: `needs more access${error.scope ? ` (scope: ${error.scope})` : ''}: sign in again`,
+        };
   const detail = brief((error as Error)?.message ?? String(error));
-  if (code === 404 && connected && error instanceof StreamableHTTPError)
+  // The GET event stream is optional (a server may not offer one): without it the session goes
+  // on, only its notifications cannot arrive (tasks are then polled). A 404 there ends the
+  // session only when there is one.
+  const eventStream = error instanceof StreamableHTTPError && detail.includes('Failed to open SSE stream');
+  if (code === 404 && connected && error instanceof StreamableHTTPError && (!eventStream || hasSession))
     return { kind: 'session-expired', text: 'answered HTTP 404: the session ended; starting a new one' };
+  if (eventStream && code !== undefined && code >= 400 && code < 500 && code !== 403)
+    return {
+      kind: 'other',
+      text: `offers no event stream (HTTP ${code}): its notifications cannot arrive; tasks are polled`,
+    };
   if (code === 502 || code === 503 || code === 504)
     return { kind: 'unreachable', text: `is unavailable (HTTP ${code}) at ${where}` };
   if (connected && error instanceof SseError)

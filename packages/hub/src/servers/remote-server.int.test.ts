@@ -131,6 +131,19 @@ describe('a remote server over Streamable HTTP', () => {
     expect(statuses(h)).toEqual(['starting', 'ready']);
   });
 
+  it('keeps the session of a server that offers no event stream, and polls its tasks', async () => {
+    const server = await serve({ noEventStream: 400 });
+    const h = await start({ url: server.url });
+    await h.ready('remote');
+    const { taskId } = await h.hub.startTool(count(3, 20));
+    expect(await h.finished(taskId)).toMatchObject({ status: 'completed' });
+    expect(server.sessionsStarted).toBe(1);
+    expect(statuses(h)).toEqual(['starting', 'ready']);
+    expect(h.server('remote')?.stderrTail.join('\n')).toContain(
+      'offers no event stream (HTTP 400): its notifications cannot arrive; tasks are polled',
+    );
+  });
+
   it('starts a new session when the server forgets it (404), and the task goes on', async () => {
     const server = await serve();
     const h = await start({ url: server.url });

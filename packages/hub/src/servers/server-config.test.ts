@@ -185,6 +185,36 @@ describe('server config', () => {
     expect(JSON.stringify(errors)).not.toContain('secret');
   });
 
+  it('reads a client registered by hand (oauth), its secret from the environment, never in a message', () => {
+    const { servers, errors } = parseServerConfig(
+      {
+        mcpServers: {
+          byHand: {
+            url: 'https://a.example/mcp',
+            oauth: { clientId: 'taskdeck', clientSecret: '${env:CLIENT_SECRET}' },
+          },
+          public: { url: 'https://b.example/mcp', oauth: { clientId: 'taskdeck-public' } },
+          unset: {
+            url: 'https://a.example/mcp',
+            oauth: { clientId: 'x', clientSecret: '${env:NOT_SET_ANYWHERE}' },
+          },
+          noId: { url: 'https://a.example/mcp', oauth: { clientId: '' } },
+        },
+      },
+      '/cfg/servers.json',
+      reserved,
+      { CLIENT_SECRET: 'hidden-value' },
+    );
+    expect(servers.map((spec) => (spec.transport === 'stdio' ? undefined : spec.oauth))).toEqual([
+      { clientId: 'taskdeck', clientSecret: 'hidden-value' },
+      { clientId: 'taskdeck-public' },
+    ]);
+    expect(Object.fromEntries(errors.map((e) => [e.name, e.message]))).toEqual({
+      unset: 'oauth.clientSecret: the environment variable NOT_SET_ANYWHERE is not set',
+      noId: 'oauth.clientId: must not be empty',
+    });
+  });
+
   it('explains a file without a server list', () => {
     expect(parse({ other: {} }).errors).toEqual([
       { message: '/cfg/servers.json has no "mcpServers" object' },

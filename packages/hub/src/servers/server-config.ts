@@ -17,13 +17,19 @@ const StdioEntry = z
 
 /**
  * A remote entry: `url` (Cursor), with `type: "http"` (VS Code, Claude Code), `"streamable-http"`
- * or `"sse"` (the legacy HTTP+SSE transport only), and `headers` sent with every request.
+ * or `"sse"` (the legacy HTTP+SSE transport only), `headers` sent with every request, and `oauth`:
+ * a client registered by hand with the server's authorization server (Claude Code's key), for
+ * one that offers no registration of its own.
  */
 const RemoteEntry = z
   .object({
     type: z.enum(['http', 'streamable-http', 'streamableHttp', 'sse']).optional(),
     url: z.string().min(1, 'must not be empty'),
     headers: z.record(z.string(), z.string()).default({}),
+    oauth: z
+      .object({ clientId: z.string().min(1, 'must not be empty'), clientSecret: z.string().optional() })
+      .loose()
+      .optional(),
     disabled: z.boolean().default(false),
   })
   .loose();
@@ -52,6 +58,8 @@ export interface RemoteServerSpec extends CommonSpec {
   transport: 'http' | 'sse';
   url: string;
   headers: Record<string, string>;
+  /** A client registered by hand, used instead of registering (the secret `${env:…}`-resolved: never log it). */
+  oauth?: { clientId: string; clientSecret?: string };
 }
 
 export type ServerSpec = StdioServerSpec | RemoteServerSpec;
@@ -110,8 +118,8 @@ async function setAside(path: string, problem: string): Promise<LoadedServerConf
 }
 
 /**
- * Parses the user's server list. `env` resolves `${env:NAME}` in a remote entry's `url` and
- * `headers` (VS Code's syntax), so a token can stay out of the file.
+ * Parses the user's server list. `env` resolves `${env:NAME}` in a remote entry's `url`,
+ * `headers` and `oauth.clientSecret` (VS Code's syntax), so a secret can stay out of the file.
  */
 export function parseServerConfig(
   json: unknown,
@@ -186,11 +194,19 @@ function readRemote(name: string, raw: unknown, env: NodeJS.ProcessEnv): RemoteS
     if (/[\r\n\0]/.test(value.value)) return `headers.${header}: must not contain line breaks`;
     headers[header] = value.value;
   }
+  let oauth: RemoteServerSpec['oauth'];
+  if (entry.oauth) {
+    const secret =
+      entry.oauth.clientSecret === undefined ? undefined : expandEnv(entry.oauth.clientSecret, env);
+    if (secret?.problem) return `oauth.clientSecret: ${secret.problem}`;
+    oauth = { clientId: entry.oauth.clientId, ...(secret && { clientSecret: secret.value }) };
+  }
   return {
     name,
     transport: entry.type === 'sse' ? 'sse' : 'http',
     url: url.value,
     headers,
+    ...(oauth && { oauth }),
     disabled: entry.disabled,
     bundled: false,
   };

@@ -148,16 +148,37 @@ export class ServerSupervisor {
     await this.start();
   }
 
-  private async close(restarting: boolean): Promise<void> {
+  /**
+   * The user signed out: the connection ends and the server waits for a new sign-in, its tasks
+   * with it (followed again once it is back).
+   */
+  async awaitSignIn(reason: string): Promise<void> {
+    await this.close(true, 'needs_sign_in');
+    this.error = reason;
+    this.note(reason);
+  }
+
+  /** A line in the server's log about its connection (sign-in), as `[taskdeck] …`. */
+  note(line: string): void {
+    this.openLog();
+    this.appendLog(`[taskdeck] ${line}`);
+  }
+
+  private async close(restarting: boolean, then: 'stopped' | 'needs_sign_in' = 'stopped'): Promise<void> {
     clearTimeout(this.restartTimer);
     const connection = this.connection;
     this.connection = undefined;
-    const wasLive = this.status === 'starting' || this.status === 'ready' || this.status === 'reconnecting';
-    this.setStatus('stopped');
+    // A server waiting for sign-in has no connection, but its tasks wait with it.
+    const wasLive =
+      this.status === 'starting' ||
+      this.status === 'ready' ||
+      this.status === 'reconnecting' ||
+      this.status === 'needs_sign_in';
+    this.setStatus(then);
     if (wasLive)
       this.hooks.onDisconnect(
         this.spec.name,
-        `Server ${this.spec.name} was ${restarting ? 'restarted' : 'stopped'}.`,
+        `Server ${this.spec.name} was ${then === 'needs_sign_in' ? 'signed out of' : restarting ? 'restarted' : 'stopped'}.`,
         {
           tasksOutlive: connection?.tasksOutlive ?? this.spec.transport !== 'stdio',
           retrying: restarting,
@@ -201,7 +222,7 @@ export class ServerSupervisor {
       await this.refreshTools(client, connection);
     } catch (error) {
       if (this.connection === connection)
-        connection.fail(`did not complete the MCP handshake: ${(error as Error).message}`);
+        connection.fail(`did not complete the MCP handshake: ${(error as Error).message}`, error);
       return;
     }
     if (this.connection !== connection) return;
@@ -269,10 +290,11 @@ export class ServerSupervisor {
     this.client = undefined;
     const error = end.startError ?? reason;
     if (end.next === 'sign-in') {
-      // Not a crash: the server waits for the user.
+      // Not a crash: the server waits for the user, and a remote server's tasks wait with it
+      // (followed again once signed in).
       this.error = error;
       this.setStatus('needs_sign_in');
-      this.tellDisconnect(connection, reason, false);
+      this.tellDisconnect(connection, reason, connection.tasksOutlive);
       return;
     }
     this.lastCrash = { reason, at: Date.now() };

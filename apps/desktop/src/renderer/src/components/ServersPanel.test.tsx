@@ -4,15 +4,31 @@
 import type { AddRemoteServer, ServerInfo, TaskdeckApi } from '@taskdeck/contract';
 import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useStore } from '../state/store';
 import { ServersPanel } from './ServersPanel';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 /** The host API as far as the servers pane uses it: records the calls, fails when told to. */
-const calls: { added: AddRemoteServer[]; removed: string[]; failWith?: string } = { added: [], removed: [] };
+const calls: {
+  added: AddRemoteServer[];
+  removed: string[];
+  signIns: string[];
+  signOuts: string[];
+  failWith?: string;
+} = { added: [], removed: [], signIns: [], signOuts: [] };
+const AUTHORIZATION_URL = 'https://as.example.com/authorize?client_id=taskdeck&state=s';
 (window as unknown as { taskdeck: Partial<TaskdeckApi> }).taskdeck = {
+  signIn: async (name) => {
+    if (calls.failWith) throw new Error(calls.failWith);
+    calls.signIns.push(name);
+    return { authorizationUrl: AUTHORIZATION_URL };
+  },
+  signOut: async (name) => {
+    calls.signOuts.push(name);
+    return null;
+  },
   addServer: async (request) => {
     if (calls.failWith) throw new Error(calls.failWith);
     calls.added.push(request);
@@ -39,6 +55,8 @@ let root: Root;
 beforeEach(() => {
   calls.added = [];
   calls.removed = [];
+  calls.signIns = [];
+  calls.signOuts = [];
   calls.failWith = undefined;
   container = document.createElement('div');
   document.body.append(container);
@@ -140,5 +158,67 @@ describe('ServersPanel with remote servers', () => {
     expect(remote.textContent).toContain('Remove remote from your servers.json?');
     await click(button(remote, 'Remove'));
     expect(calls.removed).toEqual(['remote']);
+  });
+});
+
+describe('ServersPanel: signing in to a remote server', () => {
+  const update = (patch: Partial<ServerInfo>) =>
+    act(() =>
+      useStore.getState().receive({
+        type: 'batch',
+        tasks: [],
+        logs: [],
+        servers: [server('remote', { transport: 'http', url: 'https://mcp.example.com/mcp', ...patch })],
+      }),
+    );
+
+  it('offers Sign in when the server needs it, opens the authorization page, and says to finish there', async () => {
+    const opened = vi.spyOn(window, 'open').mockReturnValue(null);
+    update({ status: 'needs_sign_in', error: 'answered HTTP 401', auth: { state: 'signed_out' } });
+    const remote = card('remote');
+    expect(button(remote, 'Sign out')).toBeUndefined();
+    await click(button(remote, 'Sign in'));
+    expect(calls.signIns).toEqual(['remote']);
+    expect(opened).toHaveBeenCalledWith(AUTHORIZATION_URL, '_blank', 'noopener,noreferrer');
+    opened.mockRestore();
+    update({ status: 'needs_sign_in', auth: { state: 'pending' } });
+    expect(remote.querySelector('[role=status]')?.textContent).toBe(
+      'Finish signing in in your browser. Open the sign-in page',
+    );
+    const link = remote.querySelector('a') as HTMLAnchorElement;
+    expect(link.href).toBe(AUTHORIZATION_URL);
+    expect(link.rel).toBe('noopener noreferrer');
+    expect(button(remote, 'Sign in again')).toBeDefined();
+  });
+
+  it('shows who is signed in with Sign out, and Sign in again when the server asks for more access', async () => {
+    update({
+      status: 'ready',
+      auth: { state: 'signed_in', scopes: ['mcp'], authorizationServer: 'https://as.example.com' },
+    });
+    const remote = card('remote');
+    expect(remote.querySelector('[data-testid=server-sign-in]')?.textContent).toContain(
+      'Signed in at https://as.example.com · mcp',
+    );
+    expect(button(remote, 'Sign in')).toBeUndefined();
+    await click(button(remote, 'Sign out'));
+    expect(calls.signOuts).toEqual(['remote']);
+
+    update({ status: 'ready', auth: { state: 'signed_in', scopes: ['mcp'], needsScopes: ['deploy'] } });
+    expect(remote.textContent).toContain('It asks for more access: deploy.');
+    expect(button(remote, 'Sign in')).toBeDefined();
+  });
+
+  it('says why a sign-in could not start, and shows nothing for a server without sign-in', async () => {
+    update({ status: 'needs_sign_in', auth: { state: 'signed_out' } });
+    calls.failWith = 'Signing in to remote failed: no authorization server';
+    await click(button(card('remote'), 'Sign in'));
+    expect(useStore.getState().toasts.at(-1)).toMatchObject({
+      kind: 'error',
+      title: 'Could not sign in to remote',
+      body: 'Signing in to remote failed: no authorization server',
+    });
+    update({ status: 'ready', auth: undefined });
+    expect(card('remote').querySelector('[data-testid=server-sign-in]')).toBeNull();
   });
 });

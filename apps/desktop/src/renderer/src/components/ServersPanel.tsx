@@ -6,6 +6,7 @@ import { useNow } from '../lib/use-now';
 import { removeServer, serverAction } from '../state/actions';
 import { useStore } from '../state/store';
 import { AddServerForm } from './AddServerForm';
+import { ServerSignIn } from './ServerSignIn';
 import { Button, ServerBadge } from './ui';
 
 function ServerCard({ server, now }: { server: ServerInfo; now: number }) {
@@ -64,6 +65,7 @@ function ServerCard({ server, now }: { server: ServerInfo; now: number }) {
           {server.error}
         </p>
       )}
+      {remote && <ServerSignIn server={server} />}
       {crash && crash.reason !== server.error && (
         <p data-testid="server-last-crash" className="break-words text-xs text-amber-800 dark:text-amber-300">
           Last crash at {formatClock(crash.at)}: {crash.reason}

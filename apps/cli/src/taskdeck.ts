@@ -364,9 +364,15 @@ async function cancel(argv: string[], dataDir: string): Promise<number> {
         10_000,
       );
     });
+    const lost = new Promise<undefined>((resolve) => {
+      client.onConnection((state) => state.state === 'closed' && resolve(undefined));
+    });
     try {
-      await client.cancelTask(task.id);
-      const final = await Promise.race([ended, timeout]);
+      await client.cancelTask(task.id).catch((error: Error) => {
+        // The Taskdeck that ran it may quit the moment it ends, before its answer reaches us.
+        if (!/connection to the running Taskdeck was lost/.test(error.message)) throw error;
+      });
+      const final = (await Promise.race([ended, timeout, lost])) ?? (await afterItQuit(dataDir, task.id));
       out(`Task ${id} ${final.status}.\n`);
       return 0;
     } finally {
@@ -374,6 +380,13 @@ async function cancel(argv: string[], dataDir: string): Promise<number> {
       clearTimeout(timer);
     }
   });
+}
+
+/** The task's state as the history has it, read from whatever hub owns the data dir now. */
+async function afterItQuit(dataDir: string, taskId: string): Promise<TaskSummary> {
+  const task = await withHub(dataDir, false, ({ client }) => client.getTask(taskId));
+  if (!task) throw new Error(`Task ${taskId.slice(0, 8)} is no longer in the history.`);
+  return task;
 }
 
 async function grant(argv: string[], dataDir: string): Promise<number> {

@@ -51,36 +51,53 @@ function waitForUrl(child: ChildProcess): Promise<string> {
   });
 }
 
+/** Starts the built web host (out/web/index.js) on a random port with a fresh data folder. */
+export async function launchWebHost(
+  timeScale = TEST_TIME_SCALE,
+): Promise<{ info: WebHostInfo; stop(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'taskdeck-e2e-'));
+  const child = spawn(process.execPath, [serverJs, '--port', '0', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Servers start with the fresh data dir (no cached tools yet) and must not stop when
+    // idle during a worker's run: its specs expect them running.
+    env: { ...process.env, TASKDECK_TIME_SCALE: timeScale, TASKDECK_SERVER_IDLE: '1h' },
+  });
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const url = new URL(await waitForUrl(child));
+    const info = {
+      url: url.href,
+      origin: url.origin,
+      port: Number(url.port),
+      token: url.searchParams.get('token') ?? '',
+      dataDir,
+    };
+    return { info, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
 /**
- * `webHost`: the built web host (out/web/index.js) on a random port, one per worker,
- * with the real hub and the bundled servers on a temp data folder.
+ * `webHost`: the built web host on a random port, one per worker, with the real hub and the
+ * bundled servers on a temp data folder.
  */
 export const test = base.extend<object, { webHost: WebHostInfo }>({
   webHost: [
     // biome-ignore lint/correctness/noEmptyPattern: Playwright requires an object pattern as the first argument.
     async ({}, use) => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'taskdeck-e2e-'));
-      const child = spawn(process.execPath, [serverJs, '--port', '0', '--data-dir', dataDir], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        // Servers start with the fresh data dir (no cached tools yet) and must not stop when
-        // idle during the worker's run: its specs expect them running.
-        env: { ...process.env, TASKDECK_TIME_SCALE: TEST_TIME_SCALE, TASKDECK_SERVER_IDLE: '1h' },
-      });
+      const host = await launchWebHost();
       try {
-        const url = new URL(await waitForUrl(child));
-        await use({
-          url: url.href,
-          origin: url.origin,
-          port: Number(url.port),
-          token: url.searchParams.get('token') ?? '',
-          dataDir,
-        });
+        await use(host.info);
       } finally {
-        if (child.exitCode === null) {
-          child.kill('SIGTERM');
-          await once(child, 'exit');
-        }
-        rmSync(dataDir, { recursive: true, force: true });
+        await host.stop();
       }
     },
     { scope: 'worker' },

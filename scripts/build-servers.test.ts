@@ -32,10 +32,6 @@ describe('listNodeEntries', () => {
 
 describe('the bundled servers manifest', () => {
   it('lists every built server in the shape the hub reads', async () => {
-    const { BUNDLED_MANIFEST, BundledManifestSchema } = await import(
-      '@taskdeck/hub/servers/bundled-manifest'
-    );
-    const { readFile } = await import('node:fs/promises');
     // Built by the vitest global setup.
     const path = join(import.meta.dirname, '..', 'out', 'servers', BUNDLED_MANIFEST);
     const manifest = BundledManifestSchema.parse(JSON.parse(await readFile(path, 'utf8')));

@@ -62,7 +62,6 @@ async function stampHub(name: string, copies: number): Promise<Hub> {
   const hub = await Hub.start({
     dataDir,
     bundledServersDir: join(root, 'no-bundled-servers'),
-    endpoint: false,
   });
   while (!hub.servers().every((s) => s.status === 'ready')) await new Promise((r) => setTimeout(r, 20));
   return hub;

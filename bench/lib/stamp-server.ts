@@ -24,7 +24,7 @@ export async function runStampServerIfAsked(): Promise<boolean> {
     pollIntervalMs: 250, // what cloud-ops' deploys suggest: the SDK anchor polls at it
     run: async () => textResult('stamped', { at: wallNow() }),
   });
-  await runStdio(server);
+  await runStdio(server, async () => {});
   return true;
 }
 

@@ -1,6 +1,9 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { ColumnAccumulator, type ColumnState } from './column-profile.js';
 import { parseRecords, type RecordSink } from './csv-records.js';
+import type { ColumnProfile } from './profile-schema.js';
+import type { ProfileDetail } from './result-size.js';
+import type { SketchLimits } from './sketch-limits.js';
 
 /** What a profiler of chunks needs to know about the file (sent to each worker). */
 export interface ChunkConfig {
@@ -11,6 +14,14 @@ export interface ChunkConfig {
   selected: number[];
   /** The file's head was not UTF-8: decode every chunk as Latin-1. */
   latin1: boolean;
+  /** How far each column's sketches may grow. */
+  limits: SketchLimits;
+}
+
+/** The profiled columns, in file order, and what they have to warn about. */
+export interface ColumnReport {
+  columns: ColumnProfile[];
+  warnings: string[];
 }
 
 /** One chunk's counts; line numbers are 0-based from the chunk's first line. */
@@ -33,6 +44,8 @@ export interface ChunkReport {
 }
 
 const MAX_REPORTED_LINES = 10;
+/** Column warnings listed one by one; more are counted in one line (a wide file could have thousands). */
+const MAX_COLUMN_WARNINGS = 20;
 
 /**
  * Profiles chunks of complete records into column accumulators. The same class runs
@@ -44,7 +57,8 @@ export class ChunkProfiler implements RecordSink {
 
   constructor(private readonly config: ChunkConfig) {
     this.columns = Array.from({ length: config.columnCount }, () => undefined);
-    for (const index of config.selected) this.columns[index] = new ColumnAccumulator(index + 1);
+    for (const index of config.selected)
+      this.columns[index] = new ColumnAccumulator(index + 1, config.limits);
   }
 
   process(bytes: Uint8Array, index: number, maxRows = Number.POSITIVE_INFINITY): ChunkReport {
@@ -101,7 +115,30 @@ export class ChunkProfiler implements RecordSink {
   /** Adds another profiler's column states (from a worker) into this one. */
   mergeStates(states: (ColumnState | null)[]): void {
     states.forEach((state, i) => {
-      if (state) this.columns[i]?.merge(ColumnAccumulator.from(state, i + 1));
+      if (state) this.columns[i]?.merge(ColumnAccumulator.from(state, i + 1, this.config.limits));
     });
+  }
+
+  /** Profiles of the columns, named by `names` (all the file's columns), showing `detail`. */
+  profiles(names: string[], detail: ProfileDetail): ColumnReport {
+    const columns: ColumnProfile[] = [];
+    const warnings: string[] = [];
+    this.columns.forEach((column, i) => {
+      if (!column) return;
+      const name = names[i] as string;
+      const { profile, warning } = column.profile(name, i, detail);
+      if (warning) warnings.push(warning);
+      if (profile.count === 0) warnings.push(`Column "${name}" has no values in any row.`);
+      columns.push(profile);
+    });
+    if (warnings.length <= MAX_COLUMN_WARNINGS) return { columns, warnings };
+    const more = warnings.length - MAX_COLUMN_WARNINGS;
+    return {
+      columns,
+      warnings: [
+        ...warnings.slice(0, MAX_COLUMN_WARNINGS),
+        `…and ${more.toLocaleString('en-US')} more warnings like these about other columns.`,
+      ],
+    };
   }
 }

@@ -2,7 +2,9 @@ import { Histogram, type HistogramBin, type HistogramState } from './histogram.j
 import { Moments, type MomentsState } from './moments.js';
 import type { ColumnProfile } from './profile-schema.js';
 import { QuantileSketch, type QuantileSketchState } from './quantile-sketch.js';
-import { detach, ValueCounter, type ValueCounterState } from './value-counter.js';
+import { FULL_DETAIL, type ProfileDetail } from './result-size.js';
+import { FULL_LIMITS, type SketchLimits } from './sketch-limits.js';
+import { cutText, detach, isCut, ValueCounter, type ValueCounterState } from './value-counter.js';
 import {
   classify,
   formatEpochSeconds,
@@ -13,55 +15,119 @@ import {
   type ValueKind,
 } from './value-types.js';
 
-const TOP_VALUES = 10;
 const DAY_SECONDS = 86_400;
 
-/** Statistics of values of one kind (numbers, or instants in epoch seconds). */
+/**
+ * Statistics of values of one kind (numbers, or instants in epoch seconds). While the
+ * quantile sketch still holds every value, the histograms are not kept but drawn from
+ * those values when asked: a column of a few values costs a few numbers, not a 2 KB array.
+ * With `limits.histogramBins` 0 (the result shows none) they are never kept.
+ */
 class Distribution {
   readonly moments = new Moments();
   readonly quantiles: QuantileSketch;
-  readonly histogram: Histogram;
+  private histogram: Histogram | null = null;
+  /** Instants only: the date-only values in days, so a date column's bins fall on midnights. */
+  private days: Histogram | null = null;
 
-  constructor(seed: number, histogramStartExponent?: number) {
-    this.quantiles = new QuantileSketch(seed);
-    this.histogram = new Histogram(histogramStartExponent);
+  /** `instants`: values are epoch seconds (bins from 1 s wide; day bins for dates). */
+  constructor(
+    seed: number,
+    private readonly limits: SketchLimits,
+    readonly instants: boolean,
+  ) {
+    this.quantiles = new QuantileSketch(seed, limits.sampleSize);
   }
 
-  add(x: number): void {
+  /** `isDate`: a date-only instant, counted in the day bins too. */
+  add(x: number, isDate: boolean): void {
     this.moments.add(x);
+    const histogram = this.histogram ?? this.histogramFrom(this.quantiles.count);
+    if (histogram !== null) {
+      histogram.add(x);
+      if (isDate) this.days?.add(x / DAY_SECONDS);
+    }
     this.quantiles.add(x);
-    this.histogram.add(x);
+  }
+
+  /** The histogram kept from now on, when `count` values fill the sample (and the result shows one). */
+  private histogramFrom(count: number): Histogram | null {
+    if (count !== this.limits.sampleSize || this.limits.histogramBins === 0) return null;
+    return this.keepHistograms().histogram;
   }
 
   merge(other: Distribution): void {
     this.moments.merge(other.moments);
+    const sampled = this.quantiles.count + other.quantiles.count > this.limits.sampleSize;
+    if (this.limits.histogramBins > 0 && (this.histogram !== null || sampled)) {
+      const mine = this.keepHistograms();
+      const theirs = other.histograms();
+      mine.histogram.merge(theirs.histogram);
+      if (mine.days && theirs.days) mine.days.merge(theirs.days);
+    }
     this.quantiles.merge(other.quantiles);
-    this.histogram.merge(other.histogram);
+  }
+
+  /** Bins of the values; for instants in days (`days`) or in seconds. */
+  bins(days: boolean, minWidth: number, maxBins: number): HistogramBin[] {
+    const { histogram, days: dayHistogram } = this.histograms();
+    return ((days ? dayHistogram : histogram) as Histogram).bins(minWidth, maxBins);
   }
 
   state(): DistributionState {
     return {
       moments: this.moments.state(),
       quantiles: this.quantiles.state(),
-      histogram: this.histogram.state(),
+      histogram: this.histogram?.state() ?? null,
+      days: this.days?.state() ?? null,
     };
   }
 
-  static from(state: DistributionState, seed: number, start?: number): Distribution {
-    const d = new Distribution(seed, start);
+  static from(state: DistributionState, seed: number, limits: SketchLimits, instants: boolean): Distribution {
+    const d = new Distribution(seed, limits, instants);
     Object.assign(d, {
       moments: Moments.from(state.moments),
       quantiles: QuantileSketch.from(state.quantiles),
-      histogram: Histogram.from(state.histogram),
+      histogram: state.histogram && Histogram.from(state.histogram),
+      days: state.days && Histogram.from(state.days),
     });
     return d;
+  }
+
+  /**
+   * The histograms, drawn from the sketch's values while it holds them all. Day bins take
+   * every instant then: they are only reported for a column of dates alone.
+   */
+  private histograms(): { histogram: Histogram; days: Histogram | null } {
+    if (this.histogram !== null) return { histogram: this.histogram, days: this.days };
+    const values = this.quantiles.values;
+    const bins = this.limits.histogramBins;
+    return {
+      histogram: Histogram.of(values, this.instants ? 0 : undefined, bins),
+      days: this.instants
+        ? Histogram.of(
+            values.map((x) => x / DAY_SECONDS),
+            0,
+            bins,
+          )
+        : null,
+    };
+  }
+
+  /** Starts keeping the histograms (the sketch is about to hold a sample only). */
+  private keepHistograms(): { histogram: Histogram; days: Histogram | null } {
+    const kept = this.histograms();
+    this.histogram = kept.histogram;
+    this.days = kept.days;
+    return kept;
   }
 }
 
 interface DistributionState {
   moments: MomentsState;
   quantiles: QuantileSketchState;
-  histogram: HistogramState;
+  histogram: HistogramState | null;
+  days: HistogramState | null;
 }
 
 export interface ColumnState {
@@ -70,7 +136,6 @@ export interface ColumnState {
   kinds: number[];
   numbers: DistributionState | null;
   instants: DistributionState | null;
-  days: HistogramState | null;
   minLength: number;
   maxLength: number;
   totalLength: number;
@@ -87,7 +152,8 @@ const KIND_OFFSET = Kind.Integer;
  * Everything the profile reports about one column, accumulated value by value in
  * bounded memory and mergeable (each worker keeps its own, the main thread merges).
  * The type is only decided at the end, so each value feeds the statistics of the kind
- * it looks like; the final type then picks which ones to report.
+ * it looks like; the final type then picks which ones to report. Every part is made when
+ * the first value needing it arrives, and grows with the values up to `limits`.
  */
 export class ColumnAccumulator {
   private empty = 0;
@@ -95,8 +161,6 @@ export class ColumnAccumulator {
   private kinds = [0, 0, 0, 0, 0, 0];
   private numbers: Distribution | null = null;
   private instants: Distribution | null = null;
-  /** Date-only values in days, so a date column's bins fall on midnights. */
-  private days: Histogram | null = null;
   private minLength = Number.POSITIVE_INFINITY;
   private maxLength = 0;
   private totalLength = 0;
@@ -104,9 +168,14 @@ export class ColumnAccumulator {
   private maxText: string | null = null;
   /** First value that is plain text: quoted in the warning when it makes a numeric column text. */
   private firstText: string | null = null;
-  private values = new ValueCounter();
+  private values: ValueCounter;
 
-  constructor(private readonly seed: number) {}
+  constructor(
+    private readonly seed: number,
+    private readonly limits: SketchLimits = FULL_LIMITS,
+  ) {
+    this.values = new ValueCounter(limits);
+  }
 
   add(raw: string): void {
     const value = trimValue(raw);
@@ -121,15 +190,11 @@ export class ColumnAccumulator {
     }
     (this.kinds[kind - KIND_OFFSET] as number)++;
     if (kind === Kind.Integer || kind === Kind.Float) {
-      this.numbers ??= new Distribution(this.seed);
-      this.numbers.add(parsed.number);
+      this.numbers ??= new Distribution(this.seed, this.limits, false);
+      this.numbers.add(parsed.number, false);
     } else if (kind === Kind.Date || kind === Kind.DateTime) {
-      this.instants ??= new Distribution(this.seed, 0);
-      this.instants.add(parsed.number);
-      if (kind === Kind.Date) {
-        this.days ??= new Histogram(0);
-        this.days.add(parsed.number / DAY_SECONDS);
-      }
+      this.instants ??= new Distribution(this.seed, this.limits, true);
+      this.instants.add(parsed.number, kind === Kind.Date);
     } else if (kind === Kind.String) {
       this.firstText ??= detach(value);
       // Only text values: comparing strings costs more than all other statistics together.
@@ -154,10 +219,6 @@ export class ColumnAccumulator {
     this.kinds = this.kinds.map((n, i) => n + (other.kinds[i] as number));
     this.numbers = mergeDistributions(this.numbers, other.numbers);
     this.instants = mergeDistributions(this.instants, other.instants);
-    if (other.days) {
-      if (this.days) this.days.merge(other.days);
-      else this.days = other.days;
-    }
     this.minLength = Math.min(this.minLength, other.minLength);
     this.maxLength = Math.max(this.maxLength, other.maxLength);
     this.totalLength += other.totalLength;
@@ -176,7 +237,6 @@ export class ColumnAccumulator {
       kinds: this.kinds,
       numbers: this.numbers?.state() ?? null,
       instants: this.instants?.state() ?? null,
-      days: this.days?.state() ?? null,
       minLength: this.minLength,
       maxLength: this.maxLength,
       totalLength: this.totalLength,
@@ -187,27 +247,30 @@ export class ColumnAccumulator {
     };
   }
 
-  static from(state: ColumnState, seed: number): ColumnAccumulator {
-    const column = new ColumnAccumulator(seed);
+  static from(state: ColumnState, seed: number, limits: SketchLimits = FULL_LIMITS): ColumnAccumulator {
+    const column = new ColumnAccumulator(seed, limits);
     Object.assign(column, {
       ...state,
-      numbers: state.numbers && Distribution.from(state.numbers, seed),
-      instants: state.instants && Distribution.from(state.instants, seed, 0),
-      days: state.days && Histogram.from(state.days),
-      values: ValueCounter.from(state.values),
+      numbers: state.numbers && Distribution.from(state.numbers, seed, limits, false),
+      instants: state.instants && Distribution.from(state.instants, seed, limits, true),
+      values: ValueCounter.from(state.values, limits),
     });
     return column;
   }
 
   /** The column's profile, and a warning when a few stray values made a typed column text. */
-  profile(name: string, index: number): { profile: ColumnProfile; warning?: string } {
+  profile(
+    name: string,
+    index: number,
+    detail: ProfileDetail = FULL_DETAIL,
+  ): { profile: ColumnProfile; warning?: string } {
     const counts = Object.fromEntries(VALUE_KINDS.map((k, i) => [k, this.kinds[i] as number])) as Record<
       ValueKind,
       number
     >;
     const count = this.kinds.reduce((a, b) => a + b, 0);
     const type = inferType(counts, count);
-    const top = this.values.top(TOP_VALUES);
+    const values = this.values.summary(Math.min(detail.topValues, this.limits.topValues));
     const base: ColumnProfile = {
       name,
       index,
@@ -216,34 +279,42 @@ export class ColumnAccumulator {
       nulls: this.nulls,
       empty: this.empty,
       typeCounts: counts,
-      distinct: { count: this.values.distinct(), exact: this.values.exact },
+      distinct: { count: values.distinct, exact: values.exact, allDistinct: values.allDistinct },
       min: null,
       max: null,
       mean: null,
       stddev: null,
       quantiles: null,
-      topValues: { values: top.values, exact: this.values.exact, maxError: top.maxError },
+      topValues: { values: values.top, exact: values.exact, maxError: values.maxError },
       histogram: null,
       length: count > 0 ? { min: this.minLength, max: this.maxLength, mean: this.totalLength / count } : null,
+      truncated: values.top.some((t) => isCut(t.value)),
     };
+    const bins = Math.min(detail.histogramBins, this.limits.histogramBins);
     if ((type === 'integer' || type === 'float') && this.numbers) {
-      const bins = this.numbers.histogram.bins(type === 'integer' ? 1 : 0);
+      const integer = type === 'integer';
+      const histogram = bins > 0 ? this.numbers.bins(false, integer ? 1 : 0, bins) : null;
       Object.assign(
         base,
-        describe(this.numbers, (x) => x, bins, 1),
+        describe(this.numbers, (x) => x, histogram, integer ? 1 : 0),
       );
     } else if (type === 'datetime' && this.instants) {
       const format = (x: number) => formatEpochSeconds(x, false);
-      Object.assign(base, describe(this.instants, format, this.instants.histogram.bins(1), DAY_SECONDS));
-    } else if (type === 'date' && this.instants && this.days) {
+      const histogram = bins > 0 ? this.instants.bins(false, 1, bins) : null;
+      Object.assign(base, describe(this.instants, format, histogram, 0, DAY_SECONDS));
+    } else if (type === 'date' && this.instants) {
       const format = (x: number) => formatEpochSeconds(x, true);
-      const bins = this.days
-        .bins(1)
-        .map((b) => ({ ...b, from: b.from * DAY_SECONDS, to: b.to * DAY_SECONDS }));
-      Object.assign(base, describe(this.instants, format, bins, DAY_SECONDS));
+      const histogram =
+        bins > 0
+          ? this.instants
+              .bins(true, 1, bins)
+              .map((b) => ({ ...b, from: b.from * DAY_SECONDS, to: b.to * DAY_SECONDS }))
+          : null;
+      Object.assign(base, describe(this.instants, format, histogram, DAY_SECONDS, DAY_SECONDS));
     } else if (type === 'string') {
-      base.min = this.minText;
-      base.max = this.maxText;
+      base.min = this.minText === null ? null : cutText(this.minText);
+      base.max = this.maxText === null ? null : cutText(this.maxText);
+      base.truncated ||= isCut(base.min ?? '') || isCut(base.max ?? '');
     }
     return { profile: base, warning: this.strayTextWarning(name, counts, count) };
   }
@@ -278,17 +349,29 @@ export function inferType(counts: Record<ValueKind, number>, total: number): Val
   return 'string';
 }
 
+/**
+ * Moments, quantiles and histogram in the column's own type. `step`: the gap between two
+ * possible values (1 for integers, a day for dates; 0 for continuous values): the
+ * histogram's bins then hold whole values, `to` is the last one a bin holds (inclusive),
+ * and the outer edges are the column's min and max, so a 1–5 rating reads 1 … 5, not 1 … 6.
+ */
 function describe(
   d: Distribution,
   format: (x: number) => number | string,
-  bins: HistogramBin[],
-  stddevUnit: number,
+  bins: HistogramBin[] | null,
+  step: number,
+  stddevUnit = 1,
 ): Partial<ColumnProfile> {
   const [p25, p50, p75] = d.quantiles.quantiles([0.25, 0.5, 0.75]).map((x) => format(x as number));
   const stddev = d.moments.stddev();
+  const { min, max } = d.moments;
+  const shown =
+    step > 0
+      ? bins?.map((b) => ({ from: Math.max(b.from, min), to: Math.min(b.to - step, max), count: b.count }))
+      : bins;
   return {
-    min: format(d.moments.min),
-    max: format(d.moments.max),
+    min: format(min),
+    max: format(max),
     mean: format(d.moments.mean),
     stddev: stddev === null ? null : stddev / stddevUnit,
     quantiles: {
@@ -297,6 +380,11 @@ function describe(
       p75: p75 as number | string,
       exact: d.quantiles.isExact,
     },
-    histogram: { bins: bins.map((b) => ({ from: format(b.from), to: format(b.to), count: b.count })) },
+    histogram: shown
+      ? {
+          bins: shown.map((b) => ({ from: format(b.from), to: format(b.to), count: b.count })),
+          inclusive: step > 0,
+        }
+      : null,
   };
 }

@@ -1,12 +1,16 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
-import { type ChunkConfig, ChunkProfiler, type ChunkReport } from './chunk-profiler.js';
+import { formatBytes } from '@taskdeck/node-common/format-bytes';
+import { type ChunkConfig, ChunkProfiler, type ChunkReport, type ColumnReport } from './chunk-profiler.js';
 import { lastRecordEnd, parseRecords } from './csv-records.js';
 import { CANDIDATE_DELIMITERS, columnNames, type Dialect, detectDialect } from './dialect.js';
 import { CsvInputError, sniffText, type TextEncoding } from './file-sniff.js';
-import type { ColumnProfile, CsvProfile } from './profile-schema.js';
+import type { CsvProfile } from './profile-schema.js';
 import { WorkerPool } from './profiler-worker.js';
+import { detailFor, fitProfile, type ProfileDetail, SUMMARY_BUDGET_CHARS } from './result-size.js';
+import { FULL_LIMITS, type SketchLimits, sketchLimits, stateCopies, workersFor } from './sketch-limits.js';
+import { MAX_KEY_LENGTH } from './value-counter.js';
 
 /**
  * Bytes read at a time, and so the unit of work a worker gets. Small enough that a chunk
@@ -18,8 +22,14 @@ const CHUNK_BYTES = 1024 * 1024;
 const HEAD_BYTES = 1024 * 1024;
 /** A record longer than this is refused: it is not a CSV row but a broken file or an open quote. */
 export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
-/** Below this size worker start-up costs more than it saves. */
+/** Below this size worker start-up costs more than it saves… */
 const WORKER_MIN_BYTES = 32 * 1024 * 1024;
+/**
+ * …except for a file of this many columns or more: its state can reach the memory budget,
+ * and in a worker it goes back to the system when the worker stops (after the profile, or
+ * at once on a cancel), while the main thread's heap keeps it until a later collection.
+ */
+const WIDE_COLUMNS = 100;
 const MAX_REPORTED_LINES = 10;
 
 export interface ProfileOptions {
@@ -73,24 +83,22 @@ export async function profileCsv(path: string, options: ProfileOptions = {}): Pr
     const head = await readHead(file, size, options, maxRecordBytes);
     const { names, warnings } = columnNames(head.dialect);
     const selected = selectColumns(names, options.columns);
+    const maxRows = options.sampleRows ?? Number.POSITIVE_INFINITY;
+    const workerCount = chooseWorkers(options, size, selected.length, maxRows);
+    const detail = detailFor(selected.length);
     const config: ChunkConfig = {
       delimiter: head.dialect.delimiter,
       columnCount: names.length,
       selected,
       latin1: head.encoding.encoding === 'latin-1',
+      limits: sketchLimits(selected.length, stateCopies(workerCount), detail),
     };
-    const main = new ChunkProfiler(config);
     const tally = new ReportTally(head.headerLines);
-    const maxRows = options.sampleRows ?? Number.POSITIVE_INFINITY;
-    const workerCount = options.workers ?? Math.min(4, availableParallelism());
-    const useWorkers =
-      options.workerScript !== undefined &&
-      workerCount > 0 &&
-      maxRows === Number.POSITIVE_INFINITY &&
-      size >= (options.workerMinBytes ?? WORKER_MIN_BYTES);
-    if (useWorkers && options.workerScript) {
-      pool = new WorkerPool(options.workerScript, config, workerCount, (report) => tally.add(report));
+    if (workerCount > 0 && options.workerScript) {
+      pool = new WorkerPool(options.workerScript, config, names, workerCount, (report) => tally.add(report));
     }
+    // Column state in this thread only when no worker holds it.
+    const main = pool ? null : new ChunkProfiler(config);
     const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
 
     let offset = head.dataStart;
@@ -120,8 +128,8 @@ export async function profileCsv(path: string, options: ProfileOptions = {}): Pr
       carry = new Uint8Array(buffer.subarray(cut, filled));
       const chunk = buffer.subarray(0, cut);
       tally.offsets.set(index, offset - filled);
-      if (pool) {
-        await pool.submit(chunk, index, signal);
+      if (main === null) {
+        await (pool as WorkerPool).submit(chunk, index, signal);
       } else {
         const report = main.process(chunk, index, maxRows - tally.rows);
         tally.add(report);
@@ -132,10 +140,6 @@ export async function profileCsv(path: string, options: ProfileOptions = {}): Pr
       index++;
       if (atEnd || tally.rows >= maxRows) break;
     }
-    if (pool) {
-      for (const states of await pool.finish(signal)) main.mergeStates(states);
-    }
-    signal?.throwIfAborted();
     if (tally.rows === 0) {
       throw new CsvInputError(
         head.dialect.hasHeader
@@ -143,23 +147,39 @@ export async function profileCsv(path: string, options: ProfileOptions = {}): Pr
           : 'The file contains no data rows: only blank lines.',
       );
     }
+    const columns = main ? main.profiles(names, detail) : await (pool as WorkerPool).finish(detail, signal);
+    signal?.throwIfAborted();
     return buildProfile({
       path: options.displayPath ?? path,
       size,
       head,
       names,
-      main,
+      columns,
+      detail,
+      limits: config.limits,
       tally,
       warnings,
       complete: !stoppedEarly,
       elapsedMs: performance.now() - started,
-      workers: pool ? workerCount : 0,
+      workers: workerCount,
     });
   } finally {
     // Not awaited: a cancel answers at once; the threads stop and free their memory meanwhile.
     void pool?.terminate();
     await file.close();
   }
+}
+
+/**
+ * Worker threads for this file: none for a small narrow file or a row limit (profiled in
+ * this thread), several for a large one while the memory budget leaves each column enough,
+ * one for a wide one.
+ */
+function chooseWorkers(options: ProfileOptions, size: number, columns: number, maxRows: number): number {
+  const wanted = options.workers ?? Math.min(4, availableParallelism());
+  if (options.workerScript === undefined || wanted <= 0 || maxRows !== Number.POSITIVE_INFINITY) return 0;
+  if (size >= (options.workerMinBytes ?? WORKER_MIN_BYTES)) return workersFor(columns, wanted);
+  return columns >= WIDE_COLUMNS ? 1 : 0;
 }
 
 async function openFile(path: string): Promise<FileHandle> {
@@ -300,7 +320,9 @@ interface BuildInput {
   size: number;
   head: Head;
   names: string[];
-  main: ChunkProfiler;
+  columns: ColumnReport;
+  detail: ProfileDetail;
+  limits: SketchLimits;
   tally: ReportTally;
   warnings: string[];
   complete: boolean;
@@ -347,16 +369,20 @@ function buildProfile(input: BuildInput): CsvProfile {
   }
   if (tally.blankLines > 0) warnings.push(`${tally.blankLines} blank line(s) were skipped.`);
   if (!input.complete) warnings.push(`Only the first ${tally.rows} rows were profiled (sampleRows).`);
-  const columns: ColumnProfile[] = [];
-  input.main.columns.forEach((column, i) => {
-    if (!column) return;
-    const name = names[i] as string;
-    const { profile, warning } = column.profile(name, i);
-    if (warning) warnings.push(warning);
-    if (profile.count === 0) warnings.push(`Column "${name}" has no values in any row.`);
-    columns.push(profile);
-  });
-  return {
+  const { columns } = input.columns;
+  warnings.push(...input.columns.warnings);
+  const limitsNote = smallerSketchesWarning(input.limits, columns);
+  if (limitsNote) warnings.push(limitsNote);
+  const cut = columns.filter((c) => c.truncated);
+  if (cut.length > 0) {
+    const names = cut.slice(0, 5).map((c) => JSON.stringify(c.name));
+    warnings.push(
+      `Text values longer than ${MAX_KEY_LENGTH} characters are cut in min, max and top values (to their first ` +
+        `${MAX_KEY_LENGTH} characters, followed by "… (N chars)") in ${cut.length} column${cut.length > 1 ? 's' : ''}: ` +
+        `${names.join(', ')}${cut.length > names.length ? ', …' : ''}.`,
+    );
+  }
+  return fitProfile({
     file: {
       path: input.path,
       bytes: input.size,
@@ -374,8 +400,23 @@ function buildProfile(input: BuildInput): CsvProfile {
     engine: { name: 'taskdeck streaming profiler (JavaScript)', workers: input.workers },
     raggedRows: { count: tally.ragged, firstLines: tally.raggedLines },
     warnings,
+    detail: { ...input.detail, omittedColumns: 0 },
     columns,
-  };
+  });
+}
+
+/** Says when a wide file's smaller sketches made some statistic approximate. */
+function smallerSketchesWarning(limits: SketchLimits, columns: CsvProfile['columns']): string | undefined {
+  const reduced =
+    limits.exactDistinct < FULL_LIMITS.exactDistinct || limits.sampleSize < FULL_LIMITS.sampleSize;
+  if (!reduced || !columns.some((c) => !c.distinct.exact || c.quantiles?.exact === false)) return undefined;
+  const error = ((1.04 / Math.sqrt(2 ** limits.hllPrecision)) * 100).toFixed(1);
+  return (
+    `With ${columns.length.toLocaleString('en-US')} columns, each column's statistics get less memory: distinct ` +
+    `values are counted exactly up to ${limits.exactDistinct.toLocaleString('en-US')} (then estimated, about ±${error} %), ` +
+    `quantiles exactly up to ${limits.sampleSize.toLocaleString('en-US')} values (then from a sample of that many)` +
+    (limits.topValues > 0 ? `, top values by ${limits.frequentItems.toLocaleString('en-US')} counters.` : '.')
+  );
 }
 
 /** A short readable summary of a profile (the tool's text content). */
@@ -387,19 +428,29 @@ export function summarizeProfile(profile: CsvProfile): string {
       `${formatBytes(f.bytes)}, ${f.encoding.toUpperCase()}${f.bom ? ' with BOM' : ''}, ${delimiter}-delimited, ` +
       `${f.hasHeader ? 'header row' : 'no header'}; profiled in ${(profile.elapsedMs / 1000).toFixed(2)} s.`,
   ];
-  for (const c of profile.columns) {
-    const missing = c.nulls + c.empty;
-    const range = c.min !== null && c.type !== 'string' ? ` ${String(c.min)} … ${String(c.max)},` : '';
-    const distinct = `${c.distinct.exact ? '' : '~'}${c.distinct.count.toLocaleString('en-US')} distinct`;
-    lines.push(`- ${c.name}: ${c.type},${range} ${distinct}, ${missing.toLocaleString('en-US')} missing`);
+  const warnings = profile.warnings.length > 0 ? ['Warnings:', ...profile.warnings.map((w) => `- ${w}`)] : [];
+  // A wide file's column lines stop at the budget; the warnings always follow.
+  let chars = [...lines, ...warnings].reduce((n, line) => n + line.length + 1, 0);
+  for (const [i, c] of profile.columns.entries()) {
+    const line = columnLine(c);
+    if (chars + line.length > SUMMARY_BUDGET_CHARS) {
+      lines.push(
+        `- …and ${(profile.columns.length - i).toLocaleString('en-US')} more columns (see the structured result)`,
+      );
+      break;
+    }
+    lines.push(line);
+    chars += line.length + 1;
   }
-  if (profile.warnings.length > 0) lines.push('Warnings:', ...profile.warnings.map((w) => `- ${w}`));
-  return lines.join('\n');
+  return [...lines, ...warnings].join('\n');
 }
 
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+function columnLine(c: CsvProfile['columns'][number]): string {
+  const missing = c.nulls + c.empty;
+  const range = c.min !== null && c.type !== 'string' ? ` ${String(c.min)} … ${String(c.max)},` : '';
+  const count = c.distinct.count.toLocaleString('en-US');
+  const distinct = c.distinct.allDistinct
+    ? `all ${count} distinct${c.distinct.exact ? '' : ' (estimated)'}`
+    : `${c.distinct.exact ? '' : '~'}${count} distinct`;
+  return `- ${c.name}: ${c.type},${range} ${distinct}, ${missing.toLocaleString('en-US')} missing`;
 }

@@ -3,8 +3,13 @@ import { CsvInputError } from './file-sniff.js';
 import { classify, Kind, trimValue } from './value-types.js';
 
 export const CANDIDATE_DELIMITERS = [',', ';', '\t', '|'] as const;
-/** Records of the head used to detect the dialect. */
+/** Records of the head used to detect the dialect… */
 const SAMPLE_RECORDS = 200;
+/**
+ * …and fields: a head of a 20,000-column file holds a few records of 20,000 fields each,
+ * and keeping all of them (for each candidate delimiter) grew the heap by tens of MB.
+ */
+const SAMPLE_FIELDS = 50_000;
 
 export interface Dialect {
   delimiter: string;
@@ -29,9 +34,19 @@ class RecordCollector implements RecordSink {
   }
 }
 
-export function sampleRecords(text: string, delimiter: string, limit = SAMPLE_RECORDS): string[][] {
+/** The first `limit` records, fewer when the first one's width would make them more than `maxFields` fields (two at least). */
+export function sampleRecords(
+  text: string,
+  delimiter: string,
+  limit = SAMPLE_RECORDS,
+  maxFields = Number.POSITIVE_INFINITY,
+): string[][] {
+  const first = new RecordCollector();
+  parseRecords(text, delimiter, first, 1);
+  const width = Math.max(1, first.records[0]?.length ?? 1);
+  const records = Math.min(limit, Math.max(2, Math.floor(maxFields / width)));
   const collector = new RecordCollector();
-  parseRecords(text, delimiter, collector, limit);
+  parseRecords(text, delimiter, collector, records);
   return collector.records;
 }
 
@@ -52,7 +67,7 @@ export function detectDialect(
   }
   const lineEnding = firstLf === -1 ? 'none' : head.charCodeAt(firstLf - 1) === 13 ? 'crlf' : 'lf';
   const delimiter = overrides.delimiter ?? detectDelimiter(head);
-  const records = sampleRecords(head, delimiter);
+  const records = sampleRecords(head, delimiter, SAMPLE_RECORDS, SAMPLE_FIELDS);
   const first = records[0];
   if (!first) throw new CsvInputError('The file contains no data: only blank lines.');
   const hasHeader = overrides.hasHeader ?? looksLikeHeader(records);
@@ -79,7 +94,7 @@ function detectDelimiter(head: string): string {
   let bestScore = -1;
   for (const delimiter of CANDIDATE_DELIMITERS) {
     if (!head.includes(delimiter)) continue;
-    const records = sampleRecords(head, delimiter);
+    const records = sampleRecords(head, delimiter, SAMPLE_RECORDS, SAMPLE_FIELDS);
     const fields = modalFieldCount(records);
     if (fields < 2) continue;
     const consistency = records.filter((r) => r.length === fields).length / records.length;

@@ -1,18 +1,33 @@
+/** log2 of the registers by default: standard error about 0.8 %, in 16 KB. */
+export const DEFAULT_PRECISION = 14;
+
 /**
  * HyperLogLog distinct counter (Flajolet et al. 2007, with the small-range correction):
- * 2^14 one-byte registers, standard error about 0.8 %, mergeable by register max.
+ * 2^precision one-byte registers, mergeable by register max between counters of the same
+ * precision.
  */
-const P = 14;
-const M = 1 << P;
-const ALPHA = 0.7213 / (1 + 1.079 / M);
-
 export class HyperLogLog {
-  constructor(readonly registers: Uint8Array = new Uint8Array(M)) {}
+  readonly registers: Uint8Array;
+  private readonly precision: number;
+
+  constructor(precisionOrRegisters: number | Uint8Array = DEFAULT_PRECISION) {
+    this.registers =
+      typeof precisionOrRegisters === 'number'
+        ? new Uint8Array(1 << precisionOrRegisters)
+        : precisionOrRegisters;
+    this.precision = Math.log2(this.registers.length);
+  }
+
+  /** 1.04 / √registers. */
+  get standardError(): number {
+    return 1.04 / Math.sqrt(this.registers.length);
+  }
 
   addHash(hash: number): void {
-    const index = hash >>> (32 - P);
-    // Rank of the first 1 bit in the remaining 18 bits (18 + 1 when they are all zero).
-    const rest = (hash << P) | (1 << (P - 1));
+    const p = this.precision;
+    const index = hash >>> (32 - p);
+    // Rank of the first 1 bit in the remaining 32 - p bits (32 - p + 1 when they are all zero).
+    const rest = (hash << p) | (1 << (p - 1));
     const rank = Math.clz32(rest) + 1;
     if (rank > (this.registers[index] as number)) this.registers[index] = rank;
   }
@@ -22,22 +37,25 @@ export class HyperLogLog {
   }
 
   merge(other: HyperLogLog): void {
-    for (let i = 0; i < M; i++) {
+    const m = this.registers.length;
+    for (let i = 0; i < m; i++) {
       const r = other.registers[i] as number;
       if (r > (this.registers[i] as number)) this.registers[i] = r;
     }
   }
 
   estimate(): number {
+    const m = this.registers.length;
     let sum = 0;
     let zeros = 0;
-    for (let i = 0; i < M; i++) {
+    for (let i = 0; i < m; i++) {
       const r = this.registers[i] as number;
       sum += 2 ** -r;
       if (r === 0) zeros++;
     }
-    const raw = (ALPHA * M * M) / sum;
-    if (raw <= 2.5 * M && zeros > 0) return Math.round(M * Math.log(M / zeros));
+    const alpha = 0.7213 / (1 + 1.079 / m);
+    const raw = (alpha * m * m) / sum;
+    if (raw <= 2.5 * m && zeros > 0) return Math.round(m * Math.log(m / zeros));
     return Math.round(raw);
   }
 }

@@ -1,5 +1,5 @@
 /** Items kept at most; a purge then drops about half. */
-const DEFAULT_CAPACITY = 2048;
+export const DEFAULT_CAPACITY = 2048;
 const EMPTY = -1;
 
 export interface FrequentItemsState {

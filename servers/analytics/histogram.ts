@@ -1,14 +1,13 @@
-/** Fine bins kept while streaming; the span grows by widening bins tenfold. */
-const FINE_BINS = 4096;
-/** Bins reported at most. */
+/** Bins reported at most, by default. */
 export const MAX_REPORTED_BINS = 40;
 /** Report-time groupings of fine bins: 1, 2, 5, 10, 20, 50, … */
 const GROUPS = [1, 2, 5];
 
 export interface HistogramState {
+  maxBins: number;
   exponent: number;
   base: number;
-  counts: Float64Array;
+  counts: number[];
   total: number;
 }
 
@@ -21,26 +20,52 @@ export interface HistogramBin {
 /**
  * Exact-count histogram in one pass without knowing the range in advance. Bins are
  * [k·w, (k+1)·w) with w = 10^exponent, aligned to multiples of w, so widening by ten
- * (when values span more than FINE_BINS bins) and merging two histograms only add
+ * (when values span more than 5 × maxBins bins) and merging two histograms only add
  * whole bins together: counts stay exact, and edges stay round numbers.
+ *
+ * The used fine bins span at most 5 × maxBins: from that span on, five fine bins per
+ * reported bin would give more than maxBins bins, so every grouping `bins()` can pick is a
+ * multiple of ten fine bins, and widening changes no reported bin. The counts are a plain
+ * array of the next power of two (256 for 40 bins: 2 KB), on the JavaScript heap like the
+ * rest of a column's state.
  */
 export class Histogram {
   private exponent = Number.NaN;
   /** Bin key of counts[0]. */
   private base = 0;
-  private counts: Float64Array = new Float64Array(FINE_BINS);
+  private counts: number[];
   private total = 0;
+  private readonly maxSpan: number;
 
   /**
    * `startExponent`: the first bin width (10^startExponent), e.g. 0 for timestamps in
-   * seconds; by default a millionth of the first value's magnitude.
+   * seconds; by default a millionth of the first value's magnitude. `maxBins`: the most
+   * bins it will be asked for.
    */
-  constructor(private readonly startExponent?: number) {}
+  constructor(
+    private readonly startExponent?: number,
+    private readonly maxBins = MAX_REPORTED_BINS,
+  ) {
+    this.maxSpan = 5 * maxBins;
+    this.counts = zeros(2 ** Math.ceil(Math.log2(this.maxSpan + 1)));
+  }
+
+  /** A histogram of `values`, added in order. */
+  static of(values: Iterable<number>, startExponent?: number, maxBins?: number): Histogram {
+    const histogram = new Histogram(startExponent, maxBins);
+    for (const value of values) histogram.add(value);
+    return histogram;
+  }
+
+  /** Fine bins kept: the largest span and room on both sides, so re-centring is rare. */
+  private get window(): number {
+    return this.counts.length;
+  }
 
   add(value: number): void {
     if (Number.isNaN(this.exponent)) this.start(value);
     let key = keyOf(value, this.exponent);
-    while (key < this.base || key >= this.base + FINE_BINS) {
+    while (key < this.base || key >= this.base + this.window) {
       this.include(key, key);
       key = keyOf(value, this.exponent);
     }
@@ -65,7 +90,7 @@ export class Histogram {
     this.include(first, last);
     // Including the other's keys may have widened this one again.
     while (source.exponent < this.exponent) source.widen();
-    for (let i = 0; i < FINE_BINS; i++) {
+    for (let i = 0; i < source.window; i++) {
       const count = source.counts[i] as number;
       if (count === 0) continue;
       const index = source.base + i - this.base;
@@ -75,10 +100,10 @@ export class Histogram {
   }
 
   /**
-   * At most MAX_REPORTED_BINS bins from the first to the last non-empty one, each
-   * `minWidth` wide at least (1 for integers, a day for dates).
+   * At most `maxBins` bins from the first to the last non-empty one, each `minWidth` wide
+   * at least (1 for integers, a day for dates).
    */
-  bins(minWidth = 0): HistogramBin[] {
+  bins(minWidth = 0, maxBins = this.maxBins): HistogramBin[] {
     if (this.total === 0) return [];
     const [first, last] = this.usedKeys();
     const width = 10 ** this.exponent;
@@ -87,7 +112,7 @@ export class Histogram {
       const fit = GROUPS.find((g) => {
         const size = g * scale;
         const bins = Math.floor(last / size) - Math.floor(first / size) + 1;
-        return bins <= MAX_REPORTED_BINS && size * width >= minWidth * (1 - 1e-9);
+        return bins <= maxBins && size * width >= minWidth * (1 - 1e-9);
       });
       if (fit !== undefined) {
         group = fit * scale;
@@ -108,11 +133,17 @@ export class Histogram {
   }
 
   state(): HistogramState {
-    return { exponent: this.exponent, base: this.base, counts: this.counts, total: this.total };
+    return {
+      maxBins: this.maxBins,
+      exponent: this.exponent,
+      base: this.base,
+      counts: this.counts,
+      total: this.total,
+    };
   }
 
   static from(state: HistogramState): Histogram {
-    const histogram = new Histogram();
+    const histogram = new Histogram(undefined, state.maxBins);
     histogram.exponent = state.exponent;
     histogram.base = state.base;
     histogram.counts = state.counts;
@@ -124,34 +155,35 @@ export class Histogram {
     const magnitude = value === 0 ? 0 : Math.floor(Math.log10(Math.abs(value)));
     // Clamped so 10^-exponent stays a finite double even for subnormal first values.
     this.exponent = this.startExponent ?? Math.max(-300, magnitude - 6);
-    this.base = keyOf(value, this.exponent) - FINE_BINS / 2;
+    this.base = keyOf(value, this.exponent) - this.window / 2;
   }
 
   private usedKeys(): [number, number] {
     let lo = 0;
     while ((this.counts[lo] as number) === 0) lo++;
-    let hi = FINE_BINS - 1;
+    let hi = this.window - 1;
     while ((this.counts[hi] as number) === 0) hi--;
     return [this.base + lo, this.base + hi];
   }
 
   /** Makes room for keys `from`..`to` (at the current exponent): re-centres, widening while the span is too large. */
   private include(from: number, to: number): void {
-    if (from >= this.base && to < this.base + FINE_BINS) return;
+    const window = this.window;
+    if (from >= this.base && to < this.base + window) return;
     let [lo, hi] = this.total > 0 ? this.usedKeys() : [from, to];
     lo = Math.min(lo, from);
     hi = Math.max(hi, to);
-    // Keep the used span within half the bins, so a re-centre leaves room on both sides
+    // Keep the used span below the window, so a re-centre leaves room on both sides
     // (sorted input would otherwise re-centre every few values).
-    while (hi - lo >= FINE_BINS / 2) {
+    while (hi - lo >= this.maxSpan) {
       this.widen();
       lo = Math.floor(lo / 10);
       hi = Math.floor(hi / 10);
     }
-    if (lo >= this.base && hi < this.base + FINE_BINS) return;
-    const newBase = lo - Math.floor((FINE_BINS - (hi - lo + 1)) / 2);
-    const counts = new Float64Array(FINE_BINS);
-    for (let i = 0; i < FINE_BINS; i++) {
+    if (lo >= this.base && hi < this.base + window) return;
+    const newBase = lo - Math.floor((window - (hi - lo + 1)) / 2);
+    const counts = zeros(window);
+    for (let i = 0; i < window; i++) {
       const count = this.counts[i] as number;
       if (count !== 0) counts[this.base + i - newBase] = count;
     }
@@ -161,9 +193,10 @@ export class Histogram {
 
   /** Bins ten times wider: each new bin is the sum of ten old ones. */
   private widen(): void {
-    const counts = new Float64Array(FINE_BINS);
-    const newBase = Math.floor(this.base / 10) - FINE_BINS / 2 + Math.floor(FINE_BINS / 20);
-    for (let i = 0; i < FINE_BINS; i++) {
+    const window = this.window;
+    const counts = zeros(window);
+    const newBase = Math.floor(this.base / 10) - window / 2 + Math.floor(window / 20);
+    for (let i = 0; i < window; i++) {
       const count = this.counts[i] as number;
       if (count === 0) continue;
       const index = Math.floor((this.base + i) / 10) - newBase;
@@ -173,6 +206,13 @@ export class Histogram {
     this.base = newBase;
     this.exponent++;
   }
+}
+
+/** A packed array of zeros (`new Array(n).fill(0)` stays holey: slower loads). */
+function zeros(length: number): number[] {
+  const counts: number[] = [];
+  for (let i = 0; i < length; i++) counts.push(0);
+  return counts;
 }
 
 /**

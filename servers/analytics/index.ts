@@ -1,4 +1,4 @@
-import { runStdio } from '@taskdeck/task-runtime/stdio-main';
+import { runServer } from '@taskdeck/task-runtime/main';
 import { TaskServer } from '@taskdeck/task-runtime/task-server';
 import { registerAnalyzeCsv } from './analyze-csv-tool.js';
 import { registerGenerateSampleData } from './generate-sample-data-tool.js';
@@ -29,5 +29,5 @@ if (isProfilerWorker()) {
   });
   registerAnalyzeCsv(server, { workerScript: new URL(import.meta.url), workers: workerCount() });
   registerGenerateSampleData(server);
-  await runStdio(server);
+  await runServer(server);
 }

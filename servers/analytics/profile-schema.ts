@@ -23,20 +23,30 @@ export const columnProfileSchema = z.object({
     )
     .describe('How many non-missing values look like each type'),
   distinct: z.object({
-    count: z.number().int().describe('Distinct non-missing values'),
+    count: z
+      .number()
+      .int()
+      .describe('Distinct non-missing values; an estimate never exceeds the number of values'),
     exact: z
       .boolean()
-      .describe('false: a HyperLogLog estimate (about ±0.8 %), used beyond 10,000 distinct values'),
+      .describe(
+        'false: a HyperLogLog estimate (about ±0.8 %), used beyond 10,000 distinct values (fewer in wide files: see the warnings)',
+      ),
+    allDistinct: z
+      .boolean()
+      .describe(
+        'Every value occurs once (when not exact: the estimate reaches the number of values and no value was seen twice); topValues is then empty',
+      ),
   }),
   min: typedValue
     .nullable()
     .describe(
-      'Smallest value; for string columns the first text value in code-unit order (numbers and dates left out)',
+      'Smallest value; for string columns the first text value in code-unit order (numbers and dates left out), cut like top values',
     ),
   max: typedValue
     .nullable()
     .describe(
-      'Largest value; for string columns the last text value in code-unit order (numbers and dates left out)',
+      'Largest value; for string columns the last text value in code-unit order (numbers and dates left out), cut like top values',
     ),
   mean: typedValue.nullable().describe('Numeric and date columns'),
   stddev: z.number().nullable().describe('Sample standard deviation; in days for date and datetime columns'),
@@ -48,13 +58,18 @@ export const columnProfileSchema = z.object({
       exact: z
         .boolean()
         .describe(
-          'false: from a uniform random sample of 16,384 values (rank error about ±1 %), used beyond that many',
+          'false: from a uniform random sample of 16,384 values (rank error about ±1 %), used beyond that many (fewer in wide files: see the warnings)',
         ),
     })
     .nullable()
     .describe('Numeric and date columns'),
   topValues: z.object({
-    values: z.array(z.object({ value: z.string(), count: z.number().int() })).describe('Most frequent first'),
+    values: z
+      .array(z.object({ value: z.string(), count: z.number().int() }))
+      .describe(
+        'Most frequent first; a value over 200 characters is cut to its first 200, followed by "… (N chars, #hash)". ' +
+          'When not exact, only values counted more than once',
+      ),
     exact: z.boolean(),
     maxError: z
       .number()
@@ -64,13 +79,24 @@ export const columnProfileSchema = z.object({
   histogram: z
     .object({
       bins: z.array(z.object({ from: typedValue, to: typedValue, count: z.number().int() })),
+      inclusive: z
+        .boolean()
+        .describe(
+          'true (integer and date columns): a bin holds the whole numbers or days from `from` to `to`, both included, ' +
+            'and the outer edges are the min and max; false: from ≤ value < to',
+        ),
     })
     .nullable()
-    .describe('Numeric and date columns: exact counts in bins [from, to) with round edges'),
+    .describe(
+      'Numeric and date columns: exact counts in bins with round edges; null when left out (see detail)',
+    ),
   length: z
     .object({ min: z.number().int(), max: z.number().int(), mean: z.number() })
     .nullable()
     .describe('Length of the non-missing values in characters (UTF-16 code units)'),
+  truncated: z
+    .boolean()
+    .describe('min, max or a top value is longer than 200 characters and shown cut, ending in "… (N chars"'),
 });
 
 export const profileSchema = z.object({
@@ -96,6 +122,16 @@ export const profileSchema = z.object({
     firstLines: z.array(z.number().int()).describe('Line numbers (1-based) of the first ones'),
   }),
   warnings: z.array(z.string()),
+  detail: z
+    .object({
+      topValues: z.number().int().describe('Top values listed per column at most'),
+      histogramBins: z.number().int().describe('Histogram bins per column at most; 0: histograms left out'),
+      omittedColumns: z
+        .number()
+        .int()
+        .describe('Profiled columns left out of this result, the last ones (profile them with `columns`)'),
+    })
+    .describe('How much of each column the result shows: less for wide files, to keep the result under 6 MB'),
   columns: z.array(columnProfileSchema),
 });
 

@@ -1,15 +1,16 @@
 import { Random } from '@taskdeck/node-common/random';
 
 /**
- * Values kept: every value while a column has at most this many (quantiles exact), then
- * a uniform random sample of this size. A sample of 16,384 puts the median within about
- * ±1 % of rank (three standard errors) whatever the file size, in 128 KB per column.
+ * Values kept by default: every value while a column has at most this many (quantiles
+ * exact), then a uniform random sample of this size. A sample of 16,384 puts the median
+ * within about ±1 % of rank (three standard errors) whatever the file size, in 128 KB.
  */
 export const SAMPLE_SIZE = 16_384;
 
 export interface QuantileSketchState {
   n: number;
-  sample: Float64Array;
+  size: number;
+  sample: number[];
   /** Values to skip before the next replacement (reservoir sampling, Algorithm L). */
   skip: number;
   w: number;
@@ -20,16 +21,22 @@ export interface QuantileSketchState {
  * Streaming quantiles in bounded memory by reservoir sampling (Li's Algorithm L): the
  * cost per value is a counter decrement, unlike sketches that sort (KLL measured 4×
  * slower here, for the same accuracy at this memory). Mergeable by weighted sampling, and
- * seeded so the same file always yields the same profile.
+ * seeded so the same file always yields the same profile. The sample is a plain array that
+ * grows with the values (a column of 20 values keeps 20): it lives on the JavaScript heap,
+ * which a terminated worker gives back to the system, unlike typed arrays' malloc memory.
  */
 export class QuantileSketch {
   private n = 0;
-  private sample: Float64Array = new Float64Array(SAMPLE_SIZE);
+  private sample: number[] = [];
   private skip = 0;
   private w = 1;
   private random: Random;
 
-  constructor(seed = 1) {
+  /** `size`: values kept at most (sketches that merge must have the same). */
+  constructor(
+    seed = 1,
+    private readonly size = SAMPLE_SIZE,
+  ) {
     this.random = new Random(seed);
   }
 
@@ -38,21 +45,27 @@ export class QuantileSketch {
   }
 
   get isExact(): boolean {
-    return this.n <= SAMPLE_SIZE;
+    return this.n <= this.size;
+  }
+
+  /** Every value added, in order, while the sketch is exact. */
+  get values(): readonly number[] {
+    if (!this.isExact) throw new Error('The sketch holds a sample, not every value.');
+    return this.sample;
   }
 
   add(value: number): void {
     const n = this.n++;
-    if (n < SAMPLE_SIZE) {
-      this.sample[n] = value;
-      if (n + 1 === SAMPLE_SIZE) this.nextSkip();
+    if (n < this.size) {
+      this.sample.push(value);
+      if (n + 1 === this.size) this.nextSkip();
       return;
     }
     if (this.skip > 0) {
       this.skip--;
       return;
     }
-    this.sample[Math.floor(this.uniform() * SAMPLE_SIZE)] = value;
+    this.sample[Math.floor(this.uniform() * this.size)] = value;
     this.nextSkip();
   }
 
@@ -73,10 +86,10 @@ export class QuantileSketch {
       return;
     }
     const total = this.n + other.n;
-    const merged = new Float64Array(SAMPLE_SIZE);
-    for (let i = 0; i < SAMPLE_SIZE; i++) {
+    const merged: number[] = [];
+    for (let i = 0; i < this.size; i++) {
       const from = this.uniform() * total < this.n ? this.sample : other.sample;
-      merged[i] = from[Math.floor(this.uniform() * SAMPLE_SIZE)] as number;
+      merged.push(from[Math.floor(this.uniform() * this.size)] as number);
     }
     this.sample = merged;
     this.n = total;
@@ -87,9 +100,9 @@ export class QuantileSketch {
    * (exact mode) or of the sample (as numpy and pandas do by default).
    */
   quantiles(qs: number[]): (number | null)[] {
-    const size = Math.min(this.n, SAMPLE_SIZE);
+    const size = this.sample.length;
     if (size === 0) return qs.map(() => null);
-    const sorted = this.sample.slice(0, size).sort();
+    const sorted = Float64Array.from(this.sample).sort();
     return qs.map((q) => {
       const pos = q * (size - 1);
       const lo = Math.floor(pos);
@@ -100,11 +113,18 @@ export class QuantileSketch {
   }
 
   state(): QuantileSketchState {
-    return { n: this.n, sample: this.sample, skip: this.skip, w: this.w, random: this.random.position };
+    return {
+      n: this.n,
+      size: this.size,
+      sample: this.sample,
+      skip: this.skip,
+      w: this.w,
+      random: this.random.position,
+    };
   }
 
   static from(state: QuantileSketchState): QuantileSketch {
-    const sketch = new QuantileSketch();
+    const sketch = new QuantileSketch(1, state.size);
     sketch.n = state.n;
     sketch.sample = state.sample;
     sketch.skip = state.skip;
@@ -119,7 +139,7 @@ export class QuantileSketch {
 
   /** Algorithm L: how many values to pass over before the next one replaces a sampled value. */
   private nextSkip(): void {
-    this.w *= Math.exp(Math.log(this.uniform() || Number.MIN_VALUE) / SAMPLE_SIZE);
+    this.w *= Math.exp(Math.log(this.uniform() || Number.MIN_VALUE) / this.size);
     this.skip = Math.floor(Math.log(this.uniform() || Number.MIN_VALUE) / Math.log(1 - this.w));
   }
 }

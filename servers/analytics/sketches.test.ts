@@ -21,6 +21,16 @@ describe('HyperLogLog', () => {
     for (let i = 0; i < 100; i++) h.add(String(i % 50));
     expect(h.estimate()).toBe(50);
   });
+
+  it('works with fewer registers (a wide file), within its larger error', () => {
+    const a = new HyperLogLog(9);
+    const b = new HyperLogLog(9);
+    expect(a.registers.length).toBe(512);
+    expect(a.standardError).toBeCloseTo(0.046, 3);
+    for (let i = 0; i < 20_000; i++) (i % 2 ? a : b).add(`id-${i}`);
+    a.merge(new HyperLogLog(structuredClone(b.registers)));
+    expect(Math.abs(a.estimate() - 20_000) / 20_000).toBeLessThan(3 * a.standardError);
+  });
 });
 
 describe('QuantileSketch', () => {
@@ -46,6 +56,21 @@ describe('QuantileSketch', () => {
     expect(Math.abs((p25 as number) - 0.25)).toBeLessThan(0.01);
     expect(Math.abs((p50 as number) - 0.5)).toBeLessThan(0.01);
     expect(Math.abs((p75 as number) - 0.75)).toBeLessThan(0.01);
+  });
+
+  it('keeps only the values it has seen, up to its size, in a plain array', () => {
+    const s = new QuantileSketch(1, 64);
+    for (let i = 0; i < 20; i++) s.add(i);
+    expect(s.state().sample).toHaveLength(20);
+    expect(s.values).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    for (let i = 20; i < 1000; i++) s.add(i);
+    expect(s.isExact).toBe(false);
+    expect(s.state().sample).toHaveLength(64);
+    expect(() => s.values).toThrow(/sample/);
+    const moved = QuantileSketch.from(structuredClone(s.state()));
+    moved.merge(s);
+    expect(moved.count).toBe(2000);
+    expect(moved.state().sample).toHaveLength(64);
   });
 
   it('merges an exact sketch into a sampled one', () => {
@@ -103,6 +128,35 @@ describe('Histogram', () => {
     expect(bins.reduce((s, x) => s + x.count, 0)).toBe(2000);
     expect(bins[0]?.from).toBe(0);
     expect(bins.at(-1)?.to).toBeGreaterThan(7997);
+  });
+
+  it('reports the same bins from a few hundred fine bins as from thousands', () => {
+    const random = new Random(7);
+    const streams: number[][] = [
+      Array.from({ length: 50_000 }, () => random.next() * 1000),
+      Array.from({ length: 50_000 }, () => Math.exp(random.normal() * 2)),
+      Array.from({ length: 50_000 }, (_, i) => i * 7 - 100_000),
+      Array.from({ length: 50_000 }, () => Math.round(random.normal() * 1e6) / 1e4),
+      Array.from({ length: 2000 }, () => random.int(1, 5)),
+    ];
+    for (const values of streams) {
+      const small = Histogram.of(values);
+      // 400 bins at most: widened only past 2,000 used fine bins.
+      const large = Histogram.of(values, undefined, 400);
+      for (const minWidth of [0, 1]) expect(small.bins(minWidth)).toEqual(large.bins(minWidth, 40));
+    }
+  });
+
+  it('reports at most the bins it was made for', () => {
+    const h = Histogram.of(
+      Array.from({ length: 10_000 }, (_, i) => i),
+      undefined,
+      10,
+    );
+    const bins = h.bins(1);
+    expect(bins.length).toBeLessThanOrEqual(10);
+    expect(bins.reduce((sum, b) => sum + b.count, 0)).toBe(10_000);
+    expect(Histogram.from(structuredClone(h.state())).bins(1)).toEqual(bins);
   });
 
   it('puts decimal values in the right bin despite binary rounding', () => {

@@ -1,3 +1,4 @@
+import { formatBytes } from '@taskdeck/node-common/format-bytes';
 import type { ScanReport } from './report-schema.js';
 
 /** The readable text that accompanies scan_project's structured result. */
@@ -62,17 +63,6 @@ export function formatSummary(report: ScanReport): string {
 function describeGroups(groups: Record<string, number>): string {
   const parts = Object.entries(groups).map(([g, c]) => `${c} ${g}`);
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 function table(rows: string[][]): string[] {

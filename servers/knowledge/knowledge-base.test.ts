@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KnowledgeBase } from './knowledge-base.js';
@@ -149,7 +149,8 @@ describe('KnowledgeBase', () => {
     expect(notice).toMatch(
       /saved search index was damaged \(.+\)\. It is rebuilt from the bundled guides and your 1 folder/,
     );
-    expect(existsSync(`${file}.corrupt`)).toBe(true);
+    // Set aside under a name of its own: a later damage does not overwrite the earlier copy.
+    expect(readdirSync(data.root).filter((name) => name.startsWith('index.jsonl.corrupt-'))).toHaveLength(1);
     expect(await reopened.refresh(recordingWork().work)).toMatchObject({ added: 6 });
     expect(titles(reopened, 'zephyr')).toHaveLength(4);
   });

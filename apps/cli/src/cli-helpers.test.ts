@@ -31,13 +31,32 @@ describe('parseToolArguments', () => {
     });
   });
 
-  it('explains what is wrong', () => {
+  it("explains what is wrong, with the same rules as the app's form", () => {
     expect(() => parseToolArguments(['count=many'], schema)).toThrow(
-      '--arg count must be a number, got "many"',
+      '--arg count: Enter a number (got "many")',
     );
-    expect(() => parseToolArguments(['on=yes'], schema)).toThrow('--arg on must be true or false, got "yes"');
+    expect(() => parseToolArguments(['on=yes'], schema)).toThrow('--arg on: Choose yes or no (got "yes")');
     expect(() => parseToolArguments(['novalue'], schema)).toThrow('--arg needs key=value, got "novalue"');
-    expect(() => parseToolArguments(['tags=[oops'], schema)).toThrow('--arg tags must be JSON (array)');
+    expect(() => parseToolArguments(['tags=[oops'], schema)).toThrow('--arg tags: Not valid JSON');
+  });
+
+  it('takes enums, multi-selects and formats as the schema says', () => {
+    const rich = {
+      properties: {
+        env: { type: 'string', enum: ['dev', 'prod'] },
+        colors: { type: 'array', items: { type: 'string', enum: ['r', 'g', 'b'] }, maxItems: 2 },
+        site: { type: 'string', format: 'uri' },
+      },
+    };
+    expect(parseToolArguments(['env=prod', 'colors=r,b', 'site=https://example.com'], rich)).toEqual({
+      env: 'prod',
+      colors: ['r', 'b'],
+      site: 'https://example.com',
+    });
+    expect(parseToolArguments(['colors=["g"]'], rich)).toEqual({ colors: ['g'] });
+    expect(() => parseToolArguments(['env=qa'], rich)).toThrow('--arg env: Choose one of: dev, prod');
+    expect(() => parseToolArguments(['colors=r,g,b'], rich)).toThrow('--arg colors: Choose at most 2');
+    expect(() => parseToolArguments(['site=example'], rich)).toThrow('--arg site: Enter an address');
   });
 });
 
@@ -109,10 +128,74 @@ describe('promptForInput', () => {
   it('collects every field, re-asking until valid, with answers piped in ahead', async () => {
     const { response, written } = await answer('y\nmaybe\nyes\n9\n\n2\nqa\nprod\n\n');
     expect(response).toEqual({ action: 'accept', content: { confirm: true, count: 2, env: 'prod' } });
-    expect(written).toContain('Answer y or n.');
-    expect(written).toContain('At most 5.');
-    expect(written).toContain('count is required.');
-    expect(written).toContain('Pick one of dev, prod.');
+    expect(written).toContain('Choose yes or no');
+    expect(written).toContain('Must be at most 5');
+    expect(written).toContain('Required');
+    expect(written).toContain('Choose one of: dev, prod');
+  });
+
+  it('follows the whole 2025-11-25 elicitation schema: titled choices, multi-select, formats', async () => {
+    const input = new PassThrough();
+    const written: string[] = [];
+    const reader = new LineReader(input, (t) => written.push(t));
+    input.end(
+      [
+        'y',
+        '2', // pet: by number, shown with its title
+        'nope', // colors: not an option
+        '1, Blue', // colors: by number and by title
+        'not-an-email',
+        'me@example.com',
+        '2026-02-30', // not a real date
+        '2026-02-28',
+        'legacy b', // legacy enumNames: by title
+      ].join('\n'),
+    );
+    const response = await promptForInput(
+      reader,
+      {
+        message: 'Tell us',
+        requestedSchema: {
+          type: 'object',
+          properties: {
+            pet: {
+              type: 'string',
+              oneOf: [
+                { const: 'pet-1', title: 'Cat' },
+                { const: 'pet-2', title: 'Dog' },
+              ],
+            },
+            colors: {
+              type: 'array',
+              minItems: 1,
+              items: {
+                anyOf: [
+                  { const: 'r', title: 'Red' },
+                  { const: 'b', title: 'Blue' },
+                ],
+              },
+            },
+            email: { type: 'string', format: 'email' },
+            day: { type: 'string', format: 'date' },
+            legacy: { type: 'string', enum: ['a', 'b'], enumNames: ['Legacy A', 'Legacy B'] },
+          },
+          required: ['pet', 'colors', 'email', 'day'],
+        },
+      },
+      (t) => written.push(t),
+    );
+    expect(response).toEqual({
+      action: 'accept',
+      content: { pet: 'pet-2', colors: ['r', 'b'], email: 'me@example.com', day: '2026-02-28', legacy: 'b' },
+    });
+    const text = written.join('');
+    expect(text).toContain('1) Cat (pet-1)');
+    expect(text).toContain('2) Dog (pet-2)');
+    expect(text).toContain('2) Blue (b)');
+    expect(text).toContain('2) Legacy B (b)');
+    expect(text).toContain('"nope" is not one of: Red, Blue');
+    expect(text).toContain('Enter an email address');
+    expect(text).toContain('Enter a date as YYYY-MM-DD');
   });
 
   it('declines, cancels, and cancels at end of input', async () => {

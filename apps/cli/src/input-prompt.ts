@@ -1,4 +1,11 @@
 import { createInterface } from 'node:readline';
+import {
+  type Field,
+  type FormValue,
+  fieldsFromSchema,
+  restoreEnumTypes,
+  validateField,
+} from '@taskdeck/client/schema-form';
 import type { InputRequest, InputResponse } from '@taskdeck/contract';
 
 /**
@@ -41,21 +48,12 @@ export class LineReader {
   }
 }
 
-interface FieldSchema {
-  type?: string;
-  title?: string;
-  description?: string;
-  enum?: unknown[];
-  oneOf?: { const: unknown; title?: string }[];
-  default?: unknown;
-  minimum?: number;
-  maximum?: number;
-}
-
 /**
- * Asks the user, in the terminal, for what a task's input request wants: first
- * whether to answer at all (accept, decline, cancel), then each field of the
- * requested schema, re-asking until the answer is valid. End of input cancels.
+ * Asks the user, in the terminal, for what a task's input request wants: first whether to
+ * answer at all (accept, decline, cancel), then each field of the requested schema with the
+ * same rules as the app's form (schema-form): choices listed with their titles and picked by
+ * number or value, several at once for a multi-select, formats checked, re-asking until the
+ * answer is valid. End of input cancels.
  */
 export async function promptForInput(
   reader: LineReader,
@@ -67,79 +65,92 @@ export async function promptForInput(
   if (choice === null) return { action: 'cancel' }; // no one to ask
   if (/^(n|no)$/i.test(choice.trim())) return { action: 'decline' };
   if (/^(c|cancel)$/i.test(choice.trim())) return { action: 'cancel' };
-  const properties = (request.requestedSchema.properties ?? {}) as Record<string, FieldSchema>;
-  const required = new Set((request.requestedSchema.required ?? []) as string[]);
-  const content: Record<string, string | number | boolean> = {};
-  for (const [name, field] of Object.entries(properties)) {
+  const content: Extract<InputResponse, { action: 'accept' }>['content'] = {};
+  for (const field of fieldsFromSchema(request.requestedSchema)) {
+    if (field.options && (field.kind === 'enum' || field.kind === 'multi-enum')) {
+      field.options.forEach((option, index) => {
+        write(
+          `  ${index + 1}) ${option.label}${option.label !== option.value ? ` (${option.value})` : ''}\n`,
+        );
+      });
+    }
     for (;;) {
-      const label = field.title ?? name;
-      const line = await reader.question(`${label}${describe(field)}: `);
+      const line = await reader.question(`${field.label}${hint(field)}: `);
       if (line === null) return { action: 'cancel' };
-      const answer = line.trim();
-      if (answer === '') {
-        if (field.default !== undefined) {
-          content[name] = field.default as string | number | boolean;
-          break;
-        }
-        if (!required.has(name)) break;
-        write(`  ${label} is required.\n`);
+      // A yes/no question re-asks on anything else; Enter takes the default shown ([y/N]: no).
+      const rule: Field =
+        field.kind === 'boolean' || field.kind === 'optional-boolean'
+          ? { ...field, kind: 'optional-boolean', required: field.kind === 'boolean' }
+          : field;
+      const checked = validateField(rule, answer(field, line.trim()));
+      if ('error' in checked) {
+        write(`  ${checked.error}\n`);
         continue;
       }
-      const value = parseField(answer, field);
-      if (value.ok) {
-        content[name] = value.value;
-        break;
-      }
-      write(`  ${value.error}\n`);
+      if ('value' in checked) content[field.name] = checked.value as (typeof content)[string];
+      break;
     }
   }
-  return { action: 'accept', content };
+  return { action: 'accept', content: restoreEnumTypes(request.requestedSchema, content) as typeof content };
 }
 
-function describe(field: FieldSchema): string {
-  if (field.type === 'boolean') return field.default === true ? ' [Y/n]' : ' [y/N]';
-  const options = choices(field);
-  if (options) return ` (${options.join(', ')})`;
-  if (field.type === 'number' || field.type === 'integer') {
-    const bounds = [
-      field.minimum !== undefined && `min ${field.minimum}`,
-      field.maximum !== undefined && `max ${field.maximum}`,
-    ].filter(Boolean);
-    return bounds.length ? ` (${field.type}, ${bounds.join(', ')})` : ` (${field.type})`;
+/** What to show after the label: the choices to type, the kind of value, bounds, the default. */
+function hint(field: Field): string {
+  const parts: string[] = [];
+  switch (field.kind) {
+    case 'boolean':
+    case 'optional-boolean':
+      return field.defaultValue === true ? ' [Y/n]' : ' [y/N]';
+    case 'enum':
+      parts.push(`1-${field.options?.length ?? 0}`);
+      break;
+    case 'multi-enum':
+      parts.push('numbers or values, separated by commas');
+      if (field.minItems !== undefined) parts.push(`at least ${field.minItems}`);
+      if (field.maxItems !== undefined) parts.push(`at most ${field.maxItems}`);
+      break;
+    case 'number':
+    case 'integer':
+      parts.push(field.kind);
+      if (field.minimum !== undefined) parts.push(`min ${field.minimum}`);
+      if (field.maximum !== undefined) parts.push(`max ${field.maximum}`);
+      break;
+    default:
+      if (field.format) parts.push(field.format);
+      else if (field.description) parts.push(field.description);
   }
-  return field.description ? ` (${field.description})` : '';
+  if (field.defaultValue !== undefined) parts.push(`default ${String(field.defaultValue)}`);
+  if (!field.required && field.defaultValue === undefined) parts.push('optional');
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
-function choices(field: FieldSchema): string[] | undefined {
-  if (field.enum) return field.enum.map(String);
-  if (field.oneOf) return field.oneOf.map((o) => String(o.const));
-  return undefined;
+/** The typed line as the field's raw value: y/n for booleans, option numbers, titles or values for choices. */
+function answer(field: Field, line: string): FormValue {
+  if (field.kind === 'boolean' || field.kind === 'optional-boolean') {
+    if (line === '')
+      return field.kind === 'optional-boolean' && field.defaultValue === undefined
+        ? ''
+        : String(field.defaultValue === true);
+    if (/^(y|yes|true)$/i.test(line)) return 'true';
+    if (/^(n|no|false)$/i.test(line)) return 'false';
+    return 'not a yes or no';
+  }
+  if (line === '' && field.defaultValue !== undefined)
+    return Array.isArray(field.defaultValue) ? field.defaultValue.map(String) : String(field.defaultValue);
+  if (field.kind === 'enum') return pick(field, line) ?? line;
+  if (field.kind === 'multi-enum')
+    return line
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean)
+      .map((item) => pick(field, item) ?? item);
+  return line;
 }
 
-function parseField(
-  answer: string,
-  field: FieldSchema,
-): { ok: true; value: string | number | boolean } | { ok: false; error: string } {
-  if (field.type === 'boolean') {
-    if (/^(y|yes|true)$/i.test(answer)) return { ok: true, value: true };
-    if (/^(n|no|false)$/i.test(answer)) return { ok: true, value: false };
-    return { ok: false, error: 'Answer y or n.' };
-  }
-  const options = choices(field);
-  if (options)
-    return options.includes(answer)
-      ? { ok: true, value: answer }
-      : { ok: false, error: `Pick one of ${options.join(', ')}.` };
-  if (field.type === 'number' || field.type === 'integer') {
-    const value = Number(answer);
-    if (!Number.isFinite(value) || (field.type === 'integer' && !Number.isInteger(value))) {
-      return { ok: false, error: `Enter ${field.type === 'integer' ? 'a whole number' : 'a number'}.` };
-    }
-    if (field.minimum !== undefined && value < field.minimum)
-      return { ok: false, error: `At least ${field.minimum}.` };
-    if (field.maximum !== undefined && value > field.maximum)
-      return { ok: false, error: `At most ${field.maximum}.` };
-    return { ok: true, value };
-  }
-  return { ok: true, value: answer };
+/** An option by its number in the list, its value, or its title (any case). */
+function pick(field: Field, text: string): string | undefined {
+  const options = field.options ?? [];
+  const byNumber = /^\d+$/.test(text) ? options[Number(text) - 1] : undefined;
+  const lower = text.toLowerCase();
+  return (byNumber ?? options.find((o) => o.value === text || o.label.toLowerCase() === lower))?.value;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, parseByteSize, safeFileName } from './upload';
+import { parseByteSize, safeFileName } from './upload';
 
 describe('parseByteSize', () => {
   it('reads byte counts with binary units', () => {
@@ -25,14 +25,5 @@ describe('safeFileName', () => {
     expect(safeFileName('C:\\data\\a<b>.csv')).toBe('a_b_.csv');
     expect(safeFileName('..hidden\u0001.csv')).toBe('hidden_.csv');
     expect(safeFileName('///')).toBe('upload');
-  });
-});
-
-describe('formatBytes', () => {
-  it('picks a readable unit', () => {
-    expect(formatBytes(900)).toBe('900 bytes');
-    expect(formatBytes(2048)).toBe('2 KB');
-    expect(formatBytes(5 * 1024 ** 2)).toBe('5 MB');
-    expect(formatBytes(10 * 1024 ** 3)).toBe('10.0 GB');
   });
 });

@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { shortenFileName } from '@taskdeck/contract/file-name';
 import type { HubApi } from '@taskdeck/hub/hub-api';
+import { formatBytes } from '@taskdeck/node-common/format-bytes';
 
 export const DEFAULT_UPLOAD_LIMIT_BYTES = 2 * 1024 ** 3;
 export const DEFAULT_UPLOADS_TOTAL_BYTES = 10 * 1024 ** 3;
@@ -38,12 +39,6 @@ export function safeFileName(raw: string): string {
     .replace(/^\.+/, '')
     .trim();
   return shortenFileName(cleaned, MAX_DISK_NAME_BYTES) || 'upload';
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
-  if (bytes >= 1024 ** 2) return `${Math.round(bytes / 1024 ** 2)} MB`;
-  return bytes >= 1024 ? `${Math.round(bytes / 1024)} KB` : `${bytes} bytes`;
 }
 
 const SIZE_UNITS: Record<string, number> = { k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
@@ -91,7 +86,8 @@ export class Uploads {
   /** Creates the folder, deletes what is no longer granted and measures the rest. */
   static async open(options: UploadsOptions): Promise<Uploads> {
     const path = join(options.dataDir, 'uploads');
-    await mkdir(path, { recursive: true });
+    // Copies of the user's files: owner-only, whatever the file they came from allowed.
+    await mkdir(path, { recursive: true, mode: 0o700 });
     const uploads = new Uploads(
       await realpath(path),
       options.hub,
@@ -99,9 +95,11 @@ export class Uploads {
       options.totalLimitBytes ?? DEFAULT_UPLOADS_TOTAL_BYTES,
     );
     const granted = new Set(options.hub.roots().map((root) => dirname(root)));
+    // With the grants list damaged, nobody knows what was granted: delete nothing.
+    const intact = options.hub.rootsIntact();
     for (const entry of await readdir(uploads.folder)) {
       const folder = join(uploads.folder, entry);
-      if (granted.has(folder)) uploads.#stored += await sizeOf(folder);
+      if (granted.has(folder) || !intact) uploads.#stored += await sizeOf(folder);
       else await rm(folder, { recursive: true, force: true });
     }
     return uploads;

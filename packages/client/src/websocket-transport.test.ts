@@ -60,7 +60,7 @@ describe('webSocketTransport', () => {
     closers.push(() => hub.server.close());
     const client = createTaskdeckClient(transportTo(hub.url, { maxMessageBytes: 1000 }));
     await expect(client.grantRoots(['/x'.repeat(600)])).rejects.toThrow(
-      /^This request \(0\.0 MB\) is larger than the 0\.0 MB the Taskdeck web host accepts in one message: shorten the arguments/,
+      /^This request \(1\.\d KB\) is larger than the 1000 B the Taskdeck web host accepts in one message: shorten the arguments/,
     );
     expect(await client.roots()).toEqual(['/data']);
     expect(hub.received.some((line) => line.includes('hub:grant-roots'))).toBe(false);
@@ -72,7 +72,8 @@ describe('webSocketTransport', () => {
     const states: string[] = [];
     transport.onConnection((state) => states.push(state.state));
     const hanging = transport.request('hub:hang', []);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Sent once the connection is open and the server has it.
+    while (hub.received.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     for (const ws of hub.server.clients) ws.terminate();
     await expect(hanging).rejects.toThrow(
       'The connection to the Taskdeck web host was lost; try again once it is back',

@@ -3,9 +3,9 @@ import { mkdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ListRootsRequestSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import {
+  type AddRemoteServer,
   type AppInfo,
   type HubEvent,
   type InputResponse,
@@ -17,18 +17,23 @@ import {
   type TaskSummary,
   type ToolInfo,
 } from '@taskdeck/contract';
+import type { CallbackPage } from './auth/callback-page.js';
+import { CredentialStore, type Sealer } from './auth/credential-store.js';
+import { SignIns } from './auth/sign-ins.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { LocalEndpoint } from './endpoint/local-endpoint.js';
 import { type BatchLimits, ChangeBatcher } from './events/change-batcher.js';
 import type { HubApi } from './hub-api.js';
 import { type JournalOpen, type JournalOptions, TaskJournal } from './journal/task-journal.js';
 import { RootsStore } from './roots-store.js';
-import { loadBundledManifest } from './servers/bundled-manifest.js';
+import type { HttpConnectionOptions } from './servers/http-connection.js';
 import { IdlePolicy } from './servers/idle-policy.js';
 import type { RestartPolicyOptions } from './servers/restart-policy.js';
-import { loadServerConfig, type ServerSpec } from './servers/server-config.js';
+import { parseServerConfig, type RemoteServerSpec, type ServerSpec } from './servers/server-config.js';
+import { loadServerList, type ServerList } from './servers/server-list.js';
 import type { StopTimings } from './servers/server-process.js';
 import { type ServerSnapshot, ServerSupervisor } from './servers/server-supervisor.js';
+import { ServersFile } from './servers/servers-file.js';
 import { ToolCache, type ToolCacheStamp } from './servers/tool-cache.js';
 import { TaskBook } from './tasks/task-book.js';
 import type { ChangeKind, TaskEvent } from './tasks/task-events.js';
@@ -39,8 +44,6 @@ export interface HubOptions {
   dataDir: string;
   /** Who runs this hub (its clients ask with appInfo); default: the CLI. */
   appInfo?: AppInfo;
-  /** Listen on the local endpoint for other Taskdeck clients (default true). */
-  endpoint?: boolean;
   /** Start the servers at once (default true); false: only on `startServer` (reading history). */
   startServers?: boolean;
   /** Where each server's stderr log goes; default `<dataDir>/logs` (the app passes the platform's logs folder). */
@@ -63,11 +66,31 @@ export interface HubOptions {
   /** How many change batches subscribers get at most (default: 30 a second, 4 at once). */
   batchLimits?: BatchLimits;
   restartPolicy?: RestartPolicyOptions;
+  /** Remote servers: the SDK's stream resumption (sign-in is `auth`'s). */
+  http?: Omit<HttpConnectionOptions, 'auth'>;
+  /** Signing in to remote servers (OAuth 2.1). */
+  auth?: HubAuthOptions;
   stopTimings?: StopTimings;
   startTimeoutMs?: number;
   plainCallTimeoutMs?: number;
   journal?: JournalOptions;
-  maxTasksInMemory?: number;
+}
+
+export interface HubAuthOptions {
+  /**
+   * Seals the credentials file (Electron: `safeStorage`); without one it is JSON only its owner
+   * may read. Either way it is `<dataDir>/auth/credentials.json`.
+   */
+  sealer?: Sealer;
+  /**
+   * The host serves the sign-in redirect itself (the web host's `/oauth/callback`) and hands it
+   * to `completeSignIn`; without one each sign-in listens on a loopback port of its own.
+   */
+  callbackPage?: () => string | undefined;
+  /** An https URL where this client's metadata document is published (SEP-991). */
+  clientMetadataUrl?: string;
+  /** A sign-in not finished in the browser is given up after this long (default 10 minutes). */
+  signInTimeoutMs?: number;
 }
 
 const CLIENT_INFO = { name: 'taskdeck', version: '0.1.0' };
@@ -94,14 +117,19 @@ export class Hub implements HubApi {
   private readonly tasks: Tasks20251125;
   private readonly journaledAt = new Map<string, number>();
   private readonly notices: Notice[] = [];
+  private readonly signIns: SignIns;
+  private serversFile: ServersFile | undefined;
+  private bundledNames: ReadonlySet<string> = new Set();
   /** Stops idle servers that start on first use (options.serverIdle). */
   private readonly idle: IdlePolicy | undefined;
   /** The servers that start on first use: what their cached tool list is stamped with, and the list. */
   private readonly onDemand = new Map<string, { stamp: ToolCacheStamp; tools?: Tool[]; written?: Tool[] }>();
-  /** Calls waiting for a server to finish starting. */
-  private readonly startWaiters = new Map<string, Set<() => void>>();
+  /** Calls waiting for a server's start to end: each wakes on the first change it accepts. */
+  private readonly startWaiters = new Map<string, Set<(snapshot: ServerSnapshot) => boolean>>();
   /** Idle stops under way: a call waits for the old process to be gone before starting a new one. */
   private readonly idleStops = new Map<string, Promise<void>>();
+  /** The tool lists of the servers that start on first use, in the data dir. */
+  private readonly toolCache: ToolCache;
   private endpoint: LocalEndpoint | undefined;
   private closed = false;
 
@@ -110,9 +138,22 @@ export class Hub implements HubApi {
     private readonly journal: TaskJournal,
     private readonly lock: DataDirLock,
     private readonly rootsStore: RootsStore,
+    credentials: CredentialStore,
   ) {
     this.batcher = new ChangeBatcher((batch) => this.broadcast(batch), options.batchLimits);
-    this.book = new TaskBook({ maxRecords: options.maxTasksInMemory });
+    this.signIns = new SignIns({
+      store: credentials,
+      callbackPage: options.auth?.callbackPage,
+      clientMetadataUrl: options.auth?.clientMetadataUrl,
+      timeoutMs: options.auth?.signInTimeoutMs,
+      note: (server, line) => this.supervisors.get(server)?.note(line),
+      changed: (server) => this.serverChanged(server),
+      signedIn: (server) => {
+        const supervisor = this.supervisors.get(server);
+        if (supervisor?.status === 'needs_sign_in') void supervisor.start();
+      },
+    });
+    this.book = new TaskBook();
     this.tasks = new Tasks20251125({
       client: (server) => this.readyClient(server),
       emit: (id, event) => this.onTaskEvent(id, event),
@@ -123,28 +164,46 @@ export class Hub implements HubApi {
     });
     this.idle =
       options.serverIdle && new IdlePolicy(options.serverIdle.stopAfterMs, (server) => this.stopIdle(server));
+    this.toolCache = ToolCache.in(options.dataDir);
   }
 
   static async start(options: HubOptions): Promise<Hub> {
-    await mkdir(options.dataDir, { recursive: true });
+    // Owner-only when new: the history holds arguments and results, uploads the user's files.
+    await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
     const lock = await DataDirLock.acquire(options.dataDir);
     try {
+      const servers = await loadServerList(options);
+      // A task running on a remote server when Taskdeck stopped is followed again by its id.
+      const remote = new Set(
+        servers.specs.filter((spec) => spec.transport !== 'stdio' && !spec.disabled).map((spec) => spec.name),
+      );
       let hub: Hub | undefined;
+      /** Problems met before the hub exists to report them. */
+      const beforeStart: string[] = [];
       const opened = await TaskJournal.open(options.dataDir, {
         ...options.journal,
-        onWriteError: (error) =>
-          hub?.notify(
-            'error',
-            `The task history could not be written to ${TaskJournal.pathIn(options.dataDir)} (${error.message}). The tasks still show here; they are written in full once writing works again.`,
-          ),
+        resumable: (record) =>
+          record.mode === 'task' && record.mcpTaskId !== undefined && remote.has(record.server),
+        onWriteError: (error) => {
+          const message = `The task history could not be written to ${TaskJournal.pathIn(options.dataDir)} (${error.message}). The tasks still show here; they are written in full once writing works again.`;
+          if (hub) hub.notify('error', message);
+          else beforeStart.push(message);
+        },
       });
       const rootsStore = await RootsStore.open(options.dataDir);
-      hub = new Hub(options, opened.journal, lock, rootsStore);
+      const credentials = await CredentialStore.open(
+        join(options.dataDir, 'auth', 'credentials.json'),
+        options.auth?.sealer,
+      );
+      hub = new Hub(options, opened.journal, lock, rootsStore, credentials);
       hub.book.restore(opened.records);
       hub.reportJournalDamage(opened);
+      for (const message of beforeStart) hub.notify('error', message);
       if (rootsStore.notice) hub.notify('warning', rootsStore.notice);
-      await hub.loadServers();
-      if (options.endpoint !== false) await hub.listen();
+      if (credentials.notice) hub.notify('warning', credentials.notice);
+      await hub.readToolCaches(servers.specs);
+      hub.useServers(servers);
+      await hub.listen();
       if (options.startServers !== false)
         for (const supervisor of hub.supervisors.values())
           if (!supervisor.spec.disabled && !hub.onDemand.get(supervisor.spec.name)?.tools)
@@ -171,12 +230,13 @@ export class Hub implements HubApi {
   async startTool(request: StartTool): Promise<{ taskId: string }> {
     this.assertOpen();
     const supervisor = this.supervisor(request.server);
-    if (!this.info(supervisor.snapshot()).tools.some((t) => t.name === request.tool)) {
+    if (!this.serverInfo(supervisor).tools.some((t) => t.name === request.tool)) {
       throw new Error(`Server ${request.server} has no tool "${request.tool}".`);
     }
     await this.startOnDemand(supervisor);
     if (!this.readyClient(request.server)) {
-      const why = supervisor.snapshot().error;
+      const snapshot = supervisor.snapshot();
+      const why = snapshot.error ?? snapshot.lastCrash?.reason;
       throw new Error(`Server ${request.server} is not ready${why ? `: ${why}` : '.'}`);
     }
     const call = {
@@ -212,10 +272,11 @@ export class Hub implements HubApi {
   }
 
   servers(): ServerInfo[] {
-    return [...[...this.supervisors.values()].map((s) => this.info(s.snapshot())), ...this.brokenEntries];
+    return [...[...this.supervisors.values()].map((s) => this.serverInfo(s)), ...this.brokenEntries];
   }
 
   async startServer(name: string): Promise<void> {
+    this.assertOpen();
     await this.supervisor(name).start();
   }
 
@@ -224,7 +285,68 @@ export class Hub implements HubApi {
   }
 
   async restartServer(name: string): Promise<void> {
+    this.assertOpen();
     await this.supervisor(name).restart();
+  }
+
+  async addServer(request: AddRemoteServer): Promise<void> {
+    this.assertOpen();
+    const { name } = request;
+    if (this.supervisors.has(name) || this.brokenEntries.some((entry) => entry.name === name))
+      throw new Error(`There is already a server named "${name}".`);
+    const headers = request.headers ?? {};
+    const entry = {
+      type: request.type ?? 'http',
+      url: request.url,
+      ...(Object.keys(headers).length > 0 && { headers }),
+    };
+    const file = this.serversFile as ServersFile;
+    // Checked as the file is read at every start, so what is written is what runs.
+    const parsed = parseServerConfig({ mcpServers: { [name]: entry } }, file.path, this.bundledNames);
+    const spec = parsed.servers[0];
+    if (!spec) throw new Error(parsed.errors[0]?.message ?? `Server "${name}" cannot be added.`);
+    await file.add(name, entry);
+    const supervisor = this.addSupervisor(spec);
+    this.batcher.server(this.serverInfo(supervisor));
+    void supervisor.start();
+  }
+
+  async signIn(name: string): Promise<{ authorizationUrl: string }> {
+    this.assertOpen();
+    return this.signIns.begin(this.remoteSpec(name));
+  }
+
+  async signOut(name: string): Promise<void> {
+    this.assertOpen();
+    const spec = this.remoteSpec(name);
+    await this.signIns.signOut(spec);
+    const supervisor = this.supervisor(name);
+    if (supervisor.status !== 'stopped' && supervisor.status !== 'crashed')
+      await supervisor.awaitSignIn(`Signed out of ${name}: sign in to use it again.`);
+  }
+
+  async completeSignIn(params: URLSearchParams): Promise<CallbackPage> {
+    return (await this.signIns.receive(params)).page;
+  }
+
+  async removeServer(name: string): Promise<void> {
+    this.assertOpen();
+    const supervisor = this.supervisors.get(name);
+    if (supervisor?.spec.bundled) throw new Error(`"${name}" is a bundled server; it cannot be removed.`);
+    const broken = this.brokenEntries.findIndex((entry) => entry.name === name);
+    if (!supervisor && broken === -1) throw new Error(`Unknown server "${name}".`);
+    const file = this.serversFile as ServersFile;
+    if (!(await file.remove(name)) && !supervisor) throw new Error(`${file.path} has no entry "${name}".`);
+    if (supervisor) {
+      this.supervisors.delete(name);
+      await supervisor.stop();
+      await this.signIns.forget(name);
+    } else this.brokenEntries.splice(broken, 1);
+    this.batcher.serverRemoved(name);
+  }
+
+  rootsIntact(): boolean {
+    return this.rootsStore.notice === undefined;
   }
 
   roots(): string[] {
@@ -246,7 +368,16 @@ export class Hub implements HubApi {
   }
 
   async revokeRoot(path: string): Promise<string[]> {
-    if (await this.rootsStore.remove(path)) this.rootsChanged();
+    const granted = this.roots().includes(path);
+    try {
+      if (await this.rootsStore.remove(path)) this.rootsChanged();
+    } catch (error) {
+      // Revoked in memory all the same: the servers must stop reading it now.
+      if (granted) this.rootsChanged();
+      throw new Error(
+        `${path} is revoked for now, but the change could not be saved (${(error as Error).message}): it is granted again when Taskdeck restarts.`,
+      );
+    }
     return this.roots();
   }
 
@@ -254,8 +385,10 @@ export class Hub implements HubApi {
     if (this.closed) return;
     this.closed = true;
     await this.endpoint?.close().catch(() => {});
-    // Before the servers stop, so these tasks read "interrupted", not "server stopped".
-    this.tasks.interruptAll('Taskdeck quit while this task was running.');
+    this.signIns.close();
+    // Before the servers stop, so these tasks read "interrupted", not "server stopped"; a remote
+    // server's tasks stay running, to be followed again at the next start.
+    this.tasks.interruptAll('Taskdeck quit while this task was running.', (server) => this.isRemote(server));
     this.idle?.dispose();
     await Promise.all([...this.supervisors.values()].map((s) => s.stop()));
     this.batcher.flush();
@@ -271,7 +404,12 @@ export class Hub implements HubApi {
       host: 'cli',
     };
     try {
-      this.endpoint = await LocalEndpoint.start({ hub: this, dataDir: this.options.dataDir, appInfo });
+      this.endpoint = await LocalEndpoint.start({
+        hub: this,
+        dataDir: this.options.dataDir,
+        appInfo,
+        log: (message) => process.stderr.write(`taskdeck: ${message}\n`),
+      });
     } catch (error) {
       process.stderr.write(
         `taskdeck: the local endpoint could not start (the CLI cannot reach this Taskdeck): ${(error as Error).message}\n`,
@@ -279,83 +417,99 @@ export class Hub implements HubApi {
     }
   }
 
-  private async loadServers(): Promise<void> {
-    const { options } = this;
-    // Taskdeck's own settings (TASKDECK_TIME_SCALE...) reach every server.
-    const passThrough = Object.fromEntries(
-      Object.entries(process.env).filter(
-        (entry): entry is [string, string] => entry[0].startsWith('TASKDECK_') && entry[1] !== undefined,
-      ),
-    );
-    const baseEnv = { ...getDefaultEnvironment(), ...passThrough, ...options.env };
-    const bundled = await loadBundledManifest(options.bundledServersDir);
-    if (bundled.problem) this.notify('error', bundled.problem);
-    const specs: ServerSpec[] = bundled.servers.map((server) => ({
-      name: server.name,
-      command: options.execPath ?? process.execPath,
-      args: [server.path],
-      env: {
-        ...baseEnv,
-        ...(options.electronRunAsNode && { ELECTRON_RUN_AS_NODE: '1' }),
-        TASKDECK_DATA_DIR: options.dataDir,
-      },
-      disabled: false,
-      bundled: true,
-    }));
-    const configPath = join(options.dataDir, 'servers.json');
-    const user = await loadServerConfig(configPath, new Set(bundled.servers.map((server) => server.name)));
-    if (user.damaged) this.notify('error', user.damaged);
-    for (const spec of user.servers) specs.push({ ...spec, env: { ...baseEnv, ...spec.env } });
-    for (const error of user.errors) {
-      this.brokenEntries.push({
-        name: error.name ?? 'servers.json',
-        bundled: false,
-        status: 'stopped',
-        restarts: 0,
-        tools: [],
-        stderrTail: [],
-        error: `Configuration error in ${configPath}: ${error.message}`,
-      });
-    }
-    const cache = ToolCache.in(options.dataDir);
-    const version = options.appInfo?.version ?? CLIENT_INFO.version;
-    for (const spec of specs) {
-      if (options.serverIdle && (spec.bundled || spec.stopWhenIdle)) {
-        const stamp = await ToolCache.stampOf(spec, version);
-        this.onDemand.set(spec.name, { stamp, tools: await cache.read(spec.name, stamp) });
-      }
-      const supervisor = new ServerSupervisor(
-        spec,
-        {
-          configureClient: (client, server) => this.configureClient(client, server),
-          onDisconnect: (server, reason) => this.tasks.onDisconnect(server, reason),
-          onChange: (snapshot) => this.onServerChange(snapshot, cache),
-        },
-        {
-          logDir: options.logDir ?? join(options.dataDir, 'logs'),
-          clientInfo: CLIENT_INFO,
-          capabilities: { roots: { listChanged: true }, elicitation: { form: {} } },
-          restartPolicy: options.restartPolicy,
-          stopTimings: options.stopTimings,
-          startTimeoutMs: options.startTimeoutMs,
-        },
+  private useServers(servers: ServerList): void {
+    for (const problem of servers.problems) this.notify('error', problem);
+    this.serversFile = new ServersFile(servers.configPath);
+    this.bundledNames = servers.bundledNames;
+    this.brokenEntries.push(...servers.broken);
+    for (const spec of servers.specs) this.addSupervisor(spec);
+    for (const id of this.book.running()) {
+      const record = this.book.get(id);
+      if (!record?.mcpTaskId) continue;
+      this.tasks.adopt(
+        { id, server: record.server, tool: record.tool, arguments: record.arguments, mode: 'task' },
+        record.mcpTaskId,
+        record.connectionLost?.reason ?? `Taskdeck restarted while this task ran on server ${record.server}.`,
       );
-      this.supervisors.set(spec.name, supervisor);
     }
+  }
+
+  private addSupervisor(spec: ServerSpec): ServerSupervisor {
+    const { options } = this;
+    const supervisor: ServerSupervisor = new ServerSupervisor(
+      spec,
+      {
+        configureClient: (client, server) => this.configureClient(client, server),
+        onDisconnect: (server, reason, how) => this.tasks.onDisconnect(server, reason, how),
+        onConnected: (server) => this.tasks.resume(server),
+        onChange: () => {
+          // A removed server's last words (its stop) are not news.
+          if (this.supervisors.get(spec.name) === supervisor) this.onServerChange(supervisor);
+        },
+      },
+      {
+        logDir: options.logDir ?? join(options.dataDir, 'logs'),
+        clientInfo: CLIENT_INFO,
+        capabilities: { roots: { listChanged: true }, elicitation: { form: {} } },
+        restartPolicy: options.restartPolicy,
+        stopTimings: options.stopTimings,
+        startTimeoutMs: options.startTimeoutMs,
+        http: { ...options.http, auth: (remote) => this.signIns.connection(remote) },
+      },
+    );
+    this.supervisors.set(spec.name, supervisor);
+    return supervisor;
   }
 
   /**
    * A server that starts on first use reports `idle` while stopped with its cached tools;
    * while it starts, its cached tools stay listed.
    */
-  private info(snapshot: ServerSnapshot): ServerInfo {
-    const cached = this.onDemand.get(snapshot.name)?.tools;
-    if (!cached) return toServerInfo(snapshot);
-    const info = toServerInfo(snapshot.tools.length > 0 ? snapshot : { ...snapshot, tools: cached });
-    return snapshot.status === 'stopped' && !snapshot.error ? { ...info, status: 'idle' } : info;
+  private serverInfo(supervisor: ServerSupervisor): ServerInfo {
+    const snapshot = supervisor.snapshot();
+    const { spec } = supervisor;
+    const cached = this.onDemand.get(spec.name)?.tools;
+    const info = toServerInfo(
+      cached && snapshot.tools.length === 0 ? { ...snapshot, tools: cached } : snapshot,
+    );
+    if (cached && snapshot.status === 'stopped' && !snapshot.error) return { ...info, status: 'idle' };
+    const auth = spec.transport === 'stdio' ? undefined : this.signIns.info(spec);
+    return auth ? { ...info, auth } : info;
   }
 
-  private onServerChange(snapshot: ServerSnapshot, cache: ToolCache): void {
+  private serverChanged(name: string): void {
+    const supervisor = this.supervisors.get(name);
+    if (supervisor) this.batcher.server(this.serverInfo(supervisor));
+  }
+
+  private remoteSpec(name: string): RemoteServerSpec {
+    const { spec } = this.supervisor(name);
+    if (spec.transport === 'stdio')
+      throw new Error(`Server ${name} runs on this machine: it has no sign-in.`);
+    return spec;
+  }
+
+  private isRemote(server: string): boolean {
+    const transport = this.supervisors.get(server)?.spec.transport;
+    return transport !== undefined && transport !== 'stdio';
+  }
+
+  /**
+   * With `serverIdle`, the bundled child servers (and user ones with `stopWhenIdle`) start on
+   * first use: their cached tool lists, when still valid, are read before they are supervised.
+   */
+  private async readToolCaches(specs: ServerSpec[]): Promise<void> {
+    if (!this.options.serverIdle) return;
+    const version = this.options.appInfo?.version ?? CLIENT_INFO.version;
+    for (const spec of specs) {
+      if (spec.transport !== 'stdio' || !(spec.bundled || spec.stopWhenIdle)) continue;
+      const stamp = await ToolCache.stampOf(spec, version);
+      this.onDemand.set(spec.name, { stamp, tools: await this.toolCache.read(spec.name, stamp) });
+    }
+  }
+
+  private onServerChange(supervisor: ServerSupervisor): void {
+    const snapshot = supervisor.snapshot();
     const { name, status } = snapshot;
     const demand = this.onDemand.get(name);
     if (demand && status === 'ready') {
@@ -366,15 +520,13 @@ export class Hub implements HubApi {
         if (JSON.stringify(snapshot.tools) !== JSON.stringify(demand.tools)) {
           demand.tools = snapshot.tools;
           // Only a cache: when it cannot be written the server is started to list its tools next time.
-          cache.write(name, demand.stamp, snapshot.tools).catch(() => {});
+          this.toolCache.write(name, demand.stamp, snapshot.tools).catch(() => {});
         }
       }
     } else if (demand) this.idle?.serverDown(name);
-    if (status !== 'starting') {
-      for (const wake of this.startWaiters.get(name) ?? []) wake();
-      this.startWaiters.delete(name);
-    }
-    this.batcher.server(this.info(snapshot));
+    for (const wake of this.startWaiters.get(name) ?? [])
+      if (wake(snapshot)) this.startWaiters.get(name)?.delete(wake);
+    this.batcher.server(this.serverInfo(supervisor));
   }
 
   private stopIdle(server: string): void {
@@ -391,17 +543,25 @@ export class Hub implements HubApi {
     await this.idleStops.get(name);
     if (supervisor.status === 'ready' || supervisor.status === 'crashed') return;
     if (supervisor.status === 'stopped') {
-      await supervisor.start(); // ends once the server is ready, or failed to start
+      await supervisor.start(); // ends once the server is ready, or its start failed
+      // A failed start is explained by the change that follows (its exit, its error).
+      if (supervisor.snapshot().status === 'starting') await this.nextChange(name, () => true);
       return;
     }
-    await new Promise<void>((resolve) => {
+    await this.nextChange(name, (snapshot) => snapshot.status !== 'starting');
+  }
+
+  /** Resolves on the server's first change that `accept`s, or after the start timeout. */
+  private nextChange(name: string, accept: (snapshot: ServerSnapshot) => boolean): Promise<void> {
+    return new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, this.options.startTimeoutMs ?? 20_000);
-      const wake = () => {
+      const waiters = this.startWaiters.get(name) ?? new Set();
+      waiters.add((snapshot) => {
+        if (!accept(snapshot)) return false;
         clearTimeout(timer);
         resolve();
-      };
-      const waiters = this.startWaiters.get(name) ?? new Set();
-      waiters.add(wake);
+        return true;
+      });
       this.startWaiters.set(name, waiters);
     });
   }
@@ -432,15 +592,19 @@ export class Hub implements HubApi {
 
   private configureClient(client: Client, server: string): void {
     this.tasks.configureClient(client, server);
+    // The user's folders are named to local servers only: a remote one cannot read them, and
+    // their paths are nobody else's business.
     client.setRequestHandler(ListRootsRequestSchema, () => ({
-      roots: this.roots().map((path) => ({ uri: pathToFileURL(path).href, name: path })),
+      roots: this.isRemote(server)
+        ? []
+        : this.roots().map((path) => ({ uri: pathToFileURL(path).href, name: path })),
     }));
   }
 
   private rootsChanged(): void {
     this.batcher.rootsChanged(this.roots());
     for (const supervisor of this.supervisors.values()) {
-      supervisor.client?.sendRootsListChanged().catch(() => {});
+      if (supervisor.spec.transport === 'stdio') supervisor.client?.sendRootsListChanged().catch(() => {});
     }
   }
 

@@ -27,11 +27,13 @@ import {
   Menu,
   Notification,
   nativeTheme,
+  safeStorage,
   screen,
   session,
   shell,
   type WebContents,
 } from 'electron';
+import { credentialsSealer } from './credentials-sealer';
 import { HubLifecycle } from './hub-lifecycle';
 import { menuTemplate } from './menu';
 import { CsvOpener, csvPathsFromArgv, isCsvPath } from './open-csv';
@@ -334,6 +336,9 @@ async function startHub(): Promise<Hub> {
     serverIdle: serverIdle(process.env.TASKDECK_SERVER_IDLE, (message) =>
       process.stderr.write(`Taskdeck: ${message}\n`),
     ),
+    // Sign-ins come back to a loopback listener of the hub; the window opens the authorization
+    // page in the system browser (window.open → openExternally, http and https only).
+    auth: { sealer: credentialsSealer(safeStorage, process.platform) },
   });
 }
 

@@ -8,12 +8,19 @@ import {
 import { type Handler, type Handlers, hubHandlers, runCommand } from '../commands.js';
 import type { HubApi } from '../hub-api.js';
 
-type SessionCommands = Omit<typeof commands, 'subscribe'>;
+type HostCommands = Pick<typeof commands, 'appInfo'>;
+type HubCommands = Omit<typeof commands, 'appInfo' | 'subscribe'>;
+
+/** Deeper arguments than any form produces; a bound keeps recursive code downstream safe. */
+const MAX_ARGUMENT_DEPTH = 64;
 
 export interface SessionOptions<Extra extends Record<string, CommandSpec>> {
   hub: HubApi;
-  /** Handlers of the host's own commands (appInfo, and e.g. the web host's path completion). */
-  handlers: Handlers<Pick<SessionCommands, 'appInfo'>> & Handlers<Extra>;
+  /**
+   * The host's own commands (appInfo, and e.g. the web host's path completion), and any hub
+   * command the host wraps (the web host deletes an upload when its grant is revoked).
+   */
+  handlers: Handlers<HostCommands> & Handlers<Extra> & Partial<Handlers<HubCommands>>;
   extraCommands: Extra;
   /** Sends one reply or event; returns false when the peer is too far behind to take more. */
   send(reply: SocketReply): boolean;
@@ -67,6 +74,14 @@ export class CommandSession<Extra extends Record<string, CommandSpec> = Record<s
       this.send({ id, ok: false, error: `Unknown command ${channel}` });
       return;
     }
+    if (nestsDeeperThan(args, MAX_ARGUMENT_DEPTH)) {
+      this.send({
+        id,
+        ok: false,
+        error: `${channel}: arguments nest deeper than ${MAX_ARGUMENT_DEPTH} levels`,
+      });
+      return;
+    }
     runCommand(route.spec, route.handler, args).then(
       (result) => this.send({ id, ok: true, result }),
       (error: unknown) =>
@@ -93,9 +108,28 @@ export class CommandSession<Extra extends Record<string, CommandSpec> = Record<s
     if (this.ended) return true;
     try {
       return this.options.send(reply);
-    } catch {
-      // The connection broke while sending; its close ends the session.
+    } catch (error) {
+      // A result that does not serialize fails its request instead of the connection.
+      if ('id' in reply && reply.ok)
+        return this.send({
+          id: reply.id,
+          ok: false,
+          error: `Cannot send the result: ${(error as Error).message}`,
+        });
+      // Otherwise the connection broke while sending; its close ends the session.
       return true;
     }
   }
+}
+
+/** Whether `value` nests objects and arrays deeper than `limit` (iterative: no stack to overflow). */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
 }

@@ -167,6 +167,28 @@ describe('ChangeBatcher', () => {
     expect(batches).toHaveLength(1);
   });
 
+  it('sends a removed server’s name instead of its last state, and a server added back again', async () => {
+    const { b, batches } = batcher();
+    const info = (status: 'ready' | 'stopped') => ({
+      name: 'r',
+      bundled: false,
+      status,
+      restarts: 0,
+      tools: [],
+      stderrTail: [],
+    });
+    b.server(info('ready'));
+    b.serverRemoved('r');
+    await vi.advanceTimersByTimeAsync(40);
+    b.serverRemoved('r');
+    b.server(info('stopped'));
+    await vi.advanceTimersByTimeAsync(40);
+    expect(batches).toEqual([
+      { type: 'batch', tasks: [], servers: [], logs: [], removedServers: ['r'] },
+      { type: 'batch', tasks: [], servers: [info('stopped')], logs: [] },
+    ]);
+  });
+
   it('sends nothing when nothing changed', async () => {
     const emit = vi.fn();
     const b = new ChangeBatcher(emit, DEFAULT_BATCH_LIMITS, () => Date.now());

@@ -32,6 +32,7 @@ export const DEFAULT_BATCH_LIMITS: BatchLimits = { perSecond: 30, burst: 4 };
 export class ChangeBatcher {
   private tasks = new Map<string, TaskSummary>();
   private servers = new Map<string, ServerInfo>();
+  private removedServers = new Set<string>();
   private logs = new Map<string, TaskLogLine[]>();
   private roots: string[] | undefined;
   private notices: Notice[] = [];
@@ -61,6 +62,14 @@ export class ChangeBatcher {
 
   server(info: ServerInfo): void {
     this.servers.set(info.name, info);
+    this.removedServers.delete(info.name);
+    this.schedule();
+  }
+
+  /** The user removed a server: its last state is dropped, the removal is sent. */
+  serverRemoved(name: string): void {
+    this.servers.delete(name);
+    this.removedServers.add(name);
     this.schedule();
   }
 
@@ -90,6 +99,7 @@ export class ChangeBatcher {
     if (
       this.tasks.size === 0 &&
       this.servers.size === 0 &&
+      this.removedServers.size === 0 &&
       this.logs.size === 0 &&
       !this.roots &&
       this.notices.length === 0
@@ -101,12 +111,14 @@ export class ChangeBatcher {
       tasks: [...this.tasks.values()],
       servers: [...this.servers.values()],
       logs: [...this.logs].map(([taskId, lines]) => ({ taskId, lines })),
+      ...(this.removedServers.size > 0 && { removedServers: [...this.removedServers] }),
       ...(this.roots && { roots: this.roots }),
       ...(this.notices.length > 0 && { notices: this.notices }),
     };
     this.notices = [];
     this.tasks = new Map();
     this.servers = new Map();
+    this.removedServers = new Set();
     this.logs = new Map();
     this.roots = undefined;
     // A forced flush (shutdown) may take a token the bucket does not have: the next wait is longer.

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ServerSpec } from './server-config.js';
+import type { StdioServerSpec } from './server-config.js';
 import { ToolCache } from './tool-cache.js';
 
 const tools = [
@@ -11,12 +11,13 @@ const tools = [
 
 describe('ToolCache', () => {
   let dir: string;
-  let spec: ServerSpec;
+  let spec: StdioServerSpec;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'tool-cache-'));
     writeFileSync(join(dir, 'server.js'), 'one');
     spec = {
       name: 's',
+      transport: 'stdio',
       command: 'node',
       args: [join(dir, 'server.js')],
       env: {},

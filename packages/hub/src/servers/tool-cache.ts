@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type Tool, ToolSchema } from '@modelcontextprotocol/sdk/types.js';
 import { writeJsonFileAtomic } from '@taskdeck/node-common/json-file';
 import { z } from 'zod';
-import type { ServerSpec } from './server-config.js';
+import type { StdioServerSpec } from './server-config.js';
 
 /**
  * What a cached tool list was made from: the command line, Taskdeck's version and, for a
@@ -36,7 +36,7 @@ export class ToolCache {
   }
 
   /** The stamp of a server as it would start now (a bundled server's file is looked at). */
-  static async stampOf(spec: ServerSpec, appVersion: string): Promise<ToolCacheStamp> {
+  static async stampOf(spec: StdioServerSpec, appVersion: string): Promise<ToolCacheStamp> {
     const stamp: ToolCacheStamp = { command: spec.command, args: spec.args, appVersion };
     const file = spec.bundled ? spec.args[0] : undefined;
     if (file) {

@@ -1,12 +1,12 @@
-import type { InputResponse, TaskSummary } from '@taskdeck/contract';
-import { type FormEvent, useMemo, useState } from 'react';
 import {
   type FormValues,
   fieldsFromSchema,
   initialValues,
   restoreEnumTypes,
   validateForm,
-} from '../lib/schema-form';
+} from '@taskdeck/client/schema-form';
+import type { InputResponse, TaskSummary } from '@taskdeck/contract';
+import { type FormEvent, useMemo, useState } from 'react';
 import { respondToInput } from '../state/actions';
 import { useStore } from '../state/store';
 import { Dialog } from './Dialog';

@@ -1,7 +1,7 @@
+import { type FormValues, fieldsFromSchema, initialValues, validateForm } from '@taskdeck/client/schema-form';
 import { type FormEvent, useId, useMemo, useState } from 'react';
 import { taskdeck } from '../api/taskdeck';
 import { errorMessage } from '../lib/format';
-import { type FormValues, fieldsFromSchema, initialValues, validateForm } from '../lib/schema-form';
 import { useStore } from '../state/store';
 import { Dialog } from './Dialog';
 import { SchemaForm } from './SchemaForm';

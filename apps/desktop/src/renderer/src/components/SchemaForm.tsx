@@ -1,11 +1,11 @@
+import type { Field, FormValue, FormValues } from '@taskdeck/client/schema-form';
 import { useId } from 'react';
-import type { Field, FormValues } from '../lib/schema-form';
 
 interface SchemaFormProps {
   fields: readonly Field[];
   values: FormValues;
   errors: Record<string, string>;
-  onChange(name: string, value: string | boolean): void;
+  onChange(name: string, value: FormValue): void;
 }
 
 const control =
@@ -34,9 +34,9 @@ function FieldControl({
   describedBy,
 }: {
   field: Field;
-  value: string | boolean | undefined;
+  value: FormValue | undefined;
   error?: string;
-  onChange(value: string | boolean): void;
+  onChange(value: FormValue): void;
   id: string;
   describedBy: string | undefined;
 }) {
@@ -91,6 +91,38 @@ function FieldControl({
           ))}
         </select>
       );
+    case 'multi-enum': {
+      const chosen = Array.isArray(value) ? value : [];
+      return (
+        <fieldset
+          id={id}
+          aria-labelledby={`${id}-label`}
+          aria-invalid={common['aria-invalid']}
+          aria-describedby={describedBy}
+          className={`flex flex-wrap gap-x-4 gap-y-1 rounded-md border px-2.5 py-1.5 ${border}`}
+        >
+          {field.options?.map((option) => (
+            <label key={option.value} className="flex items-center gap-1.5 text-sm">
+              <input
+                type="checkbox"
+                name={field.name}
+                value={option.value}
+                checked={chosen.includes(option.value)}
+                onChange={(event) =>
+                  onChange(
+                    event.target.checked
+                      ? [...chosen, option.value]
+                      : chosen.filter((item) => item !== option.value),
+                  )
+                }
+                className="size-4 accent-sky-600"
+              />
+              {option.label}
+            </label>
+          ))}
+        </fieldset>
+      );
+    }
     case 'number':
     case 'integer':
       return (
@@ -144,6 +176,15 @@ function FieldControl({
   }
 }
 
+function RequiredMark() {
+  return (
+    <span className="text-red-600" aria-hidden="true">
+      {' '}
+      *
+    </span>
+  );
+}
+
 /**
  * Inputs for a JSON Schema's fields with labels, hints and one message per wrong field.
  * It sits inside the caller's <form>, so Enter submits. Native constraint validation is
@@ -175,15 +216,18 @@ export function SchemaForm({ fields, values, errors, onChange }: SchemaFormProps
               />
             )}
             <div className="min-w-0 flex-1 space-y-1">
-              <label htmlFor={id} className="block text-sm font-medium">
-                {field.label}
-                {field.required && (
-                  <span className="text-red-600" aria-hidden="true">
-                    {' '}
-                    *
-                  </span>
-                )}
-              </label>
+              {/* A group of checkboxes is named by aria-labelledby; a <label> names one control. */}
+              {field.kind === 'multi-enum' ? (
+                <span id={`${id}-label`} className="block text-sm font-medium">
+                  {field.label}
+                  {field.required && <RequiredMark />}
+                </span>
+              ) : (
+                <label htmlFor={id} className="block text-sm font-medium">
+                  {field.label}
+                  {field.required && <RequiredMark />}
+                </label>
+              )}
               {!isCheckbox && (
                 <FieldControl
                   field={field}

@@ -13,18 +13,6 @@ export function formatDuration(raw: number): string {
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes)) return '—';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
-
 const numberFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 export function formatNumber(value: number): string {
   return numberFormat.format(value);

@@ -1,4 +1,5 @@
-import { formatBytes, formatDuration, formatNumber } from '../lib/format';
+import { formatBytes } from '@taskdeck/client/format';
+import { formatDuration, formatNumber } from '../lib/format';
 import type { CsvProfile } from './shapes';
 
 type Column = CsvProfile['columns'][number];
@@ -16,7 +17,7 @@ function Histogram({ column }: { column: Column }) {
         {bins.map((bin) => (
           <div
             key={`${bin.from}`}
-            title={`${show(bin.from)} – ${show(bin.to)}: ${formatNumber(bin.count)}`}
+            title={`${bin.from === bin.to ? show(bin.from) : `${show(bin.from)} – ${show(bin.to)}`}: ${formatNumber(bin.count)}`}
             className="min-w-0 flex-1 rounded-t-sm bg-sky-500/80 dark:bg-sky-400/70"
             style={{ height: `${Math.max(bin.count > 0 ? 4 : 0, (bin.count / peak) * 100)}%` }}
           />
@@ -38,7 +39,11 @@ function ColumnCard({ column, rows }: { column: Column; rows: number }) {
       `${formatNumber(column.nulls)}${rows > 0 ? ` (${Math.round((column.nulls / rows) * 100)} %)` : ''}`,
     ],
     ['empty', formatNumber(column.empty)],
-    ['distinct', `${column.distinct.exact ? '' : '≈'}${formatNumber(column.distinct.count)}`],
+    // All distinct: as many as the values shown beside it, so the word alone fits the card.
+    [
+      'distinct',
+      `${column.distinct.exact ? '' : '≈'}${column.distinct.allDistinct ? 'all' : formatNumber(column.distinct.count)}`,
+    ],
     ['min', show(column.min)],
     ['max', show(column.max)],
   ];
@@ -69,7 +74,15 @@ function ColumnCard({ column, rows }: { column: Column; rows: number }) {
           </div>
         ))}
       </dl>
+      {column.truncated && (
+        <p className="text-[11px] text-neutral-500">
+          Long text values are cut to their first 200 characters.
+        </p>
+      )}
       <Histogram column={column} />
+      {column.distinct.allDistinct && (
+        <p className="text-[11px] text-neutral-500">Every value occurs once: no top values.</p>
+      )}
       {top.length > 0 && (
         <div className="space-y-0.5">
           <p className="text-[11px] font-medium text-neutral-500">Top values</p>
@@ -106,6 +119,8 @@ export function CsvProfileView({ profile }: { profile: CsvProfile }) {
         {formatBytes(profile.file.bytes)} · {profile.file.encoding} · delimiter {delimiter} ·{' '}
         {profile.file.hasHeader ? 'header row' : 'no header'} · {formatDuration(profile.elapsedMs)}
         {!profile.complete && ' · sampled (not the whole file)'}
+        {(profile.detail?.omittedColumns ?? 0) > 0 &&
+          ` · ${formatNumber(profile.detail?.omittedColumns ?? 0)} columns not shown`}
       </p>
       {(profile.warnings.length > 0 || profile.raggedRows.count > 0) && (
         <ul className="list-inside list-disc rounded-md bg-amber-50 px-3 py-2 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-200">

@@ -1,4 +1,5 @@
-import { formatBytes, formatDuration, formatNumber } from '../lib/format';
+import { formatBytes } from '@taskdeck/client/format';
+import { formatDuration, formatNumber } from '../lib/format';
 import type { ScanReport } from './shapes';
 
 const PALETTE = [

@@ -21,6 +21,7 @@ export const CsvProfileShape = z.object({
   elapsedMs: z.number(),
   raggedRows: z.object({ count: z.number() }),
   warnings: z.array(z.string()),
+  detail: z.object({ omittedColumns: z.number() }).optional(),
   columns: z.array(
     z.object({
       name: z.string(),
@@ -28,15 +29,19 @@ export const CsvProfileShape = z.object({
       count: z.number(),
       nulls: z.number(),
       empty: z.number(),
-      distinct: z.object({ count: z.number(), exact: z.boolean() }),
+      distinct: z.object({ count: z.number(), exact: z.boolean(), allDistinct: z.boolean().optional() }),
       min: typed.nullable(),
       max: typed.nullable(),
       mean: typed.nullable(),
       stddev: z.number().nullable(),
       topValues: z.object({ values: z.array(z.object({ value: z.string(), count: z.number() })) }),
       histogram: z
-        .object({ bins: z.array(z.object({ from: typed, to: typed, count: z.number() })) })
+        .object({
+          bins: z.array(z.object({ from: typed, to: typed, count: z.number() })),
+          inclusive: z.boolean().optional(),
+        })
         .nullable(),
+      truncated: z.boolean().optional(),
     }),
   ),
 });

@@ -2,9 +2,11 @@
  * What the user does, as functions: each calls the host API, and turns a failure into an
  * error toast that says what went wrong (the API's message names the field or the reason).
  */
+
+import { formatBytes } from '@taskdeck/client/format';
 import type { InputResponse, StartTool } from '@taskdeck/contract';
 import { taskdeck } from '../api/taskdeck';
-import { errorMessage, formatBytes } from '../lib/format';
+import { errorMessage } from '../lib/format';
 import { useStore } from './store';
 
 const CSV_NAME = /\.(csv|tsv|tab|txt)$/i;
@@ -51,6 +53,40 @@ export async function serverAction(action: 'start' | 'stop' | 'restart', name: s
     else await api.restartServer(name);
   } catch (error) {
     fail(`Could not ${action} ${name}`, error);
+  }
+}
+
+/** Removes one of the user's servers (the hub deletes its entry from servers.json). */
+export async function removeServer(name: string): Promise<void> {
+  try {
+    await taskdeck().removeServer(name);
+  } catch (error) {
+    fail(`Could not remove ${name}`, error);
+  }
+}
+
+/**
+ * Starts signing in to a remote server and opens the authorization server's page in the
+ * browser (Electron hands http(s) pages to the system browser); resolves with its URL, or
+ * undefined (and a toast) when the sign-in could not start.
+ */
+export async function signIn(name: string): Promise<string | undefined> {
+  try {
+    const { authorizationUrl } = await taskdeck().signIn(name);
+    const { protocol } = new URL(authorizationUrl);
+    if (protocol === 'https:' || protocol === 'http:')
+      window.open(authorizationUrl, '_blank', 'noopener,noreferrer');
+    return authorizationUrl;
+  } catch (error) {
+    return fail(`Could not sign in to ${name}`, error);
+  }
+}
+
+export async function signOut(name: string): Promise<void> {
+  try {
+    await taskdeck().signOut(name);
+  } catch (error) {
+    fail(`Could not sign out of ${name}`, error);
   }
 }
 

@@ -3,7 +3,7 @@
  * (monitor-state.ts) plus what only the UI needs: filters, selection, dialogs and toasts.
  */
 
-import type { ConnectionState, HubEvent } from '@taskdeck/contract';
+import type { ConnectionState, HubEvent, TaskLogLine } from '@taskdeck/contract';
 import { describeEnding, TaskEndings } from '@taskdeck/contract/task-endings';
 import { create } from 'zustand';
 import { applyEvent, dismissNotice, initialMonitorState, type MonitorState } from './monitor-state';
@@ -48,6 +48,27 @@ export interface AppStore {
 let nextToastId = 1;
 const endings = new TaskEndings();
 
+/**
+ * Log lines and snapshots are not kept in the store (a task's logs live in its record);
+ * the open detail pane listens for them here instead.
+ */
+type StreamListener = { onLogs(taskId: string, lines: readonly TaskLogLine[]): void; onSnapshot(): void };
+const streamListeners = new Set<StreamListener>();
+
+export function listenToTaskStream(listener: StreamListener): () => void {
+  streamListeners.add(listener);
+  return () => {
+    streamListeners.delete(listener);
+  };
+}
+
+function forwardStream(event: HubEvent): void {
+  for (const listener of streamListeners) {
+    if (event.type === 'snapshot') listener.onSnapshot();
+    else for (const entry of event.logs) listener.onLogs(entry.taskId, entry.lines);
+  }
+}
+
 function toastKind(status: string): Toast['kind'] {
   return status === 'completed' ? 'success' : status === 'cancelled' ? 'info' : 'error';
 }
@@ -60,6 +81,7 @@ export const useStore = create<AppStore>()((set, get) => ({
   dialog: null,
   toasts: [],
   receive(event) {
+    forwardStream(event);
     const monitor = applyEvent(get().monitor, event);
     const ended = endings.take(event).map(
       (task): Toast => ({

@@ -1,49 +1,57 @@
-import type { TaskDetail, TaskSummary } from '@taskdeck/contract';
-import { useEffect, useRef, useState } from 'react';
+import type { TaskSummary } from '@taskdeck/contract';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { taskdeck } from '../api/taskdeck';
 import { errorMessage } from '../lib/format';
+import { listenToTaskStream } from './store';
+import {
+  type DetailState,
+  detailFailed,
+  detailFetched,
+  detailLoading,
+  detailLogs,
+  detailSummary,
+} from './task-detail-state';
 
-/** Fetches at most this often while a task changes (progress may tick 30 times a second). */
-const REFRESH_MS = 400;
-
-export type DetailState =
-  | { status: 'loading' }
-  | { status: 'missing' }
-  | { status: 'error'; message: string }
-  | { status: 'ready'; detail: TaskDetail };
+export type { DetailState } from './task-detail-state';
 
 /**
- * The full record of a task (arguments, timeline, logs, result), fetched on selection and
- * again, throttled, whenever its summary changes. Stale answers are dropped.
+ * The open task's full record: fetched on selection, then kept current by the hub's events
+ * (task-detail-state.ts); fetched again only for a new status and after a reconnect. An
+ * answer to an older fetch never replaces a newer one.
  */
 export function useTaskDetail(taskId: string, summary: TaskSummary | undefined): DetailState {
-  const [state, setState] = useState<DetailState>({ status: 'loading' });
-  const lastFetch = useRef(0);
-  const shownId = useRef<string | undefined>(undefined);
+  const [state, setState] = useState<DetailState>(() => detailLoading(taskId));
+  const fetches = useRef(0);
+  const latest = useRef(state);
+  latest.current = state;
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the summary is the trigger: the reducer replaces it on every change (even with the same updatedAt), and each change refetches.
+  const fetchDetail = useCallback((id: string) => {
+    const mine = ++fetches.current;
+    taskdeck()
+      .getTask(id)
+      .then(
+        (detail) => mine === fetches.current && setState((s) => detailFetched(s, id, detail)),
+        (error: unknown) =>
+          mine === fetches.current && setState((s) => detailFailed(s, id, errorMessage(error))),
+      );
+  }, []);
+
   useEffect(() => {
-    if (shownId.current !== taskId) {
-      shownId.current = taskId;
-      setState({ status: 'loading' });
-      lastFetch.current = 0;
-    }
-    let current = true;
-    const wait = Math.max(0, lastFetch.current + REFRESH_MS - Date.now());
-    const timer = setTimeout(() => {
-      lastFetch.current = Date.now();
-      taskdeck()
-        .getTask(taskId)
-        .then(
-          (detail) => current && setState(detail ? { status: 'ready', detail } : { status: 'missing' }),
-          (error: unknown) => current && setState({ status: 'error', message: errorMessage(error) }),
-        );
-    }, wait);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [taskId, summary]);
+    setState(detailLoading(taskId));
+    fetchDetail(taskId);
+    return listenToTaskStream({
+      onLogs: (id, lines) => setState((s) => detailLogs(s, id, lines)),
+      // Lines may have been missed while the connection was down.
+      onSnapshot: () => fetchDetail(taskId),
+    });
+  }, [taskId, fetchDetail]);
+
+  useEffect(() => {
+    if (!summary) return;
+    // Whether to fetch depends only on the status the shown record has: the latest render's is enough.
+    if (detailSummary(latest.current, summary).refetch) fetchDetail(summary.id);
+    setState((s) => detailSummary(s, summary).state);
+  }, [summary, fetchDetail]);
 
   return state;
 }

@@ -1,7 +1,9 @@
 /**
- * Forms generated from JSON Schema (a tool's inputSchema, an elicitation's requestedSchema):
- * the fields to draw, their initial values, and validation into the arguments object with
- * one message per wrong field. Framework-free; the React side is components/SchemaForm.tsx.
+ * Forms generated from JSON Schema (a tool's inputSchema, an elicitation's requestedSchema,
+ * all of 2025-11-25's primitive schemas: strings with formats, numbers, booleans, single and
+ * multi-select enums with or without titles): the fields to show, their initial values, and
+ * validation into the arguments object with one message per wrong field. Framework-free and
+ * the same for every interface: the renderer's SchemaForm draws it, the CLI asks it line by line.
  */
 
 type Json = Record<string, unknown>;
@@ -13,8 +15,13 @@ export type FieldKind =
   | 'integer'
   | 'boolean'
   | 'optional-boolean'
+  /** Several of a fixed set of options (an array of enum strings). */
+  | 'multi-enum'
   | 'string-list'
   | 'json';
+
+/** String formats the 2025-11-25 elicitation schema allows, checked on input. */
+export type TextFormat = 'email' | 'uri' | 'date' | 'date-time';
 
 export interface EnumOption {
   value: string;
@@ -35,13 +42,18 @@ export interface Field {
   minLength?: number;
   maxLength?: number;
   pattern?: string;
+  format?: TextFormat;
+  /** Bounds on how many options a multi-enum takes. */
+  minItems?: number;
+  maxItems?: number;
   defaultValue?: unknown;
   /** Multi-line text (long descriptions, `format: textarea`). */
   multiline?: boolean;
 }
 
-/** Raw control values: text for inputs and selects, booleans for checkboxes. */
-export type FormValues = Record<string, string | boolean>;
+/** Raw control values: text for inputs and selects, booleans for checkboxes, chosen options of a multi-enum. */
+export type FormValue = string | boolean | string[];
+export type FormValues = Record<string, FormValue>;
 
 export type Validation =
   | { ok: true; value: Record<string, unknown> }
@@ -107,6 +119,7 @@ function enumOptions(schema: Json): EnumOption[] | undefined {
 
 function fieldKind(schema: Json, required: boolean): FieldKind {
   if (enumOptions(schema)) return 'enum';
+  if (schema.type === 'array' && isObject(schema.items) && enumOptions(schema.items)) return 'multi-enum';
   switch (schema.type) {
     case 'string':
       return 'text';
@@ -142,6 +155,18 @@ export function fieldsFromSchema(schema: Json): Field[] {
     };
     if (typeof property.description === 'string') field.description = property.description;
     if (kind === 'enum') field.options = enumOptions(property);
+    if (kind === 'multi-enum') {
+      field.options = enumOptions(property.items as Json);
+      if (typeof property.minItems === 'number') field.minItems = property.minItems;
+      if (typeof property.maxItems === 'number') field.maxItems = property.maxItems;
+    }
+    if (
+      property.format === 'email' ||
+      property.format === 'uri' ||
+      property.format === 'date' ||
+      property.format === 'date-time'
+    )
+      field.format = property.format;
     field.minimum = meaningful(property.minimum);
     field.maximum = meaningful(property.maximum);
     field.exclusiveMinimum = meaningful(property.exclusiveMinimum);
@@ -161,6 +186,7 @@ export function initialValues(fields: readonly Field[]): FormValues {
   for (const field of fields) {
     const value = field.defaultValue;
     if (field.kind === 'boolean') values[field.name] = value === true;
+    else if (field.kind === 'multi-enum') values[field.name] = Array.isArray(value) ? value.map(String) : [];
     else if (value === undefined) values[field.name] = '';
     else if (field.kind === 'string-list' && Array.isArray(value)) values[field.name] = value.join('\n');
     else if (field.kind === 'json') values[field.name] = JSON.stringify(value, null, 2);
@@ -182,7 +208,41 @@ function checkNumber(field: Field, text: string): { value?: number; error?: stri
   return { value: n };
 }
 
+const FORMAT_CHECKS: Record<TextFormat, { test(text: string): boolean; message: string }> = {
+  email: {
+    test: (t) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(t),
+    message: 'Enter an email address (name@example.com)',
+  },
+  uri: {
+    test: (t) => {
+      try {
+        return new URL(t).protocol.length > 1;
+      } catch {
+        return false;
+      }
+    },
+    message: 'Enter an address with its scheme (https://…)',
+  },
+  date: {
+    test: (t) => /^\d{4}-\d{2}-\d{2}$/.test(t) && isRealDate(t),
+    message: 'Enter a date as YYYY-MM-DD',
+  },
+  'date-time': {
+    test: (t) =>
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(t) &&
+      isRealDate(t.slice(0, 10)),
+    message: 'Enter a date and time as YYYY-MM-DDTHH:MM:SSZ (or with an offset such as +02:00)',
+  },
+};
+
+/** 2026-02-30 has the right shape but is no date. */
+function isRealDate(text: string): boolean {
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
 function checkText(field: Field, text: string): string | undefined {
+  if (field.format && !FORMAT_CHECKS[field.format].test(text)) return FORMAT_CHECKS[field.format].message;
   if (field.minLength !== undefined && text.length < field.minLength) {
     return field.minLength === 1 ? 'Must not be empty' : `Must be at least ${field.minLength} characters`;
   }
@@ -199,61 +259,75 @@ function checkText(field: Field, text: string): string | undefined {
   return undefined;
 }
 
+/** What one field's raw value means: a value for the arguments, nothing (left out), or why it is wrong. */
+export type FieldCheck = { value: unknown } | { omit: true } | { error: string };
+
+/** Checks one field's raw value (what a control holds, or what a user typed) and converts it. */
+export function validateField(field: Field, raw: FormValue | undefined): FieldCheck {
+  if (field.kind === 'boolean') return { value: raw === true || raw === 'true' };
+  if (field.kind === 'multi-enum') return checkChoices(field, Array.isArray(raw) ? raw : []);
+  const text = typeof raw === 'string' ? raw : '';
+  if (text.trim() === '') return field.required ? { error: 'Required' } : { omit: true };
+  switch (field.kind) {
+    case 'optional-boolean':
+      if (text !== 'true' && text !== 'false') return { error: 'Choose yes or no' };
+      return { value: text === 'true' };
+    case 'number':
+    case 'integer': {
+      const checked = checkNumber(field, text);
+      return checked.error !== undefined ? { error: checked.error } : { value: checked.value };
+    }
+    case 'enum':
+      return field.options?.some((o) => o.value === text)
+        ? { value: text }
+        : { error: `Choose one of: ${optionLabels(field)}` };
+    case 'string-list':
+      return {
+        value: text
+          .split(/[\n,]/)
+          .map((item) => item.trim())
+          .filter(Boolean),
+      };
+    case 'json':
+      try {
+        return { value: JSON.parse(text) };
+      } catch (error) {
+        return { error: `Not valid JSON: ${(error as Error).message}` };
+      }
+    default: {
+      const problem = checkText(field, text);
+      return problem ? { error: problem } : { value: text };
+    }
+  }
+}
+
 /** Converts the raw values into the arguments object, or returns a message per wrong field. */
 export function validateForm(fields: readonly Field[], values: FormValues): Validation {
   const value: Record<string, unknown> = {};
   const errors: Record<string, string> = {};
   for (const field of fields) {
-    const raw = values[field.name];
-    if (field.kind === 'boolean') {
-      value[field.name] = raw === true;
-      continue;
-    }
-    const text = typeof raw === 'string' ? raw : '';
-    if (text.trim() === '') {
-      if (field.required) errors[field.name] = 'Required';
-      continue;
-    }
-    switch (field.kind) {
-      case 'optional-boolean':
-        value[field.name] = text === 'true';
-        break;
-      case 'number':
-      case 'integer': {
-        const checked = checkNumber(field, text);
-        if (checked.error) errors[field.name] = checked.error;
-        else value[field.name] = checked.value;
-        break;
-      }
-      case 'enum': {
-        const option = field.options?.find((o) => o.value === text);
-        if (!option) errors[field.name] = 'Choose one of the options';
-        else value[field.name] = text;
-        break;
-      }
-      case 'string-list': {
-        value[field.name] = text
-          .split(/[\n,]/)
-          .map((item) => item.trim())
-          .filter(Boolean);
-        break;
-      }
-      case 'json': {
-        try {
-          value[field.name] = JSON.parse(text);
-        } catch (error) {
-          errors[field.name] = `Not valid JSON: ${(error as Error).message}`;
-        }
-        break;
-      }
-      default: {
-        const problem = checkText(field, text);
-        if (problem) errors[field.name] = problem;
-        else value[field.name] = text;
-      }
-    }
+    const checked = validateField(field, values[field.name]);
+    if ('error' in checked) errors[field.name] = checked.error;
+    else if ('value' in checked) value[field.name] = checked.value;
   }
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, value };
+}
+
+/** The options' labels, for messages and prompts ("Dev, Staging, Production"). */
+export function optionLabels(field: Field): string {
+  return (field.options ?? []).map((o) => o.label).join(', ');
+}
+
+function checkChoices(field: Field, chosen: readonly string[]): FieldCheck {
+  const unknown = chosen.find((value) => !field.options?.some((o) => o.value === value));
+  if (unknown !== undefined) return { error: `"${unknown}" is not one of: ${optionLabels(field)}` };
+  const count = new Set(chosen).size;
+  if (count === 0 && !field.required && field.minItems === undefined) return { omit: true };
+  const min = field.minItems ?? (field.required ? 1 : 0);
+  if (count < min) return { error: min === 1 ? 'Choose at least one' : `Choose at least ${min}` };
+  if (field.maxItems !== undefined && count > field.maxItems)
+    return { error: field.maxItems === 1 ? 'Choose at most one' : `Choose at most ${field.maxItems}` };
+  return { value: [...new Set(chosen)] };
 }
 
 /** Enum values of an elicitation are sent back as given: numbers stay numbers. */

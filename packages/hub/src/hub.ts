@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, realpath } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import {
+  type AppFolder,
   type AppInfo,
   type HubEvent,
   type InputResponse,
@@ -17,6 +19,7 @@ import {
   type TaskSummary,
   type ToolInfo,
 } from '@taskdeck/contract';
+import { taskTitle } from '@taskdeck/contract/task-title';
 import { DataDirLock } from './data-dir-lock.js';
 import { LocalEndpoint } from './endpoint/local-endpoint.js';
 import { ChangeBatcher } from './events/change-batcher.js';
@@ -92,6 +95,7 @@ export class Hub implements HubApi {
     private readonly journal: TaskJournal,
     private readonly lock: DataDirLock,
     private readonly rootsStore: RootsStore,
+    private readonly appFolders: readonly AppFolder[],
   ) {
     this.batcher = new ChangeBatcher((batch) => this.broadcast(batch), options.batchIntervalMs);
     this.book = new TaskBook({ maxRecords: options.maxTasksInMemory });
@@ -117,7 +121,7 @@ export class Hub implements HubApi {
           ),
       });
       const rootsStore = await RootsStore.open(options.dataDir);
-      hub = new Hub(options, opened.journal, lock, rootsStore);
+      hub = new Hub(options, opened.journal, lock, rootsStore, await openAppFolders(options.dataDir));
       hub.book.restore(opened.records);
       hub.reportJournalDamage(opened);
       if (rootsStore.notice) hub.notify('warning', rootsStore.notice);
@@ -139,6 +143,7 @@ export class Hub implements HubApi {
       servers: this.servers(),
       tasks: this.listTasks(),
       roots: this.roots(),
+      appFolders: [...this.appFolders],
       notices: [...this.notices],
     });
     this.listeners.add(listener);
@@ -148,14 +153,14 @@ export class Hub implements HubApi {
   async startTool(request: StartTool): Promise<{ taskId: string }> {
     this.assertOpen();
     const supervisor = this.supervisor(request.server);
-    if (!supervisor.snapshot().tools.some((t) => t.name === request.tool)) {
-      throw new Error(`Server ${request.server} has no tool "${request.tool}".`);
-    }
+    const tool = supervisor.snapshot().tools.find((t) => t.name === request.tool);
+    if (!tool) throw new Error(`Server ${request.server} has no tool "${request.tool}".`);
     if (!this.readyClient(request.server)) throw new Error(`Server ${request.server} is not ready.`);
     const call = {
       id: randomUUID(),
       server: request.server,
       tool: request.tool,
+      title: taskTitle(tool, request.arguments, homedir()),
       arguments: request.arguments,
       mode: this.chooseMode(request.server, request.tool),
     };
@@ -337,7 +342,12 @@ export class Hub implements HubApi {
   private configureClient(client: Client, server: string): void {
     this.tasks.configureClient(client, server);
     client.setRequestHandler(ListRootsRequestSchema, () => ({
-      roots: this.roots().map((path) => ({ uri: pathToFileURL(path).href, name: path })),
+      roots: [
+        ...this.appFolders
+          .filter((folder) => folder.granted)
+          .map((folder) => ({ uri: pathToFileURL(folder.path).href, name: folder.label })),
+        ...this.roots().map((path) => ({ uri: pathToFileURL(path).href, name: path })),
+      ],
     }));
   }
 
@@ -409,6 +419,21 @@ export class Hub implements HubApi {
   private assertOpen(): void {
     if (this.closed) throw new Error('Taskdeck is shutting down.');
   }
+}
+
+/**
+ * The data dir's folders that belong to Taskdeck. What the app writes there for the user (samples)
+ * is readable by every server without a grant; uploads are granted one by one and only grouped.
+ * Real paths, like the grants, so that the servers' checks and the UI compare them as they are.
+ */
+async function openAppFolders(dataDir: string): Promise<AppFolder[]> {
+  const samples = join(dataDir, 'samples');
+  await mkdir(samples, { recursive: true });
+  const real = await realpath(dataDir);
+  return [
+    { path: join(real, 'samples'), label: "Taskdeck's samples", granted: true },
+    { path: join(real, 'uploads'), label: 'Uploaded files', granted: false },
+  ];
 }
 
 function toServerInfo(snapshot: ServerSnapshot): ServerInfo {

@@ -245,8 +245,11 @@ function checkText(field: Field, text: string): string | undefined {
     return `Must be at most ${field.maxLength} characters`;
   if (field.pattern !== undefined) {
     try {
+      // The server's own words say what is expected; a regular expression says nothing to a user.
       if (!new RegExp(field.pattern, 'u').test(text))
-        return `Does not have the expected format (${field.pattern})`;
+        return field.description
+          ? `Not in the expected form: ${field.description}`
+          : 'Not in the expected form';
     } catch {
       // A pattern this engine cannot compile is left to the server to check.
     }

@@ -5,6 +5,7 @@ import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useStore } from '../state/store';
+import { InputRequestDialog } from './InputRequestDialog';
 import { Notices } from './Notices';
 import { ProgressBar } from './ProgressBar';
 import { StatusBadge } from './ui';
@@ -135,5 +136,37 @@ describe('StatusBadge', () => {
     expect(badge.title).toBe("unknown status 'paused' (written by a newer Taskdeck)");
     act(() => root.render(<StatusBadge status="completed" />));
     expect(container.querySelector('[data-testid=task-status]')?.hasAttribute('title')).toBe(false);
+  });
+});
+
+describe('InputRequestDialog', () => {
+  it('blocks Accept while a required field is empty, with the message at the field', () => {
+    const asking = task({
+      id: 'q1',
+      status: 'input_required',
+      updatedAt: 5,
+      input: {
+        message: 'Why roll back?',
+        requestedSchema: {
+          type: 'object',
+          properties: { reason: { type: 'string', title: 'Reason' } },
+          required: ['reason'],
+        },
+      },
+    });
+    act(() => {
+      useStore.getState().receive({ type: 'snapshot', servers: [], tasks: [asking], roots: [] });
+      useStore.getState().openDialog({ kind: 'question', taskId: 'q1' });
+    });
+    act(() => root.render(<InputRequestDialog />));
+    const accept = [...container.querySelectorAll('button')].find((b) => b.textContent === 'Accept');
+    act(() => accept?.click());
+    const reason = container.querySelector<HTMLInputElement>('input[name=reason]');
+    expect(reason?.getAttribute('aria-invalid')).toBe('true');
+    const error = container.querySelector('[data-testid=field-error]');
+    expect(error?.textContent).toBe('Required');
+    expect(reason?.getAttribute('aria-describedby')).toContain(error?.id);
+    // Nothing was sent: the question is still the open dialog.
+    expect(useStore.getState().dialog).toEqual({ kind: 'question', taskId: 'q1' });
   });
 });

@@ -42,8 +42,8 @@ const TASK_COLORS: Record<TaskStatus, string> = {
 };
 
 const TASK_LABELS: Record<TaskStatus, string> = {
-  working: 'working',
-  input_required: 'needs input',
+  working: 'running',
+  input_required: 'needs answer',
   completed: 'completed',
   failed: 'failed',
   cancelled: 'cancelled',
@@ -137,5 +137,30 @@ export function ErrorText({ children }: { children: ReactNode }) {
     >
       {children}
     </p>
+  );
+}
+
+/**
+ * Preformatted text in a box that scrolls (logs, error output, data): it takes the focus, so
+ * that keyboard users can scroll it too.
+ */
+export function ScrollingText({
+  className,
+  testId,
+  children,
+}: {
+  className: string;
+  testId?: string;
+  children: ReactNode;
+}) {
+  return (
+    <pre
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling box must be reachable by keyboard to be scrolled.
+      tabIndex={0}
+      data-testid={testId}
+      className={`overflow-auto ${className}`}
+    >
+      {children}
+    </pre>
   );
 }

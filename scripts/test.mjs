@@ -7,6 +7,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findChromium } from './chromium.mjs';
 import { formatCounts, playwrightCounts, stepCounts, total, vitestCounts } from './test-summary.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -69,13 +70,15 @@ const vitest = step('vitest run', [
   '--reporter=json',
   `--outputFile.json=${VITEST_REPORT}`,
 ]);
-const playwright = step(
-  'playwright test',
-  [bin('@playwright/test', 'playwright'), 'test', '--reporter=list,json'],
-  {
-    PLAYWRIGHT_JSON_OUTPUT_NAME: PLAYWRIGHT_REPORT,
-  },
-);
+// Without a Chromium, Playwright would fail every web test with "Executable doesn't exist":
+// say once what is missing and how to get it, and count the step as failed.
+const chromium = findChromium({ root });
+const playwright = chromium.found
+  ? step('playwright test', [bin('@playwright/test', 'playwright'), 'test', '--reporter=list,json'], {
+      PLAYWRIGHT_JSON_OUTPUT_NAME: PLAYWRIGHT_REPORT,
+    })
+  : null;
+if (!chromium.found) console.error(`\n━━ playwright test ━━\n${chromium.reason}`);
 
 const rows = [
   ['lint', stepCounts(lint)],
@@ -83,7 +86,12 @@ const rows = [
   ['typecheck', stepCounts(typecheck)],
   ['build', stepCounts(build)],
   ['vitest', vitestCounts(VITEST_REPORT, vitest)],
-  ['playwright', playwrightCounts(PLAYWRIGHT_REPORT, playwright)],
+  [
+    'playwright',
+    chromium.found
+      ? playwrightCounts(PLAYWRIGHT_REPORT, playwright)
+      : { passed: 0, failed: 1, skipped: 0, note: 'not run: no Chromium (see above)' },
+  ],
 ];
 const exitCodes = [lint, walls, typecheck, build, vitest, playwright];
 

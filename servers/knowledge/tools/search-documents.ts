@@ -154,7 +154,7 @@ function describe(output: z.output<typeof SearchOutput>): string {
     return [`No document matches "${output.query}".`, ...output.notices, ...indexed].join('\n');
   const shown = output.results.length;
   const lines = [
-    `${output.totalIsEstimate ? 'About ' : ''}${plural(output.total, 'document')} ${output.total === 1 ? 'matches' : 'match'} "${output.query}"${shown < output.total ? ` (best ${shown})` : ''}:`,
+    `${output.totalIsEstimate ? 'About ' : ''}${plural(output.total, 'document')} ${output.total === 1 ? 'matches' : 'match'} "${output.query}"${shown < output.total ? ` (best ${shown} shown)` : ''}.`,
     ...output.notices,
     ...indexed,
   ];

@@ -47,11 +47,11 @@ function ServerCard({ server, now }: { server: ServerInfo; now: number }) {
           <span aria-hidden="true" className="w-3 text-[10px] text-neutral-500">
             {healthy ? (expanded ? '▾' : '▸') : ''}
           </span>
+          <ServerBadge status={server.status} quiet={healthy} />
           <span className="min-w-0 flex-1 truncate font-medium">{server.name}</span>
           <span className="shrink-0 text-xs text-neutral-600 dark:text-neutral-400">
             {plural(server.tools.length, 'tool')}
           </span>
-          <ServerBadge status={server.status} />
         </button>
       </h3>
       {expanded && (
@@ -191,7 +191,7 @@ function GrantedRoots() {
           ) : (
             group.items.map((item) => (
               <li key={item.path} className="flex items-center gap-1" title={item.path}>
-                <span className="min-w-0 flex-1 truncate font-mono" dir="rtl">
+                <span className="min-w-0 flex-1 truncate text-left font-mono" dir="rtl">
                   {/* Right-to-left keeps the end of a long path (its folder's name) in view. */}
                   <bdi>{item.name}</bdi>
                 </span>

@@ -133,7 +133,7 @@ export function TaskList() {
   );
 
   return (
-    <div className="flex h-full min-h-0 flex-col">
+    <div className="@container flex h-full min-h-0 flex-col">
       <FilterBar shown={ids.length} total={monitor.order.length} />
       <div className="min-h-0 flex-1">
         {!monitor.loaded ? (

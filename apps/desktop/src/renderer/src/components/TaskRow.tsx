@@ -62,7 +62,8 @@ export const TaskRow = memo(function TaskRow({
           <span className="truncate font-medium" data-testid="task-title">
             {label}
           </span>
-          <span className="hidden shrink-0 text-xs text-neutral-600 sm:inline dark:text-neutral-400">
+          {/* The server when the list is wide enough: the title matters more. */}
+          <span className="hidden shrink-0 text-xs text-neutral-600 @xl:inline dark:text-neutral-400">
             {task.server}
           </span>
           <span className="ml-auto shrink-0 text-xs tabular-nums text-neutral-600 dark:text-neutral-400">
@@ -75,7 +76,9 @@ export const TaskRow = memo(function TaskRow({
           </span>
         </span>
         <span className="flex min-w-0 items-center gap-2 text-xs leading-4">
-          {running && <ProgressBar task={task} label={`${label} progress`} className="w-24 shrink-0" />}
+          {running && !waiting && (
+            <ProgressBar task={task} label={`${label} progress`} className="w-24 shrink-0" />
+          )}
           <span
             className={`truncate ${task.error ? 'text-red-700 dark:text-red-300' : waiting ? 'font-medium text-amber-800 dark:text-amber-300' : 'text-neutral-600 dark:text-neutral-400'}`}
             data-testid="task-message"

@@ -99,7 +99,17 @@ export function StatusBadge({
   );
 }
 
-export function ServerBadge({ status }: { status: ServerStatus }) {
+/** `quiet`: a healthy server's one line shows a green dot; the word stays for screen readers. */
+export function ServerBadge({ status, quiet = false }: { status: ServerStatus; quiet?: boolean }) {
+  if (quiet)
+    return (
+      <span className="inline-flex shrink-0 items-center" title={status}>
+        <span aria-hidden="true" className="size-2 rounded-full bg-emerald-500" />
+        <span className="sr-only" data-testid="server-status">
+          {status}
+        </span>
+      </span>
+    );
   return (
     <Badge className={SERVER_COLORS[status]} testId="server-status">
       {status}

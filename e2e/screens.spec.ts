@@ -1,5 +1,6 @@
 /**
- * The monitor's main states as a user sees them, at 1440×900 and 1024×700, light and dark:
+ * The monitor's main states as a user sees them, at 1440×900 and 1024×700, light and dark (and
+ * 900×700 light):
  * screenshots saved to test-results/screens/ (for people to judge), and axe-core run on each
  * state (in both colour schemes) with no violation allowed. One web host for the whole file:
  * empty first, then the dialogs, then a storm of 300 tasks and their details.
@@ -49,6 +50,8 @@ const LOOKS: readonly Look[] = [
   { width: 1440, height: 900, scheme: 'dark' },
   { width: 1024, height: 700, scheme: 'light' },
   { width: 1024, height: 700, scheme: 'dark' },
+  // The narrowest common desktop window: the detail takes the list's place.
+  { width: 900, height: 700, scheme: 'light' },
 ];
 
 /** `state` reached in every look: opened by `reach`, photographed, and checked by axe at 1440. */
@@ -93,10 +96,15 @@ const openDialog = (button: string, testId: string) => async (page: Page) => {
 /** Opens the detail of the newest task whose row matches `text`. */
 const detailOf = (text: string, status: string) => async (page: Page) => {
   const row = page.locator(`[data-testid=task-row][data-status=${status}]`).filter({ hasText: text }).first();
+  // The last look's selection survived the reload: in a narrow window its detail hides the list.
+  const close = page.getByRole('button', { name: 'Close task detail' });
+  if (await close.isVisible()) await close.click();
   await page.getByRole('searchbox', { name: 'Search tasks' }).fill(text);
   await row.getByRole('button').first().click();
   await expect(page.getByTestId('task-detail')).toHaveAttribute('data-status', status);
-  await page.getByRole('searchbox', { name: 'Search tasks' }).fill('');
+  // Beside the detail, the whole list shows again (a narrow window shows the detail alone).
+  const search = page.getByRole('searchbox', { name: 'Search tasks' });
+  if (await search.isVisible()) await search.fill('');
 };
 
 test('empty, and each dialog', async ({ page, host }, testInfo) => {
@@ -181,7 +189,7 @@ test('300 tasks, and the detail of each kind of result', async ({ page, host, hu
       .getByTestId('task-row')
       .evaluateAll((all) => all.map((r) => r.getBoundingClientRect()));
     const whole = rows.filter((r) => list && r.top >= list.y && r.bottom <= list.y + list.height + 1).length;
-    expect(whole).toBeGreaterThanOrEqual(look.height === 900 ? 20 : 12);
+    expect(whole).toBeGreaterThanOrEqual(look.height === 900 ? 20 : 13);
   });
   await everyLook(page, host, testInfo, '08-detail-csv', detailOf('orders.csv', 'completed'));
   await everyLook(page, host, testInfo, '09-detail-scan', detailOf('Scan', 'completed'));

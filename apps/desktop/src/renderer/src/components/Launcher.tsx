@@ -143,7 +143,8 @@ export function Launcher({ initialServer, initialTool }: { initialServer?: strin
             <p className="text-sm text-red-700 dark:text-red-300">Fix the marked fields, then run again.</p>
           )}
           {failure && <ErrorText>{failure}</ErrorText>}
-          <div className="flex items-center justify-end gap-2">
+          {/* Run stays in view however long the form: the footer sticks to the bottom of the scrolling body. */}
+          <div className="sticky -bottom-4 -mx-5 flex items-center justify-end gap-2 border-t border-neutral-200 bg-white px-5 py-3 dark:border-neutral-800 dark:bg-neutral-900">
             {tool && (
               <p className="mr-auto min-w-0 truncate text-xs text-neutral-600 dark:text-neutral-400">
                 In the list: <span data-testid="launcher-preview">{taskTitle(tool, values)}</span>

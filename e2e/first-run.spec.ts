@@ -10,30 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
-import { test as base, expect, launchWebHost, type WebHostInfo } from './fixtures';
-import { connectHub, type HubSocket } from './hub-socket';
+import { test as base, expect, ownWebHost, type WebHostInfo } from './fixtures';
+import { type HubSocket, readyHub } from './hub-socket';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const CLI = fileURLToPath(new URL('../out/cli/taskdeck.js', import.meta.url));
 
 /** A hub of its own per test: what one test starts never shows in another's list. */
-const test = base.extend<{ host: WebHostInfo; hub: HubSocket }>({
-  // biome-ignore lint/correctness/noEmptyPattern: Playwright requires an object pattern as the first argument.
-  host: async ({}, use) => {
-    const host = await launchWebHost();
-    try {
-      await use(host.info);
-    } finally {
-      await host.stop();
-    }
-  },
-  hub: async ({ host }, use) => {
-    const hub = await connectHub(host);
-    await hub.ready();
-    await use(hub);
-    hub.close();
-  },
-});
+const test = base.extend<{ host: WebHostInfo; hub: HubSocket }>({ host: ownWebHost, hub: readyHub });
 test.describe.configure({ timeout: 60_000 });
 
 async function open(page: Page, host: WebHostInfo, width = 1440, height = 900): Promise<void> {

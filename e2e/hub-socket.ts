@@ -60,3 +60,14 @@ export async function connectHub(host: WebHostInfo): Promise<HubSocket> {
     close: () => ws.close(),
   };
 }
+
+/** A fixture: the web host's API, connected once its servers are ready. */
+export async function readyHub({ host }: { host: WebHostInfo }, use: (hub: HubSocket) => Promise<void>) {
+  const hub = await connectHub(host);
+  try {
+    await hub.ready();
+    await use(hub);
+  } finally {
+    hub.close();
+  }
+}

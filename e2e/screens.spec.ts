@@ -10,33 +10,14 @@ import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page, TestInfo } from '@playwright/test';
 import { type TaskSummary, TERMINAL_TASK_STATUSES } from '@taskdeck/contract';
-import { test as base, expect, launchWebHost, type WebHostInfo } from './fixtures';
-import { connectHub, type HubSocket } from './hub-socket';
+import { test as base, expect, ownWebHost, type WebHostInfo } from './fixtures';
+import { type HubSocket, readyHub } from './hub-socket';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
 const test = base.extend<object, { host: WebHostInfo; hub: HubSocket }>({
-  host: [
-    // biome-ignore lint/correctness/noEmptyPattern: Playwright requires an object pattern as the first argument.
-    async ({}, use) => {
-      const host = await launchWebHost();
-      try {
-        await use(host.info);
-      } finally {
-        await host.stop();
-      }
-    },
-    { scope: 'worker' },
-  ],
-  hub: [
-    async ({ host }, use) => {
-      const hub = await connectHub(host);
-      await hub.ready();
-      await use(hub);
-      hub.close();
-    },
-    { scope: 'worker' },
-  ],
+  host: [ownWebHost, { scope: 'worker' }],
+  hub: [readyHub, { scope: 'worker' }],
 });
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
 

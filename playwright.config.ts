@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
+import { findChromium } from './scripts/chromium.mjs';
 
-/** Debian's chromium package (CI installs it); Playwright's own download is not used. */
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium package (CI installs it), else Playwright's own download; e2e/global-setup says when neither is there. */
+const chromium = findChromium({ root: fileURLToPath(new URL('.', import.meta.url)) });
 
 export default defineConfig({
   testDir: './e2e',
@@ -20,7 +21,7 @@ export default defineConfig({
     headless: true,
     screenshot: 'only-on-failure',
     launchOptions: {
-      ...(existsSync(CHROMIUM) ? { executablePath: CHROMIUM } : {}),
+      ...(chromium.found ? { executablePath: chromium.path } : {}),
       args: [
         '--no-sandbox',
         '--disable-gpu',

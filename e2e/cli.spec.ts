@@ -30,7 +30,7 @@ test('a task started with taskdeck call shows live in the running web host, and 
       ],
       { dataDir: host.info.dataDir },
     );
-    const row = page.getByTestId('task-row').filter({ hasText: 'scale_service' });
+    const row = page.getByTestId('task-row').filter({ hasText: 'Scale billing → staging' });
     await expect(row).toHaveAttribute('data-status', 'working', { timeout: 20_000 });
     // Its logs reach the open detail pane as events, line by line while it runs.
     await row.getByRole('button').first().click();

@@ -85,21 +85,21 @@ export async function launchWebHost(
   }
 }
 
+/** Runs the test (or the worker) with a web host of its own, stopped after it. */
+// biome-ignore lint/correctness/noEmptyPattern: Playwright requires an object pattern as the first argument.
+export async function ownWebHost({}, use: (info: WebHostInfo) => Promise<void>): Promise<void> {
+  const host = await launchWebHost();
+  try {
+    await use(host.info);
+  } finally {
+    await host.stop();
+  }
+}
+
 /**
  * `webHost`: the built web host on a random port, one per worker, with the real hub and the
  * bundled servers on a temp data folder.
  */
 export const test = base.extend<object, { webHost: WebHostInfo }>({
-  webHost: [
-    // biome-ignore lint/correctness/noEmptyPattern: Playwright requires an object pattern as the first argument.
-    async ({}, use) => {
-      const host = await launchWebHost();
-      try {
-        await use(host.info);
-      } finally {
-        await host.stop();
-      }
-    },
-    { scope: 'worker' },
-  ],
+  webHost: [ownWebHost, { scope: 'worker' }],
 });

@@ -25,6 +25,12 @@ async function runDeploy(page: Page, card: Locator, version: string, stepMs: num
 }
 
 // A remote MCP server added by URL in the servers pane of the web host, and a task run on it.
+/** A healthy server's card is one line: open it for its details and actions. */
+async function openCard(card: Locator): Promise<void> {
+  const header = card.locator('h3 button');
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+}
+
 test('adds a remote server by URL, runs a task on it with progress, and removes it', async ({
   page,
   webHost,
@@ -43,6 +49,7 @@ test('adds a remote server by URL, runs a task on it with progress, and removes 
 
     const card = page.locator('[data-testid=server][data-server="remote-e2e"]');
     await expect(card.getByTestId('server-status')).toHaveText('ready');
+    await openCard(card);
     await expect(card.getByTestId('server-url')).toHaveText(`HTTP · ${server.url}`);
     await card.getByRole('button', { name: 'Run a tool…' }).click();
     const launcher = page.getByTestId('launcher');
@@ -53,7 +60,7 @@ test('adds a remote server by URL, runs a task on it with progress, and removes 
     await expect(launcher).toBeHidden();
 
     const detail = page.getByTestId('task-detail');
-    await expect(detail.getByTestId('detail-title')).toHaveText('count');
+    await expect(detail.getByTestId('detail-title')).toHaveText('Count');
     await expect(detail.getByRole('progressbar')).toHaveAttribute('aria-valuenow', /^([1-9]|1[0-9])$/);
     await expect(detail).toHaveAttribute('data-status', 'completed');
     await expect(detail).toContainText('counted to 20');
@@ -96,13 +103,14 @@ test('adds a remote server that needs sign-in, signs in, runs a deploy as a task
     await consent.close();
 
     await expect(card.getByTestId('server-status')).toHaveText('ready');
+    await openCard(card);
     await expect(card.getByTestId('server-sign-in')).toContainText(
       `Signed in at ${new URL(as.issuer).origin} · mcp`,
     );
 
     await runDeploy(page, card, '1.2.0', 100);
     const detail = page.getByTestId('task-detail');
-    await expect(detail.getByTestId('detail-title')).toHaveText('deploy');
+    await expect(detail.getByTestId('detail-title')).toHaveText('Deploy billing 1.2.0');
     await expect(detail.getByRole('progressbar')).toHaveAttribute('aria-valuenow', /^[1-5]$/);
     await expect(detail).toHaveAttribute('data-status', 'completed');
     await expect(detail).toContainText('deployed billing 1.2.0');

@@ -76,7 +76,7 @@ function defineScenarios<T extends { monitor: MonitorDriver }>(test: TestType<T,
     await recordDetailProgress(page);
     await monitor.profileCsv(600_000, 'sales.csv');
     const detail = page.getByTestId('task-detail');
-    await expect(detail.getByTestId('detail-title')).toHaveText('analyze_csv');
+    await expect(detail.getByTestId('detail-title')).toHaveText('Profile sales.csv');
     await expect(detail).toHaveAttribute('data-status', 'completed', { timeout: 60_000 });
     const profile = detail.getByTestId('csv-profile');
     await expect(profile).toContainText('600,000 rows × 6 columns');
@@ -91,7 +91,6 @@ function defineScenarios<T extends { monitor: MonitorDriver }>(test: TestType<T,
     );
     expect(partial.length, `progress values seen: ${JSON.stringify(seen)}`).toBeGreaterThan(0);
     await expect(detail.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100');
-    await expect(page.getByTestId('toast').filter({ hasText: 'analyze_csv completed' })).toBeVisible();
     await shot(page, testInfo, 'csv-profile');
   });
 
@@ -99,7 +98,7 @@ function defineScenarios<T extends { monitor: MonitorDriver }>(test: TestType<T,
     const { page } = monitor;
     await monitor.scanFolder(`${projectRoot}node_modules`);
     const detail = page.getByTestId('task-detail');
-    await expect(detail.getByTestId('detail-title')).toHaveText('scan_project');
+    await expect(detail.getByTestId('detail-title')).toHaveText(/^Scan .*node_modules$/);
     await expect(detail.getByTestId('detail-message')).toContainText(/Walking|Counting/);
     await shot(page, testInfo, 'scan-running');
     await detail.getByRole('button', { name: 'Cancel' }).click();
@@ -112,16 +111,17 @@ function defineScenarios<T extends { monitor: MonitorDriver }>(test: TestType<T,
     await expect(detail.getByRole('button', { name: 'Cancel' })).toHaveCount(0);
     const row = page
       .locator(`[data-testid=task-row][data-status=cancelled]`)
-      .filter({ hasText: 'scan_project' });
+      .filter({ hasText: /Scan .*node_modules/ });
     await expect(row.first()).toBeVisible();
     await shot(page, testInfo, 'scan-cancelled');
   });
 
-  test('deploy to prod: confirm it, then decline and dismiss the question', async ({ monitor }, testInfo) => {
+  test('deploy to prod: accept it, decline it, or put it off and cancel it', async ({
+    monitor,
+  }, testInfo) => {
     const { page } = monitor;
     const question = await startDeploy(page, '3.0.0');
     await shot(page, testInfo, 'deploy-confirmation');
-    await question.getByLabel('Deploy billing 3.0.0 to prod').check();
     await question.getByRole('button', { name: 'Accept' }).click();
     await expect(question).toBeHidden();
     const detail = page.getByTestId('task-detail');
@@ -137,11 +137,13 @@ function defineScenarios<T extends { monitor: MonitorDriver }>(test: TestType<T,
     await expect(detail).toHaveAttribute('data-status', 'cancelled');
     await expect(detail).toContainText('declined');
 
-    const dismissed = await startDeploy(page, '3.0.2');
+    // Esc puts the question off: the deploy waits until it is answered or cancelled on purpose.
+    const later = await startDeploy(page, '3.0.2');
     await page.keyboard.press('Escape');
-    await expect(dismissed).toBeHidden();
+    await expect(later).toBeHidden();
+    await expect(detail).toHaveAttribute('data-status', 'input_required');
+    await detail.getByRole('button', { name: 'Cancel' }).click();
     await expect(detail).toHaveAttribute('data-status', 'cancelled');
-    await expect(detail).toContainText('dismissed');
   });
 
   test('launch a tool from its generated form, fixing validation errors first', async ({
@@ -163,10 +165,10 @@ function defineScenarios<T extends { monitor: MonitorDriver }>(test: TestType<T,
     await count.press('Enter');
     await expect(launcher).toBeHidden();
     const detail = page.getByTestId('task-detail');
-    await expect(detail.getByTestId('detail-title')).toHaveText('generate_sample_data');
+    await expect(detail.getByTestId('detail-title')).toHaveText('Generate sample data (csv)');
     await expect(detail).toHaveAttribute('data-status', 'completed');
     await expect(detail.getByTestId('task-arguments')).toContainText('1500');
-    await expect(detail.getByTestId('generic-result')).toContainText('1,500');
+    await expect(detail.getByTestId('sample-data')).toContainText('1,500 records');
   });
 
   test('a killed server shows its crash, comes back, and restarts on demand', async ({
@@ -186,7 +188,7 @@ function defineScenarios<T extends { monitor: MonitorDriver }>(test: TestType<T,
     await expect(card.getByTestId('server-last-crash')).toContainText('killed by SIGKILL');
     const restartedPid = Number(await card.getAttribute('data-pid'));
     expect(restartedPid).not.toBe(pid);
-    await card.getByText(/^stderr/).click();
+    await card.getByText(/^Error output/).click();
     await expect(card.getByTestId('server-stderr')).toContainText('killed by SIGKILL');
     await shot(page, testInfo, 'server-crashed-and-back');
 

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureBuilt } from './build-state.mjs';
 import { findElectronBinary } from './electron-binary.mjs';
+import { checkNodeVersion } from './node-version.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -29,6 +30,13 @@ function runForwarding(command, args, env) {
   });
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
+
+const node = checkNodeVersion(process.version);
+if (node.level === 'fatal') {
+  console.error(node.message);
+  process.exit(1);
+}
+if (node.level === 'warn') console.warn(`Warning: ${node.message}`);
 
 try {
   ensureBuilt({ root });

@@ -7,6 +7,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findChromium } from './chromium.mjs';
 import { RESULTS_FILE as CONFORMANCE_RESULTS } from './conformance.mjs';
 import {
   conformanceCounts,
@@ -78,13 +79,15 @@ const vitest = step('vitest run', [
   '--reporter=json',
   `--outputFile.json=${VITEST_REPORT}`,
 ]);
-const playwright = step(
-  'playwright test',
-  [bin('@playwright/test', 'playwright'), 'test', '--reporter=list,json'],
-  {
-    PLAYWRIGHT_JSON_OUTPUT_NAME: PLAYWRIGHT_REPORT,
-  },
-);
+// Without a Chromium, Playwright would fail every web test with "Executable doesn't exist":
+// say once what is missing and how to get it, and count the step as failed.
+const chromium = findChromium({ root });
+const playwright = chromium.found
+  ? step('playwright test', [bin('@playwright/test', 'playwright'), 'test', '--reporter=list,json'], {
+      PLAYWRIGHT_JSON_OUTPUT_NAME: PLAYWRIGHT_REPORT,
+    })
+  : null;
+if (!chromium.found) console.error(`\n━━ playwright test ━━\n${chromium.reason}`);
 
 // After Playwright, which empties test-results/ (where the conformance results are kept) when it starts.
 const conformance = step('conformance: scripts/conformance.mjs', [join(root, 'scripts', 'conformance.mjs')]);
@@ -95,7 +98,12 @@ const rows = [
   ['typecheck', stepCounts(typecheck)],
   ['build', stepCounts(build)],
   ['vitest', vitestCounts(VITEST_REPORT, vitest)],
-  ['playwright', playwrightCounts(PLAYWRIGHT_REPORT, playwright)],
+  [
+    'playwright',
+    chromium.found
+      ? playwrightCounts(PLAYWRIGHT_REPORT, playwright)
+      : { passed: 0, failed: 1, skipped: 0, note: 'not run: no Chromium (see above)' },
+  ],
   ['conformance', conformanceCounts(CONFORMANCE_RESULTS, conformance)],
 ];
 const exitCodes = [lint, walls, typecheck, build, vitest, playwright, conformance];

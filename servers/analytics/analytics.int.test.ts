@@ -115,7 +115,10 @@ describe('analytics server over stdio', () => {
     for (let i = 1; i < progress.length; i++) {
       expect(progress[i]?.progress).toBeGreaterThan(progress[i - 1]?.progress ?? 0);
     }
-    expect(progress.some((p) => /^[\d,]+ rows profiled so far$/.test(p.message ?? ''))).toBe(true);
+    expect(
+      progress.some((p) => /^Read [\d.]+ (B|KB|MB) of [\d.]+ MB( · [\d,]+ rows)?$/.test(p.message ?? '')),
+    ).toBe(true);
+    expect(progress.some((p) => / 0 rows/.test(p.message ?? ''))).toBe(false);
   });
 
   it('stops reading when the task is cancelled, and keeps serving', async () => {

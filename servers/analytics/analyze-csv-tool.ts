@@ -1,3 +1,4 @@
+import { formatBytes } from '@taskdeck/node-common/format-bytes';
 import { errorResult, type TaskServer, textResult } from '@taskdeck/task-runtime/task-server';
 import { z } from 'zod';
 import { profileCsv, summarizeProfile } from './csv-profiler.js';
@@ -79,7 +80,7 @@ export function registerAnalyzeCsv(server: TaskServer, options: AnalyzeCsvOption
           workerScript: options.workerScript,
           workers: options.workers,
           onProgress: (bytesRead, totalBytes, rows) =>
-            ctx.progress(bytesRead, totalBytes, `${rows.toLocaleString('en-US')} rows profiled so far`),
+            ctx.progress(bytesRead, totalBytes, readingMessage(bytesRead, totalBytes, rows)),
         });
         return textResult(summarizeProfile(profile), profile);
       } catch (error) {
@@ -89,4 +90,13 @@ export function registerAnalyzeCsv(server: TaskServer, options: AnalyzeCsvOption
       }
     },
   });
+}
+
+/**
+ * The status beside the bar: bytes, as the bar measures them, and rows once they are counted
+ * (worker threads count theirs only at the end, so "0 rows so far" would be untrue).
+ */
+export function readingMessage(bytesRead: number, totalBytes: number, rows: number): string {
+  const read = `Read ${formatBytes(bytesRead)} of ${formatBytes(totalBytes)}`;
+  return rows > 0 ? `${read} · ${rows.toLocaleString('en-US')} rows` : read;
 }

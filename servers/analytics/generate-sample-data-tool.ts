@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dataDir } from '@taskdeck/node-common/environment';
+import { formatBytes } from '@taskdeck/node-common/format-bytes';
 import { errorResult, type TaskServer, textResult } from '@taskdeck/task-runtime/task-server';
 import { z } from 'zod';
 import { writeSampleData } from './sample-data.js';
@@ -82,7 +83,7 @@ export function registerGenerateSampleData(server: TaskServer): void {
         elapsedMs: Math.round(performance.now() - started),
       };
       return textResult(
-        `Wrote ${recordCount.toLocaleString('en-US')} ${args.format.toUpperCase()} records (${bytes.toLocaleString('en-US')} bytes, seed ${seed}) to ${path}`,
+        `Wrote ${recordCount.toLocaleString('en-US')} ${args.format.toUpperCase()} records (${formatBytes(bytes)}, seed ${seed}) to ${path}`,
         result,
       );
     },

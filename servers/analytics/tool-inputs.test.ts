@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeCsvInput } from './analyze-csv-tool.js';
+import { analyzeCsvInput, readingMessage } from './analyze-csv-tool.js';
 import { generateSampleDataInput } from './generate-sample-data-tool.js';
 
 describe('tool input schemas', () => {
@@ -30,5 +30,12 @@ describe('tool input schemas', () => {
       false,
     );
     expect(generateSampleDataInput.safeParse({ format: 'tsv', recordCount: 5 }).success).toBe(false);
+  });
+});
+
+describe('readingMessage', () => {
+  it('says bytes as the bar measures them, and rows only once there are some', () => {
+    expect(readingMessage(1_048_674, 25_270_000, 0)).toBe('Read 1.0 MB of 24.1 MB');
+    expect(readingMessage(24_134_076, 25_270_000, 120_000)).toBe('Read 23.0 MB of 24.1 MB · 120,000 rows');
   });
 });

@@ -83,7 +83,7 @@ async function history(h: McpHarness, serviceName: string) {
   return structured(result, History).operations;
 }
 
-const accept = () => ({ action: 'accept' as const, content: { confirm: true } });
+const accept = () => ({ action: 'accept' as const, content: {} });
 
 describe('cloud-ops over stdio', () => {
   it('lists its tools with honest task support', async () => {
@@ -188,11 +188,16 @@ describe('cloud-ops over stdio', () => {
     expect(last?.message).toMatch(/rolled back 1 instance\(s\) to 1\.4\.2/);
   });
 
-  it('asks before a prod deploy and continues when the user accepts', async () => {
+  it('asks before a prod deploy, with nothing to fill in, and continues when the user accepts', async () => {
     const asked: string[] = [];
     const h = await start({
       onElicit: (request) => {
         asked.push(request.message);
+        // Accept or decline only: no field that a client could send unticked.
+        expect('requestedSchema' in request && request.requestedSchema).toEqual({
+          type: 'object',
+          properties: {},
+        });
         return accept();
       },
     });
@@ -213,11 +218,6 @@ describe('cloud-ops over stdio', () => {
 
   it.each([
     ['declines', { action: 'decline' as const }, 'declined'],
-    [
-      'accepts without ticking confirm',
-      { action: 'accept' as const, content: { confirm: false } },
-      'not confirmed',
-    ],
     ['dismisses the dialog', { action: 'cancel' as const }, 'dismissed'],
   ])('ends a prod deploy cancelled with nothing changed when the user %s', async (_name, answer, how) => {
     const h = await start({ onElicit: () => answer });

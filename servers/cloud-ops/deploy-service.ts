@@ -179,20 +179,12 @@ async function confirmProduction(
 ): Promise<void> {
   let answer: Awaited<ReturnType<ToolContext['elicit']>>;
   try {
+    // Accept or decline, nothing to fill in: accepting is the confirmation. A checkbox that must be
+    // ticked cannot be said in an elicitation schema (a required boolean may be false), so a
+    // client would let "Accept" through unticked and the deploy would end as not confirmed.
     answer = await ctx.elicit(
       `Deploy ${service} ${version} to production? ${instances} instance(s) now run ${fromVersion}; they are updated one at a time.`,
-      {
-        type: 'object',
-        properties: {
-          confirm: {
-            type: 'boolean',
-            title: `Deploy ${service} ${version} to prod`,
-            description: `Roll ${instances} production instance(s) from ${fromVersion} to ${version}`,
-            default: false,
-          },
-        },
-        required: ['confirm'],
-      },
+      { type: 'object', properties: {} },
     );
   } catch (error) {
     if (ctx.signal.aborted) throw error;
@@ -200,12 +192,11 @@ async function confirmProduction(
       `Production deploys need your confirmation, but it could not be asked: ${(error as Error).message}`,
     );
   }
-  if (answer.action === 'accept' && answer.content?.confirm === true) {
+  if (answer.action === 'accept') {
     ctx.log.info(`Production deploy of ${service} ${version} confirmed`);
     return;
   }
-  const how =
-    answer.action === 'accept' ? 'not confirmed' : answer.action === 'decline' ? 'declined' : 'dismissed';
+  const how = answer.action === 'decline' ? 'declined' : 'dismissed';
   const message = `Production deploy of ${service} ${version} was ${how}; nothing changed.`;
   await finish('declined', message);
   throw new TaskCancelledError(message);

@@ -220,7 +220,8 @@ describe('a session: startup, IPC, servers, a task, a notification, the window c
     const detail = (await answered(app, commands.getTask, taskId)) as TaskDetail;
     expect(detail.timeline.map((step) => step.status)).toEqual(['working', 'completed']);
     const shown = await app.waitForRecord('notification');
-    expect(shown).toMatchObject({ title: 'deploy_service completed' });
+    // The notification names the task as the list does, from the tool's title and its arguments.
+    expect(shown).toMatchObject({ title: 'Deploy billing 3.1.0 → staging completed' });
   });
 
   it('keeps the notification alive until it is clicked, and a click focuses the window', async () => {

@@ -203,4 +203,26 @@ describe('promptForInput', () => {
     expect((await answer('c\n')).response).toEqual({ action: 'cancel' });
     expect((await answer('y\ny\n')).response).toEqual({ action: 'cancel' });
   });
+
+  it('asks a question with nothing to fill in as accept or decline, with no default for Enter', async () => {
+    const confirm = async (lines: string) => {
+      const input = new PassThrough();
+      const written: string[] = [];
+      input.end(lines);
+      const response = await promptForInput(
+        new LineReader(input, (t) => written.push(t)),
+        {
+          message: 'Deploy billing 3.1.0 to production?',
+          requestedSchema: { type: 'object', properties: {} },
+        },
+        (t) => written.push(t),
+      );
+      return { response, written: written.join('') };
+    };
+    const accepted = await confirm('\nmaybe\ny\n');
+    expect(accepted.response).toEqual({ action: 'accept', content: {} });
+    expect(accepted.written.match(/Accept\? \[y\]es \/ \[n\]o \(decline\) \/ \[c\]ancel: /g)).toHaveLength(3);
+    expect((await confirm('no\n')).response).toEqual({ action: 'decline' });
+    expect((await confirm('\n')).response).toEqual({ action: 'cancel' });
+  });
 });

@@ -61,12 +61,16 @@ export async function promptForInput(
   write: (text: string) => void,
 ): Promise<InputResponse> {
   write(`\n${request.message}\n`);
-  const choice = await reader.question('Answer it? [Y]es / [n]o (decline) / [c]ancel: ');
+  const fields = fieldsFromSchema(request.requestedSchema);
+  // With nothing to fill in, accepting is the whole decision (a prod deploy): no default for Enter.
+  const choice = await (fields.length === 0
+    ? askUntil(reader, 'Accept? [y]es / [n]o (decline) / [c]ancel: ', /^(y|yes|n|no|c|cancel)$/i)
+    : reader.question('Answer it? [Y]es / [n]o (decline) / [c]ancel: '));
   if (choice === null) return { action: 'cancel' }; // no one to ask
   if (/^(n|no)$/i.test(choice.trim())) return { action: 'decline' };
   if (/^(c|cancel)$/i.test(choice.trim())) return { action: 'cancel' };
   const content: Extract<InputResponse, { action: 'accept' }>['content'] = {};
-  for (const field of fieldsFromSchema(request.requestedSchema)) {
+  for (const field of fields) {
     if (field.options && (field.kind === 'enum' || field.kind === 'multi-enum')) {
       field.options.forEach((option, index) => {
         write(
@@ -92,6 +96,14 @@ export async function promptForInput(
     }
   }
   return { action: 'accept', content: restoreEnumTypes(request.requestedSchema, content) as typeof content };
+}
+
+/** Asks until the answer matches `valid` (trimmed); null at the end of input. */
+async function askUntil(reader: LineReader, prompt: string, valid: RegExp): Promise<string | null> {
+  for (;;) {
+    const line = await reader.question(prompt);
+    if (line === null || valid.test(line.trim())) return line;
+  }
 }
 
 /** What to show after the label: the choices to type, the kind of value, bounds, the default. */

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -189,6 +189,63 @@ describe('taskdeck CLI', () => {
     const tasks = run(['tasks']);
     expect(await tasks.exited).toBe(0);
     expect(tasks.stdout()).toMatch(/interrupted .* cloud-ops\/deploy_service/);
+  });
+
+  it('is refused a file until it is granted, says how to grant, and is refused again once revoked', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'taskdeck-cli-data-'));
+    try {
+      const file = join(folder, 'data.csv');
+      writeFileSync(file, 'id,city\n1,Oslo\n2,Rome\n');
+      const profile = () => run(['call', 'analytics', 'analyze_csv', '--arg', `filePath=${file}`]);
+      const refused = profile();
+      expect(await refused.exited).toBe(1);
+      expect(refused.stderr()).toContain(
+        `Access denied: ${file} is outside the folders and files you granted`,
+      );
+      expect(refused.stderr()).toContain(`in a terminal, run: taskdeck grant ${file}`);
+
+      const grant = run(['grant', file]);
+      expect(await grant.exited).toBe(0);
+      expect(grant.stdout()).toContain(`The servers may now read:\n  ${file}`);
+      const works = profile();
+      expect(await works.exited).toBe(0);
+      expect(works.stdout()).toMatch(/2 rows/);
+
+      const revoke = run(['revoke', file]);
+      expect(await revoke.exited).toBe(0);
+      expect(revoke.stdout()).toContain(`Revoked ${file}.`);
+      const again = profile();
+      expect(await again.exited).toBe(1);
+      expect(again.stderr()).toContain('Access denied');
+
+      const help = run(['--help']);
+      expect(await help.exited).toBe(0);
+      expect(help.stdout()).toMatch(
+        /taskdeck grant <path>\.\.\. +let the servers read these files or folders/,
+      );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('profiles the sample data it generated without a grant: the samples folder is the app’s own', async () => {
+    const generate = run([
+      'call',
+      'analytics',
+      'generate_sample_data',
+      '--arg',
+      'format=csv',
+      '--arg',
+      'recordCount=50',
+      '--output',
+      'json',
+    ]);
+    expect(await generate.exited).toBe(0);
+    const written = JSON.parse(generate.stdout()).result.structuredContent.path as string;
+    expect(written.startsWith(join(dataDir, 'samples'))).toBe(true);
+    const profile = run(['call', 'analytics', 'analyze_csv', '--arg', `filePath=${written}`]);
+    expect(await profile.exited).toBe(0);
+    expect(profile.stdout()).toMatch(/50 rows/);
   });
 });
 

@@ -71,7 +71,7 @@ export async function completePath(typed: string, scope: CompletionScope): Promi
       directory,
       entries: [],
       truncated: false,
-      error: 'Only folders inside your home folder or folders you granted can be browsed',
+      error: 'Folder names are suggested only inside your home folder or folders you granted',
     };
   }
 

@@ -52,6 +52,21 @@ describe('schema forms', () => {
     expect(humanize('max_files')).toBe('Max files');
   });
 
+  it("says what a pattern expects in the server's own words, never as a regular expression", () => {
+    const version = {
+      name: 'version',
+      label: 'Version',
+      kind: 'text' as const,
+      required: true,
+      pattern: '^\\d+\\.\\d+\\.\\d+$',
+      description: 'Version (image tag) to roll out, e.g. "1.5.0"',
+    };
+    expect(validateField(version, 'latest')).toEqual({
+      error: 'Not in the expected form: Version (image tag) to roll out, e.g. "1.5.0"',
+    });
+    expect(validateField(version, '1.5.0')).toEqual({ value: '1.5.0' });
+  });
+
   it('reports every wrong field with a message, then converts valid values', () => {
     const values = { ...initialValues(fields), version: '1.x', replicas: '2.5', ratio: '0' };
     const invalid = validateForm(fields, values);
@@ -59,7 +74,7 @@ describe('schema forms', () => {
     if (invalid.ok) return;
     expect(invalid.errors).toEqual({
       serviceName: 'Required',
-      version: expect.stringContaining('expected format'),
+      version: 'Not in the expected form',
       environment: 'Required',
       replicas: 'Enter a whole number',
       ratio: 'Must be more than 0',

@@ -6,6 +6,10 @@
  * the same for every interface: the renderer's SchemaForm draws it, the CLI asks it line by line.
  */
 
+import { humanize } from '@taskdeck/contract/task-title';
+
+export { humanize };
+
 type Json = Record<string, unknown>;
 
 export type FieldKind =
@@ -65,15 +69,6 @@ const isObject = (value: unknown): value is Json =>
 /** Bounds zod writes for "any safe integer" say nothing to a user. */
 const meaningful = (n: unknown): number | undefined =>
   typeof n === 'number' && Math.abs(n) < 1e15 ? n : undefined;
-
-export function humanize(name: string): string {
-  const words = name
-    .replace(/[_-]+/g, ' ')
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .trim()
-    .toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
 
 /** Drops a `null` branch of anyOf/oneOf, as optional fields are already optional. */
 function unwrapNullable(schema: Json): Json {
@@ -250,8 +245,11 @@ function checkText(field: Field, text: string): string | undefined {
     return `Must be at most ${field.maxLength} characters`;
   if (field.pattern !== undefined) {
     try {
+      // The server's own words say what is expected; a regular expression says nothing to a user.
       if (!new RegExp(field.pattern, 'u').test(text))
-        return `Does not have the expected format (${field.pattern})`;
+        return field.description
+          ? `Not in the expected form: ${field.description}`
+          : 'Not in the expected form';
     } catch {
       // A pattern this engine cannot compile is left to the server to check.
     }

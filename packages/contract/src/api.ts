@@ -145,6 +145,11 @@ export const TaskSummarySchema = z.object({
   id: z.string(),
   server: z.string(),
   tool: z.string(),
+  /**
+   * What the task is about ("Deploy billing 3.1.0 → staging"), derived by the hub when the task
+   * starts from the tool's title and its telling arguments (task-title.ts). Absent in older history.
+   */
+  title: z.string().optional(),
   /** `unknown`: a mode a newer Taskdeck wrote (kept as written in `unrecognizedMode`). */
   mode: z.enum(['task', 'plain', 'unknown']),
   mcpTaskId: z.string().optional(),
@@ -211,6 +216,14 @@ export const NoticeSchema = z.object({
 });
 export type Notice = z.infer<typeof NoticeSchema>;
 
+/**
+ * A folder Taskdeck itself owns in its data dir. `granted`: the servers may always read it (what
+ * the app writes for the user, such as generated samples); otherwise it only groups the grants
+ * inside it (uploaded files) in the UI.
+ */
+export const AppFolderSchema = z.object({ path: z.string(), label: z.string(), granted: z.boolean() });
+export type AppFolder = z.infer<typeof AppFolderSchema>;
+
 /** What subscribers receive: a snapshot first, then batches of changed records only. */
 export const HubEventSchema = z.discriminatedUnion('type', [
   z.object({
@@ -218,6 +231,8 @@ export const HubEventSchema = z.discriminatedUnion('type', [
     servers: z.array(ServerInfoSchema),
     tasks: z.array(TaskSummarySchema),
     roots: z.array(z.string()),
+    /** Taskdeck's own folders (none when absent: an older hub). */
+    appFolders: z.array(AppFolderSchema).optional(),
     /** Every notice of this hub so far (none when absent). */
     notices: z.array(NoticeSchema).optional(),
   }),

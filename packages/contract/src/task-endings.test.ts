@@ -37,13 +37,20 @@ describe('TaskEndings', () => {
   });
 
   it('describes an ending with its error or status message', () => {
-    expect(describeEnding(task('a', 'failed', { error: 'boom' }))).toEqual({
-      title: 'deploy_service failed',
+    expect(
+      describeEnding(task('a', 'failed', { error: 'boom', title: 'Deploy billing 3.1.0 → prod' })),
+    ).toEqual({
+      title: 'Deploy billing 3.1.0 → prod failed',
       body: 'boom',
     });
+    // History from before titles: the tool's name in words.
     expect(describeEnding(task('a', 'cancelled'))).toEqual({
-      title: 'deploy_service was cancelled',
+      title: 'Deploy service was cancelled',
       body: 'on cloud-ops',
     });
+    // The SDK's own phrase for a cancel, in the user's words.
+    expect(
+      describeEnding(task('a', 'cancelled', { statusMessage: 'Client cancelled task execution.' })).body,
+    ).toBe('Cancelled at your request.');
   });
 });

@@ -1,4 +1,5 @@
 import { type HubEvent, type TaskSummary, TERMINAL_TASK_STATUSES } from './api';
+import { plainStatusMessage, taskLabel } from './task-words';
 
 /**
  * Finds the tasks that ended in an event, for toasts and OS notifications: a task counts once,
@@ -29,7 +30,7 @@ export function describeEnding(task: TaskSummary): { title: string; body: string
     interrupted: 'was interrupted',
   };
   return {
-    title: `${task.tool} ${verb[task.status] ?? task.status}`,
-    body: task.error ?? task.statusMessage ?? `on ${task.server}`,
+    title: `${taskLabel(task)} ${verb[task.status] ?? task.status}`,
+    body: task.error ?? plainStatusMessage(task) ?? `on ${task.server}`,
   };
 }

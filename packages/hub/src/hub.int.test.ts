@@ -5,6 +5,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -131,11 +132,10 @@ describe('hub with the real servers', () => {
       status: 'input_required',
       input: { message: expect.stringContaining('Deploy web-frontend 2.12.0 to production?') },
     });
-    expect(pending?.input?.requestedSchema).toMatchObject({
-      properties: { confirm: { type: 'boolean' } },
-      required: ['confirm'],
-    });
-    await h.hub.respondToInput(accepted.taskId, { action: 'accept', content: { confirm: true } });
+    expect(pending?.input?.requestedSchema).toEqual({ type: 'object', properties: {} });
+    // Its title, derived from the tool's title and its telling arguments, names what it does.
+    expect(pending?.title).toBe('Deploy web-frontend 2.12.0 → prod');
+    await h.hub.respondToInput(accepted.taskId, { action: 'accept', content: {} });
     expect(await h.finished(accepted.taskId)).toMatchObject({ status: 'completed' });
     expect(h.hub.getTask(accepted.taskId)?.timeline.map((t) => t.status)).toEqual([
       'working',
@@ -438,6 +438,40 @@ describe('hub with the real servers', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('lets the servers read what the app writes for the user (its samples folder), and nothing else of its data dir', async () => {
+    const h = await start();
+    await h.ready('analytics');
+    const snapshot = h.events[0]?.event;
+    const real = realpathSync(h.dataDir);
+    expect(snapshot?.type === 'snapshot' && snapshot.appFolders).toEqual([
+      { path: join(real, 'samples'), label: "Taskdeck's samples", granted: true },
+      { path: join(real, 'uploads'), label: 'Uploaded files', granted: false },
+    ]);
+    expect(h.hub.roots()).toEqual([]);
+    const sample = join(h.dataDir, 'samples', 'made-by-taskdeck.csv');
+    writeFileSync(sample, 'a,b\n1,2\n');
+    const inside = await h.hub.startTool({
+      server: 'analytics',
+      tool: 'analyze_csv',
+      arguments: { filePath: sample },
+    });
+    expect(await h.finished(inside.taskId)).toMatchObject({
+      status: 'completed',
+      title: 'Profile made-by-taskdeck.csv',
+    });
+    const history = join(h.dataDir, 'servers.json');
+    writeFileSync(history, '{"mcpServers":{}}');
+    const outside = await h.hub.startTool({
+      server: 'analytics',
+      tool: 'analyze_csv',
+      arguments: { filePath: history },
+    });
+    expect(await h.finished(outside.taskId)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/^Access denied: .* \(granted: .*samples\)\. To grant it in Taskdeck/),
+    });
   });
 
   it('never opens a user path itself: a FIFO outside the roots is refused by the server and the hub stays responsive', async () => {

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, realpath } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ListRootsRequestSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import {
   type AddRemoteServer,
+  type AppFolder,
   type AppInfo,
   type HubEvent,
   type InputResponse,
@@ -17,6 +19,7 @@ import {
   type TaskSummary,
   type ToolInfo,
 } from '@taskdeck/contract';
+import { taskTitle } from '@taskdeck/contract/task-title';
 import type { CallbackPage } from './auth/callback-page.js';
 import { CredentialStore, type Sealer } from './auth/credential-store.js';
 import { SignIns } from './auth/sign-ins.js';
@@ -116,6 +119,8 @@ export class Hub implements HubApi {
   /** The 2025-11-25 task protocol: turns each server's traffic into task events. */
   private readonly tasks: Tasks20251125;
   private readonly journaledAt = new Map<string, number>();
+  /** Servers the user stopped: they do not start on first use until started again. */
+  private readonly stoppedByUser = new Set<string>();
   private readonly notices: Notice[] = [];
   private readonly signIns: SignIns;
   private serversFile: ServersFile | undefined;
@@ -139,6 +144,7 @@ export class Hub implements HubApi {
     private readonly lock: DataDirLock,
     private readonly rootsStore: RootsStore,
     credentials: CredentialStore,
+    private readonly appFolders: readonly AppFolder[],
   ) {
     this.batcher = new ChangeBatcher((batch) => this.broadcast(batch), options.batchLimits);
     this.signIns = new SignIns({
@@ -195,7 +201,14 @@ export class Hub implements HubApi {
         join(options.dataDir, 'auth', 'credentials.json'),
         options.auth?.sealer,
       );
-      hub = new Hub(options, opened.journal, lock, rootsStore, credentials);
+      hub = new Hub(
+        options,
+        opened.journal,
+        lock,
+        rootsStore,
+        credentials,
+        await openAppFolders(options.dataDir),
+      );
       hub.book.restore(opened.records);
       hub.reportJournalDamage(opened);
       for (const message of beforeStart) hub.notify('error', message);
@@ -221,6 +234,7 @@ export class Hub implements HubApi {
       servers: this.servers(),
       tasks: this.listTasks(),
       roots: this.roots(),
+      appFolders: [...this.appFolders],
       notices: [...this.notices],
     });
     this.listeners.add(listener);
@@ -230,9 +244,8 @@ export class Hub implements HubApi {
   async startTool(request: StartTool): Promise<{ taskId: string }> {
     this.assertOpen();
     const supervisor = this.supervisor(request.server);
-    if (!this.serverInfo(supervisor).tools.some((t) => t.name === request.tool)) {
-      throw new Error(`Server ${request.server} has no tool "${request.tool}".`);
-    }
+    const tool = this.serverInfo(supervisor).tools.find((t) => t.name === request.tool);
+    if (!tool) throw new Error(`Server ${request.server} has no tool "${request.tool}".`);
     await this.startOnDemand(supervisor);
     if (!this.readyClient(request.server)) {
       const snapshot = supervisor.snapshot();
@@ -243,6 +256,7 @@ export class Hub implements HubApi {
       id: randomUUID(),
       server: request.server,
       tool: request.tool,
+      title: taskTitle(tool, request.arguments, homedir()),
       arguments: request.arguments,
       mode: this.chooseMode(request.server, request.tool),
     };
@@ -277,16 +291,24 @@ export class Hub implements HubApi {
 
   async startServer(name: string): Promise<void> {
     this.assertOpen();
-    await this.supervisor(name).start();
+    const supervisor = this.supervisor(name);
+    this.stoppedByUser.delete(name);
+    await supervisor.start();
   }
 
   async stopServer(name: string): Promise<void> {
-    await this.supervisor(name).stop();
+    const supervisor = this.supervisor(name);
+    // Stopped on purpose: it stays stopped (no start on first use) until started again.
+    this.stoppedByUser.add(name);
+    await supervisor.stop();
+    this.serverChanged(name);
   }
 
   async restartServer(name: string): Promise<void> {
     this.assertOpen();
-    await this.supervisor(name).restart();
+    const supervisor = this.supervisor(name);
+    this.stoppedByUser.delete(name);
+    await supervisor.restart();
   }
 
   async addServer(request: AddRemoteServer): Promise<void> {
@@ -472,7 +494,8 @@ export class Hub implements HubApi {
     const info = toServerInfo(
       cached && snapshot.tools.length === 0 ? { ...snapshot, tools: cached } : snapshot,
     );
-    if (cached && snapshot.status === 'stopped' && !snapshot.error) return { ...info, status: 'idle' };
+    if (cached && snapshot.status === 'stopped' && !snapshot.error && !this.stoppedByUser.has(spec.name))
+      return { ...info, status: 'idle' };
     const auth = spec.transport === 'stdio' ? undefined : this.signIns.info(spec);
     return auth ? { ...info, auth } : info;
   }
@@ -539,7 +562,7 @@ export class Hub implements HubApi {
   /** A call to a server that starts on first use: start it (or wait for its start) first. */
   private async startOnDemand(supervisor: ServerSupervisor): Promise<void> {
     const { name } = supervisor.spec;
-    if (!this.onDemand.has(name)) return;
+    if (!this.onDemand.has(name) || this.stoppedByUser.has(name)) return;
     await this.idleStops.get(name);
     if (supervisor.status === 'ready' || supervisor.status === 'crashed') return;
     if (supervisor.status === 'stopped') {
@@ -595,9 +618,15 @@ export class Hub implements HubApi {
     // The user's folders are named to local servers only: a remote one cannot read them, and
     // their paths are nobody else's business.
     client.setRequestHandler(ListRootsRequestSchema, () => ({
+      // Remote servers are not told the user's folders (they are paths on this machine).
       roots: this.isRemote(server)
         ? []
-        : this.roots().map((path) => ({ uri: pathToFileURL(path).href, name: path })),
+        : [
+            ...this.appFolders
+              .filter((folder) => folder.granted)
+              .map((folder) => ({ uri: pathToFileURL(folder.path).href, name: folder.label })),
+            ...this.roots().map((path) => ({ uri: pathToFileURL(path).href, name: path })),
+          ],
     }));
   }
 
@@ -670,6 +699,21 @@ export class Hub implements HubApi {
   private assertOpen(): void {
     if (this.closed) throw new Error('Taskdeck is shutting down.');
   }
+}
+
+/**
+ * The data dir's folders that belong to Taskdeck. What the app writes there for the user (samples)
+ * is readable by every server without a grant; uploads are granted one by one and only grouped.
+ * Real paths, like the grants, so that the servers' checks and the UI compare them as they are.
+ */
+async function openAppFolders(dataDir: string): Promise<AppFolder[]> {
+  const samples = join(dataDir, 'samples');
+  await mkdir(samples, { recursive: true });
+  const real = await realpath(dataDir);
+  return [
+    { path: join(real, 'samples'), label: "Taskdeck's samples", granted: true },
+    { path: join(real, 'uploads'), label: 'Uploaded files', granted: false },
+  ];
 }
 
 function toServerInfo(snapshot: ServerSnapshot): ServerInfo {

@@ -7,7 +7,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RootsGuard } from './roots.js';
+import { howToGrant, RootsGuard } from './roots.js';
 
 let base: string;
 let granted: string;
@@ -57,6 +57,15 @@ async function connect(roots: string[] | undefined) {
   };
 }
 
+describe('howToGrant', () => {
+  it('says how to grant in the app and in a terminal, quoting a path the shell would split', () => {
+    expect(howToGrant('/data/orders.csv')).toBe(
+      'To grant it in Taskdeck, drop the file on the window or use "Scan a folder…"; in a terminal, run: taskdeck grant /data/orders.csv',
+    );
+    expect(howToGrant("/data/Bob's sales.csv")).toMatch(/taskdeck grant '\/data\/Bob'\\''s sales\.csv'$/);
+  });
+});
+
 describe('RootsGuard', () => {
   it('does not restrict a client that declares no roots', async () => {
     const { guard } = await connect(undefined);
@@ -74,7 +83,7 @@ describe('RootsGuard', () => {
   it('denies paths outside the roots, following symlinks before the check', async () => {
     const { guard } = await connect([granted]);
     await expect(guard.resolve(join(outside, 'secret.txt'), 'file')).rejects.toThrow(
-      `Access denied: ${join(outside, 'secret.txt')} is outside the folders and files you granted (granted: ${granted}).`,
+      `Access denied: ${join(outside, 'secret.txt')} is outside the folders and files you granted (granted: ${granted}). To grant it in Taskdeck, drop the file on the window or use "Scan a folder…"; in a terminal, run: taskdeck grant ${join(outside, 'secret.txt')}`,
     );
     await expect(guard.resolve(join(granted, 'escape.txt'), 'file')).rejects.toThrow(/^Access denied/);
     await expect(guard.resolve(join(granted, '..', 'outside', 'secret.txt'), 'file')).rejects.toThrow(

@@ -59,7 +59,7 @@ export class RootsGuard {
     if (roots && !roots.some((root) => isInside(real, root))) {
       const granted = roots.length > 0 ? roots.join(', ') : 'none';
       throw new Error(
-        `Access denied: ${path} is outside the folders and files you granted (granted: ${granted}).`,
+        `Access denied: ${path} is outside the folders and files you granted (granted: ${granted}). ${howToGrant(path)}`,
       );
     }
     const info = await stat(real).catch((error) => {
@@ -86,6 +86,12 @@ export class RootsGuard {
     );
     return paths.filter((p): p is string => p !== undefined);
   }
+}
+
+/** What the user does to let the servers read `path`, in the app and in a terminal. */
+export function howToGrant(path: string): string {
+  const quoted = /^[\w@%+=:,./~-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
+  return `To grant it in Taskdeck, drop the file on the window or use "Scan a folder…"; in a terminal, run: taskdeck grant ${quoted}`;
 }
 
 function describeFsError(error: unknown, path: string, kind: PathKind): string {

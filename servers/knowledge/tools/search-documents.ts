@@ -143,20 +143,22 @@ function describeFilters(
     : 'No document matches the query together with these filters.';
 }
 
+/** The answer first (its first line is the task's closing status), then how it was reached. */
 function describe(output: z.output<typeof SearchOutput>): string {
-  const lines: string[] = [...output.notices];
   const { added, updated, removed } = output.reindexed;
-  if (added + updated + removed > 0)
-    lines.push(`Indexed changes first: ${added} added, ${updated} updated, ${removed} removed.`);
-  if (output.total === 0) {
-    lines.push(`No documents match "${output.query}".`);
-    return lines.join('\n');
-  }
-  if (output.relaxed) lines.push('No document has all the words; showing documents with some of them.');
+  const indexed =
+    added + updated + removed > 0
+      ? [`Indexed changes first: ${added} added, ${updated} updated, ${removed} removed.`]
+      : [];
+  if (output.total === 0)
+    return [`No document matches "${output.query}".`, ...output.notices, ...indexed].join('\n');
   const shown = output.results.length;
-  lines.push(
-    `${output.totalIsEstimate ? 'About ' : ''}${plural(output.total, 'document')} match "${output.query}"${shown < output.total ? ` (best ${shown})` : ''}:`,
-  );
+  const lines = [
+    `${output.totalIsEstimate ? 'About ' : ''}${plural(output.total, 'document')} ${output.total === 1 ? 'matches' : 'match'} "${output.query}"${shown < output.total ? ` (best ${shown} shown)` : ''}.`,
+    ...output.notices,
+    ...indexed,
+  ];
+  if (output.relaxed) lines.push('No document has all the words; showing documents with some of them.');
   for (const [i, r] of output.results.entries())
     lines.push(`${i + 1}. ${r.title} (${r.path})`, `   ${r.snippet.text}`);
   return lines.join('\n');

@@ -91,6 +91,20 @@ describe('bundled servers that start on first use', () => {
     );
   });
 
+  it('keep a server the user stopped stopped: it shows stopped and a call does not start it, until started', async () => {
+    const h = await start(await primed(60_000), 60_000, false);
+    expect(h.server('cloud-ops')?.status).toBe('idle');
+    await h.hub.stopServer('cloud-ops');
+    expect(h.server('cloud-ops')?.status).toBe('stopped');
+    await expect(
+      h.hub.startTool({ server: 'cloud-ops', tool: 'list_services', arguments: {} }),
+    ).rejects.toThrow('Server cloud-ops is not ready.');
+    await h.hub.startServer('cloud-ops');
+    await h.ready('cloud-ops');
+    const call = await h.hub.startTool({ server: 'cloud-ops', tool: 'list_services', arguments: {} });
+    expect(await h.finished(call.taskId)).toMatchObject({ status: 'completed' });
+  });
+
   it('keep a server running while a task on it waits for the user, however long', async () => {
     const dataDir = await primed(60_000);
     const h = await start(dataDir, 300);

@@ -9,6 +9,7 @@ export interface NewCall {
   id: string;
   server: string;
   tool: string;
+  title?: string;
   arguments: Record<string, unknown>;
   mode: 'task' | 'plain';
 }
@@ -44,6 +45,7 @@ export class TaskBook {
 
   create(call: NewCall): TaskSummary {
     const record = newRecord(call.id, call.server, call.tool, call.arguments, call.mode, this.now());
+    if (call.title !== undefined) record.title = call.title;
     this.records.set(record.id, record);
     this.evict();
     return summarize(record);

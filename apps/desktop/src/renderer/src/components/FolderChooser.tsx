@@ -105,7 +105,6 @@ export function FolderChooser() {
         <label className="block space-y-1 text-sm font-medium">
           <span className="block">Folder path on the machine running Taskdeck</span>
           <input
-            autoFocus
             aria-controls={listId}
             value={path}
             onChange={(event) => setPath(event.target.value)}
@@ -115,8 +114,11 @@ export function FolderChooser() {
             className="w-full rounded-md border border-neutral-300 bg-white px-2.5 py-1.5 font-mono text-sm dark:border-neutral-700 dark:bg-neutral-950 focus-visible:outline-2 focus-visible:outline-sky-500"
           />
         </label>
+        {/* Why nothing is suggested here: a note, not a warning (any folder typed can be scanned). */}
         {completion?.error && (
-          <p className="text-xs text-amber-700 dark:text-amber-300">{completion.error}</p>
+          <p className="text-xs text-neutral-600 dark:text-neutral-400" data-testid="completion-note">
+            {completion.error}
+          </p>
         )}
         <ul
           id={listId}
@@ -130,7 +132,6 @@ export function FolderChooser() {
               <li key={entry.path}>
                 <button
                   type="button"
-                  tabIndex={-1}
                   onClick={() => take(index)}
                   className={`block w-full truncate px-3 py-1 text-left font-mono text-xs ${index === active ? 'bg-sky-100 dark:bg-sky-900' : 'hover:bg-neutral-100 dark:hover:bg-neutral-800'}`}
                 >
@@ -140,11 +141,17 @@ export function FolderChooser() {
             ))
           )}
           {completion?.truncated && (
-            <li className="px-3 py-1 text-xs text-neutral-500">More folders match: keep typing.</li>
+            <li className="px-3 py-1 text-xs text-neutral-600 dark:text-neutral-400">
+              More folders match: keep typing.
+            </li>
           )}
         </ul>
-        <p className="text-xs text-neutral-500 dark:text-neutral-400">
-          Tab completes, Enter scans. The folder is granted to the servers (they can read it) before the scan.
+        <p className="text-xs text-neutral-600 dark:text-neutral-400" data-testid="grant-note">
+          Tab completes, Enter scans. Scanning lets the servers read{' '}
+          <span className="font-mono">
+            {completion?.resolved?.replace(/(.)[\\/]+$/, '$1') ?? 'this folder'}
+          </span>{' '}
+          and nothing else of your disk; take it back any time under Granted.
         </p>
         {failure && <ErrorText>{failure}</ErrorText>}
         <div className="flex justify-end gap-2">

@@ -1,6 +1,4 @@
-import { useRef } from 'react';
-import { taskdeck } from '../api/taskdeck';
-import { pickAndProfileCsv, pickAndScanFolder, profileCsvFile } from '../state/actions';
+import { pickAndProfileCsv, pickAndScanFolder } from '../state/actions';
 import { useStore } from '../state/store';
 import { Button } from './ui';
 
@@ -26,36 +24,26 @@ function ConnectionBanner() {
 
 export function Header() {
   const openDialog = useStore((s) => s.openDialog);
-  const fileInput = useRef<HTMLInputElement>(null);
-  const web = taskdeck().host === 'web';
   return (
     <header className="border-b border-neutral-200 dark:border-neutral-800">
-      <div className="flex items-center gap-3 px-4 py-2">
+      <div className="flex items-center gap-3 px-4 py-1.5">
         <h1 className="text-lg font-semibold tracking-tight">Taskdeck</h1>
-        <span className="hidden text-xs text-neutral-500 sm:inline">MCP task monitor</span>
-        <div className="ml-auto flex flex-wrap gap-2">
-          <Button onClick={() => (web ? fileInput.current?.click() : void pickAndProfileCsv())}>
-            Profile a CSV…
-          </Button>
+        <div className="ml-auto flex flex-wrap items-center gap-2">
+          <Button onClick={() => void pickAndProfileCsv()}>Profile a CSV…</Button>
           <Button onClick={() => void pickAndScanFolder()}>Scan a folder…</Button>
-          <Button variant="primary" onClick={() => openDialog({ kind: 'launcher' })}>
+          <Button variant="primary" aria-keyshortcuts="n" onClick={() => openDialog({ kind: 'launcher' })}>
             New task…
           </Button>
+          <Button
+            variant="ghost"
+            aria-label="Keyboard shortcuts"
+            aria-keyshortcuts="?"
+            title="Keyboard shortcuts (?)"
+            onClick={() => openDialog({ kind: 'shortcuts' })}
+          >
+            ?
+          </Button>
         </div>
-        {web && (
-          <input
-            ref={fileInput}
-            type="file"
-            accept=".csv,.tsv,.tab,.txt,text/csv"
-            className="hidden"
-            data-testid="csv-file-input"
-            onChange={(event) => {
-              const file = event.target.files?.[0];
-              event.target.value = '';
-              if (file) void profileCsvFile(file);
-            }}
-          />
-        )}
       </div>
       <ConnectionBanner />
     </header>

@@ -6,24 +6,35 @@ import {
   validateForm,
 } from '@taskdeck/client/schema-form';
 import type { InputResponse, TaskSummary } from '@taskdeck/contract';
-import { type FormEvent, useMemo, useState } from 'react';
+import { taskLabel } from '@taskdeck/contract/task-words';
+import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { respondToInput } from '../state/actions';
+import { nextQuestion } from '../state/question-queue';
 import { useStore } from '../state/store';
 import { Dialog } from './Dialog';
 import { SchemaForm } from './SchemaForm';
 import { Button } from './ui';
 
-function InputForm({ task, onAnswered }: { task: TaskSummary; onAnswered(): void }) {
+type Accepted = Extract<InputResponse, { action: 'accept' }>['content'];
+
+/**
+ * A task's question, built from its requested schema. Accept checks the fields first (a
+ * required one blocks it, with the message at the field); Decline answers no; "Not now" (also
+ * Esc, ✕, a click outside) closes without answering: the task keeps waiting on its row.
+ */
+function QuestionForm({ task }: { task: TaskSummary }) {
   const schema = task.input?.requestedSchema ?? {};
   const fields = useMemo(() => fieldsFromSchema(schema), [schema]);
   const [values, setValues] = useState<FormValues>(() => initialValues(fields));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [sending, setSending] = useState(false);
+  const defer = useStore((s) => s.deferQuestion);
+  const answered = useStore((s) => s.answeredQuestion);
 
   async function answer(response: InputResponse) {
     if (sending) return;
     setSending(true);
-    if (await respondToInput(task.id, response)) onAnswered();
+    if (await respondToInput(task.id, response)) answered(task);
     else setSending(false);
   }
 
@@ -34,37 +45,42 @@ function InputForm({ task, onAnswered }: { task: TaskSummary; onAnswered(): void
       setErrors(checked.errors);
       return;
     }
-    void answer({
-      action: 'accept',
-      content: restoreEnumTypes(schema, checked.value) as Extract<
-        InputResponse,
-        { action: 'accept' }
-      >['content'],
-    });
+    void answer({ action: 'accept', content: restoreEnumTypes(schema, checked.value) as Accepted });
   }
 
   return (
     <Dialog
-      title={`${task.tool} needs your answer`}
-      onCancel={() => void answer({ action: 'cancel' })}
+      title={`${taskLabel(task)}: your answer is needed`}
+      subtitle={`Asked by ${task.server}`}
+      onCancel={() => defer(task)}
       testId="input-request"
     >
       <form onSubmit={accept} noValidate className="space-y-4">
         <p className="whitespace-pre-wrap text-sm">{task.input?.message}</p>
-        <p className="text-xs text-neutral-500 dark:text-neutral-400">
-          Asked by {task.server} for task {task.id}
-        </p>
-        <SchemaForm
-          fields={fields}
-          values={values}
-          errors={errors}
-          onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))}
-        />
-        <div className="flex flex-wrap justify-end gap-2">
-          <Button onClick={() => void answer({ action: 'cancel' })} disabled={sending}>
-            Cancel
+        {fields.length > 0 && (
+          <SchemaForm
+            fields={fields}
+            values={values}
+            errors={errors}
+            onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))}
+          />
+        )}
+        {Object.keys(errors).length > 0 && (
+          <p className="text-sm text-red-700 dark:text-red-300">Fill in the marked fields to accept.</p>
+        )}
+        <div className="flex flex-wrap items-center justify-end gap-2">
+          <p className="mr-auto text-xs text-neutral-600 dark:text-neutral-400">
+            Not now keeps the task waiting for you.
+          </p>
+          {/* With nothing to fill in, the safe choice has the focus: Enter never starts the action. */}
+          <Button
+            onClick={() => defer(task)}
+            disabled={sending}
+            data-autofocus={fields.length === 0 || undefined}
+          >
+            Not now
           </Button>
-          <Button variant="danger" onClick={() => void answer({ action: 'decline' })} disabled={sending}>
+          <Button onClick={() => void answer({ action: 'decline' })} disabled={sending}>
             Decline
           </Button>
           <Button type="submit" variant="primary" disabled={sending}>
@@ -76,34 +92,32 @@ function InputForm({ task, onAnswered }: { task: TaskSummary; onAnswered(): void
   );
 }
 
-/**
- * Shows the oldest pending input request (status input_required) as a dialog built from
- * its requested schema. Answered requests stay hidden until the task asks again.
- */
-/** The oldest task waiting for an answer the user has not given yet. */
-function oldestPending(
-  tasks: ReadonlyMap<string, TaskSummary>,
-  answered: ReadonlyMap<string, number>,
-): TaskSummary | undefined {
-  let oldest: TaskSummary | undefined;
-  for (const task of tasks.values()) {
-    if (task.status !== 'input_required' || !task.input) continue;
-    if ((answered.get(task.id) ?? -1) >= task.updatedAt) continue;
-    if (!oldest || task.updatedAt < oldest.updatedAt) oldest = task;
-  }
-  return oldest;
+/** The open question, if the open dialog is one and its task still asks. */
+export function InputRequestDialog() {
+  const dialog = useStore((s) => s.dialog);
+  const taskId = dialog?.kind === 'question' ? dialog.taskId : undefined;
+  const task = useStore((s) => (taskId ? s.monitor.tasks.get(taskId) : undefined));
+  const openDialog = useStore((s) => s.openDialog);
+  const asking = task?.status === 'input_required' && task.input !== undefined;
+  // The task stopped asking (answered elsewhere, cancelled): the dialog goes.
+  useEffect(() => {
+    if (taskId && !asking) openDialog(null);
+  }, [taskId, asking, openDialog]);
+  if (!task || !asking) return null;
+  return <QuestionForm key={`${task.id}:${task.input?.message}`} task={task} />;
 }
 
-export function InputRequestDialog() {
-  const [answered, setAnswered] = useState<ReadonlyMap<string, number>>(new Map());
-  // Selecting the task itself (not the task map) keeps this from re-rendering on every batch.
-  const pending = useStore((s) => oldestPending(s.monitor.tasks, answered));
-  if (!pending) return null;
-  return (
-    <InputForm
-      key={`${pending.id}:${pending.input?.message}`}
-      task={pending}
-      onAnswered={() => setAnswered((current) => new Map(current).set(pending.id, pending.updatedAt))}
-    />
+/**
+ * Opens the next waiting question by itself when no dialog is open: questions queue behind
+ * whatever the user is doing in a dialog, one modal at a time.
+ */
+export function QuestionQueue() {
+  const next = useStore((s) =>
+    s.dialog === null ? nextQuestion(s.monitor.tasks, s.questions)?.id : undefined,
   );
+  const openDialog = useStore((s) => s.openDialog);
+  useEffect(() => {
+    if (next) openDialog({ kind: 'question', taskId: next });
+  }, [next, openDialog]);
+  return null;
 }

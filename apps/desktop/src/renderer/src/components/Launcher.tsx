@@ -1,14 +1,28 @@
 import { type FormValues, fieldsFromSchema, initialValues, validateForm } from '@taskdeck/client/schema-form';
+import type { ServerInfo } from '@taskdeck/contract';
+import { taskTitle } from '@taskdeck/contract/task-title';
 import { type FormEvent, useId, useMemo, useState } from 'react';
 import { taskdeck } from '../api/taskdeck';
 import { errorMessage } from '../lib/format';
 import { useStore } from '../state/store';
+import { readLauncherChoice, rememberLauncherChoice } from '../state/ui-memory';
 import { Dialog } from './Dialog';
 import { SchemaForm } from './SchemaForm';
 import { Button, ErrorText } from './ui';
 
 const select =
   'w-full rounded-md border border-neutral-300 bg-white px-2.5 py-1.5 text-sm dark:border-neutral-700 dark:bg-neutral-950 focus-visible:outline-2 focus-visible:outline-sky-500';
+
+const memory = typeof localStorage === 'undefined' ? undefined : localStorage;
+
+/** Where the launcher starts: what the caller asks for, else the last tool run from it, else the first. */
+function startingChoice(ready: readonly ServerInfo[], server?: string, tool?: string) {
+  if (server) return { server, tool: tool ?? ready.find((s) => s.name === server)?.tools[0]?.name ?? '' };
+  const last = readLauncherChoice(memory);
+  if (last && ready.some((s) => s.name === last.server && s.tools.some((t) => t.name === last.tool)))
+    return last;
+  return { server: ready[0]?.name ?? '', tool: ready[0]?.tools[0]?.name ?? '' };
+}
 
 /** Pick a server and tool, fill the form generated from the tool's input schema, run it. */
 export function Launcher({ initialServer, initialTool }: { initialServer?: string; initialTool?: string }) {
@@ -19,9 +33,10 @@ export function Launcher({ initialServer, initialTool }: { initialServer?: strin
   const ready = servers.filter(
     (server) => (server.status === 'ready' || server.status === 'idle') && server.tools.length > 0,
   );
-  const [serverName, setServerName] = useState(initialServer ?? ready[0]?.name ?? '');
+  const [start] = useState(() => startingChoice(ready, initialServer, initialTool));
+  const [serverName, setServerName] = useState(start.server);
   const server = servers.find((s) => s.name === serverName);
-  const [toolName, setToolName] = useState(initialTool ?? server?.tools[0]?.name ?? '');
+  const [toolName, setToolName] = useState(start.tool);
   const tool = server?.tools.find((t) => t.name === toolName);
   const fields = useMemo(() => (tool ? fieldsFromSchema(tool.inputSchema) : []), [tool]);
   const [values, setValues] = useState<FormValues>(() => initialValues(fields));
@@ -62,6 +77,7 @@ export function Launcher({ initialServer, initialTool }: { initialServer?: strin
         tool: tool.name,
         arguments: checked.value,
       });
+      rememberLauncherChoice(memory, { server: serverName, tool: tool.name });
       select_(taskId);
       close();
     } catch (error) {
@@ -130,7 +146,13 @@ export function Launcher({ initialServer, initialTool }: { initialServer?: strin
             <p className="text-sm text-red-700 dark:text-red-300">Fix the marked fields, then run again.</p>
           )}
           {failure && <ErrorText>{failure}</ErrorText>}
-          <div className="flex justify-end gap-2">
+          {/* Run stays in view however long the form: the footer sticks to the bottom of the scrolling body. */}
+          <div className="sticky -bottom-4 -mx-5 flex items-center justify-end gap-2 border-t border-neutral-200 bg-white px-5 py-3 dark:border-neutral-800 dark:bg-neutral-900">
+            {tool && (
+              <p className="mr-auto min-w-0 truncate text-xs text-neutral-600 dark:text-neutral-400">
+                In the list: <span data-testid="launcher-preview">{taskTitle(tool, values)}</span>
+              </p>
+            )}
             <Button onClick={close}>Cancel</Button>
             <Button type="submit" variant="primary" disabled={!tool || running}>
               {running ? 'Starting…' : 'Run'}

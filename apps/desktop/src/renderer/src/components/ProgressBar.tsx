@@ -6,7 +6,15 @@ import { fractionDone } from '../lib/progress';
  * The task's progress as an ARIA progressbar: valued when the task reports a total,
  * indeterminate (no aria-valuenow, animated) when it does not, and still once it ended.
  */
-export function ProgressBar({ task, label }: { task: TaskSummary; label: string }) {
+export function ProgressBar({
+  task,
+  label,
+  className = 'w-full',
+}: {
+  task: TaskSummary;
+  label: string;
+  className?: string;
+}) {
   const fraction = fractionDone(task);
   const ended = TERMINAL_TASK_STATUSES.has(task.status);
   const determinate = fraction !== undefined;
@@ -34,10 +42,10 @@ export function ProgressBar({ task, label }: { task: TaskSummary; label: string 
           ? `${Math.round((fraction ?? 0) * 100)} %`
           : ended
             ? task.status
-            : 'in progress, total unknown'
+            : 'running, no total known'
       }
       data-state={determinate ? 'determinate' : ended ? 'ended' : 'indeterminate'}
-      className="relative h-1.5 w-full overflow-hidden rounded-full bg-neutral-200 dark:bg-neutral-800"
+      className={`relative h-1.5 overflow-hidden rounded-full bg-neutral-200 dark:bg-neutral-800 ${className}`}
     >
       {determinate ? (
         // scaleX, not width: progress ticks many times a second and must not cost a layout.

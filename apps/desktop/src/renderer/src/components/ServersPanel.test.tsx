@@ -85,6 +85,12 @@ afterEach(() => {
 });
 
 const card = (name: string) => container.querySelector(`[data-server="${name}"]`) as HTMLElement;
+/** A healthy server is one line: its card opens on a click. */
+function opened(name: string): HTMLElement {
+  const header = card(name).querySelector<HTMLButtonElement>('h3 button');
+  if (header?.getAttribute('aria-expanded') === 'false') act(() => header.click());
+  return card(name);
+}
 const button = (within: ParentNode, text: string) =>
   [...within.querySelectorAll('button')].find((b) => b.textContent === text) as HTMLButtonElement;
 async function click(target: HTMLButtonElement) {
@@ -114,10 +120,10 @@ describe('ServersPanel with remote servers', () => {
       'HTTP · https://mcp.example.com/mcp',
     );
     expect(remote.querySelector('[data-testid=server-status]')?.textContent).toBe('reconnecting');
-    expect(remote.querySelector('summary')?.textContent).toBe('connection log (1 line)');
+    expect(remote.querySelector('summary')?.textContent).toBe('Connection log (1 line)');
     expect(button(remote, 'Stop')).toBeDefined();
     expect(button(remote, 'Remove…')).toBeDefined();
-    expect(card('cloud-ops').querySelector('summary')?.textContent).toBe('stderr (1 line)');
+    expect(opened('cloud-ops').querySelector('summary')?.textContent).toBe('Error output (1 line)');
     expect(button(card('cloud-ops'), 'Remove…')).toBeUndefined();
   });
 
@@ -196,7 +202,7 @@ describe('ServersPanel: signing in to a remote server', () => {
       status: 'ready',
       auth: { state: 'signed_in', scopes: ['mcp'], authorizationServer: 'https://as.example.com' },
     });
-    const remote = card('remote');
+    const remote = opened('remote');
     expect(remote.querySelector('[data-testid=server-sign-in]')?.textContent).toContain(
       'Signed in at https://as.example.com · mcp',
     );

@@ -1,7 +1,9 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
+import { plural } from '../lib/format';
 import { perf } from '../lib/perf';
 import { useNow } from '../lib/use-now';
 import { pickAndProfileCsv, pickAndScanFolder } from '../state/actions';
+import { isWaiting } from '../state/question-queue';
 import { useStore } from '../state/store';
 import { filterTasks, STATUS_FILTERS, type StatusFilter } from '../state/task-filter';
 import { TASK_ROW_HEIGHT, TaskRow } from './TaskRow';
@@ -15,20 +17,28 @@ function FilterBar({ shown, total }: { shown: number; total: number }) {
   const control =
     'rounded-md border border-neutral-300 bg-white px-2 py-1 text-sm dark:border-neutral-700 dark:bg-neutral-900 focus-visible:outline-2 focus-visible:outline-sky-500';
   return (
-    <div className="flex flex-wrap items-center gap-2 border-b border-neutral-200 px-4 py-2 dark:border-neutral-800">
+    <div className="flex items-center gap-2 border-b border-neutral-200 px-3 py-1.5 dark:border-neutral-800">
       <input
         type="search"
         aria-label="Search tasks"
-        placeholder="Search tool, message, id…"
+        aria-keyshortcuts="/"
+        data-search
+        placeholder="Search tasks, files, messages…"
         value={filter.text}
         onChange={(event) => setFilter({ text: event.target.value })}
-        className={`${control} min-w-40 flex-1`}
+        onKeyDown={(event) => {
+          // Esc empties the search, then leaves it for the list.
+          if (event.key !== 'Escape') return;
+          if (filter.text) setFilter({ text: '' });
+          else document.querySelector<HTMLElement>('[data-list]')?.focus();
+        }}
+        className={`${control} w-0 min-w-24 flex-1`}
       />
       <select
         aria-label="Filter by status"
         value={filter.status}
         onChange={(event) => setFilter({ status: event.target.value as StatusFilter })}
-        className={control}
+        className={`${control} w-32 shrink-0`}
       >
         {STATUS_FILTERS.map((option) => (
           <option key={option.value} value={option.value}>
@@ -40,7 +50,7 @@ function FilterBar({ shown, total }: { shown: number; total: number }) {
         aria-label="Filter by server"
         value={filter.server ?? ''}
         onChange={(event) => setFilter({ server: event.target.value || null })}
-        className={control}
+        className={`${control} w-28 shrink-0`}
       >
         <option value="">All servers</option>
         {servers.map((server) => (
@@ -49,8 +59,11 @@ function FilterBar({ shown, total }: { shown: number; total: number }) {
           </option>
         ))}
       </select>
-      <span className="text-xs tabular-nums text-neutral-500 dark:text-neutral-400" data-testid="task-count">
-        {shown === total ? `${total} tasks` : `${shown} of ${total} tasks`}
+      <span
+        className="hidden shrink-0 text-xs tabular-nums text-neutral-600 xl:inline dark:text-neutral-400"
+        data-testid="task-count"
+      >
+        {shown === total ? plural(total, 'task') : `${shown} of ${plural(total, 'task')}`}
       </span>
     </div>
   );
@@ -70,9 +83,9 @@ function EmptyTasks({ filtered }: { filtered: boolean }) {
   return (
     <div className="flex h-full flex-col items-center justify-center gap-3 p-8 text-center">
       <p className="text-base font-medium">No tasks yet</p>
-      <p className="max-w-sm text-sm text-neutral-500 dark:text-neutral-400">
+      <p className="max-w-sm text-sm text-neutral-600 dark:text-neutral-400">
         Drop a CSV file anywhere on this window to profile it, scan a project folder, or start any tool of a
-        running server.
+        running server. Press <kbd className="font-mono">?</kbd> for keyboard shortcuts.
       </p>
       <div className="flex flex-wrap justify-center gap-2">
         <Button onClick={() => void pickAndProfileCsv()}>Profile a CSV…</Button>
@@ -90,7 +103,13 @@ export function TaskList() {
   const filter = useStore((s) => s.filter);
   const selectedTaskId = useStore((s) => s.selectedTaskId);
   const select = useStore((s) => s.select);
+  const questions = useStore((s) => s.questions);
+  const openDialog = useStore((s) => s.openDialog);
+  const setListScrollTop = useStore((s) => s.setListScrollTop);
+  // Read once: where the list was before a reload.
+  const [initialScrollTop] = useState(() => useStore.getState().listScrollTop);
   const now = useNow(1000);
+  const answer = useCallback((taskId: string) => openDialog({ kind: 'question', taskId }), [openDialog]);
   const ids = useMemo(
     () => filterTasks(monitor.order, monitor.tasks, filter),
     [monitor.order, monitor.tasks, filter],
@@ -100,14 +119,21 @@ export function TaskList() {
     (id: string) => {
       const task = monitor.tasks.get(id);
       return task ? (
-        <TaskRow task={task} selected={id === selectedTaskId} now={now} onSelect={select} />
+        <TaskRow
+          task={task}
+          selected={id === selectedTaskId}
+          now={now}
+          waiting={isWaiting(task, questions)}
+          onSelect={select}
+          onAnswer={answer}
+        />
       ) : null;
     },
-    [monitor.tasks, selectedTaskId, now, select],
+    [monitor.tasks, selectedTaskId, now, select, questions, answer],
   );
 
   return (
-    <div className="flex h-full min-h-0 flex-col">
+    <div className="@container flex h-full min-h-0 flex-col">
       <FilterBar shown={ids.length} total={monitor.order.length} />
       <div className="min-h-0 flex-1">
         {!monitor.loaded ? (
@@ -124,6 +150,8 @@ export function TaskList() {
             label="Tasks"
             selectedId={selectedTaskId}
             onMove={select}
+            initialScrollTop={initialScrollTop}
+            onScrollSettled={setListScrollTop}
             overscan={perf.windowingOff ? Number.POSITIVE_INFINITY : undefined}
           />
         )}

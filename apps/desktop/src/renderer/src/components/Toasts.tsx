@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
-import { type Toast, useStore } from '../state/store';
+import { useStore } from '../state/store';
+import { type Toast, toastLifetime } from '../state/toast-state';
 
 const TONE: Record<Toast['kind'], string> = {
   success: 'border-emerald-300 dark:border-emerald-800',
@@ -7,30 +8,36 @@ const TONE: Record<Toast['kind'], string> = {
   info: 'border-neutral-300 dark:border-neutral-700',
 };
 const ICON: Record<Toast['kind'], string> = { success: '✓', error: '!', info: 'i' };
-/** Errors stay longer: they need reading. Uploads in progress stay until done. */
-const LIFETIME_MS: Record<Toast['kind'], number> = { success: 6000, info: 6000, error: 15_000 };
 
 function ToastItem({ toast }: { toast: Toast }) {
   const dismiss = useStore((s) => s.dismissToast);
   const select = useStore((s) => s.select);
+  const setFilter = useStore((s) => s.setFilter);
+  const lifetime = toastLifetime(toast);
+  // A batch that grows starts its time again (the toast object changes with it).
   useEffect(() => {
-    if (toast.progress !== undefined) return;
-    const timer = setTimeout(() => dismiss(toast.id), LIFETIME_MS[toast.kind]);
+    if (lifetime === undefined) return;
+    const timer = setTimeout(() => dismiss(toast.id), lifetime);
     return () => clearTimeout(timer);
-  }, [toast.id, toast.kind, toast.progress, dismiss]);
+  }, [toast, lifetime, dismiss]);
+  const endings = toast.endings ?? [];
+  const [only] = endings;
+  const failed = endings.filter((ending) => ending.status !== 'completed' && ending.status !== 'cancelled');
   return (
     <li
       data-testid="toast"
       data-kind={toast.kind}
-      className={`pointer-events-auto flex w-80 gap-3 rounded-lg border bg-white p-3 text-sm shadow-lg dark:bg-neutral-900 ${TONE[toast.kind]}`}
+      className={`flex gap-2.5 rounded-lg border bg-white p-2.5 text-sm shadow-md dark:bg-neutral-900 ${TONE[toast.kind]}`}
     >
       <span aria-hidden="true" className="font-bold">
         {ICON[toast.kind]}
       </span>
       <div className="min-w-0 flex-1 space-y-1">
-        <p className="font-medium">{toast.title}</p>
+        <p className="break-words font-medium">{toast.title}</p>
         {toast.body && (
-          <p className="break-words text-xs text-neutral-600 dark:text-neutral-400">{toast.body}</p>
+          <p className="line-clamp-3 break-words text-xs text-neutral-600 dark:text-neutral-400">
+            {toast.body}
+          </p>
         )}
         {toast.progress !== undefined && (
           <div
@@ -44,16 +51,25 @@ function ToastItem({ toast }: { toast: Toast }) {
             <div className="h-full bg-sky-500" style={{ width: `${toast.progress * 100}%` }} />
           </div>
         )}
-        {toast.taskId && (
+        {endings.length === 1 && only && (
+          <button
+            type="button"
+            className="text-xs font-medium text-sky-700 hover:underline dark:text-sky-300"
+            onClick={() => select(only.id)}
+          >
+            Show task
+          </button>
+        )}
+        {endings.length > 1 && failed.length > 0 && (
           <button
             type="button"
             className="text-xs font-medium text-sky-700 hover:underline dark:text-sky-300"
             onClick={() => {
-              select(toast.taskId ?? null);
+              setFilter({ status: 'failed', server: null, text: '' });
               dismiss(toast.id);
             }}
           >
-            Show task
+            Show failed tasks
           </button>
         )}
       </div>
@@ -61,7 +77,7 @@ function ToastItem({ toast }: { toast: Toast }) {
         type="button"
         aria-label="Dismiss"
         onClick={() => dismiss(toast.id)}
-        className="self-start text-neutral-500 hover:text-neutral-800 dark:hover:text-neutral-200"
+        className="self-start text-neutral-600 hover:text-neutral-900 dark:text-neutral-400 dark:hover:text-neutral-100"
       >
         ✕
       </button>
@@ -69,15 +85,19 @@ function ToastItem({ toast }: { toast: Toast }) {
   );
 }
 
-export function Toasts() {
+/**
+ * The toasts, in a place of their own: under the servers (in the layout, so they cover no
+ * control of the list and not the open detail), or at the bottom of a narrow window.
+ */
+export function Toasts({ floating = false }: { floating?: boolean }) {
   const toasts = useStore((s) => s.toasts);
   return (
     <section
       aria-label="Notifications"
       aria-live="polite"
-      className="pointer-events-none fixed right-4 bottom-4 z-50"
+      className={floating ? 'fixed inset-x-3 bottom-3 z-50' : 'shrink-0 px-3 pb-3'}
     >
-      <ol className="flex flex-col items-end gap-2">
+      <ol className="flex flex-col gap-2">
         {toasts.map((toast) => (
           <ToastItem key={toast.id} toast={toast} />
         ))}

@@ -1,4 +1,12 @@
-import { type KeyboardEvent, type ReactNode, useCallback, useLayoutEffect, useRef, useState } from 'react';
+import {
+  type KeyboardEvent,
+  type ReactNode,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from 'react';
 
 interface VirtualListProps {
   ids: readonly string[];
@@ -9,7 +17,14 @@ interface VirtualListProps {
   overscan?: number;
   selectedId?: string | null;
   onMove?(id: string): void;
+  /** Where to start scrolled to (a reload restores it). */
+  initialScrollTop?: number;
+  /** Where the list rests after scrolling (reported once it stops, not on every frame). */
+  onScrollSettled?(scrollTop: number): void;
 }
+
+/** How long the list must be still before its position is reported. */
+const SETTLE_MS = 250;
 
 /**
  * A windowed list of fixed-height rows: only the rows in view (plus a few) exist in the DOM,
@@ -24,18 +39,29 @@ export function VirtualList({
   overscan = 6,
   selectedId,
   onMove,
+  initialScrollTop = 0,
+  onScrollSettled,
 }: VirtualListProps) {
   const ref = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
+  const [scrollTop, setScrollTop] = useState(initialScrollTop);
   const [height, setHeight] = useState(600);
+  const settle = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const settled = useRef(onScrollSettled);
+  settled.current = onScrollSettled;
 
+  // On mount only: scrollTop is the starting position; later scrolling is the user's.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: see above.
   useLayoutEffect(() => {
     const element = ref.current;
     if (!element) return;
+    element.scrollTop = scrollTop;
     setHeight(element.clientHeight);
     const observer = new ResizeObserver(() => setHeight(element.clientHeight));
     observer.observe(element);
-    return () => observer.disconnect();
+    return () => {
+      observer.disconnect();
+      clearTimeout(settle.current);
+    };
   }, []);
 
   const scrollIntoView = useCallback(
@@ -49,6 +75,20 @@ export function VirtualList({
     },
     [rowHeight],
   );
+
+  // A selection made elsewhere (a shortcut, a toast's "Show task") comes into view; only when the
+  // selection changes (not on mount: a reload restores the scroll position as it was), and
+  // not when the list grows: that must not pull the view back.
+  const shownSelection = useRef(selectedId);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: ids are read, not watched.
+  useEffect(() => {
+    if (selectedId === shownSelection.current) return;
+    shownSelection.current = selectedId;
+    if (selectedId) {
+      const index = ids.indexOf(selectedId);
+      if (index >= 0) scrollIntoView(index);
+    }
+  }, [selectedId, scrollIntoView]);
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
     if (!onMove || ids.length === 0) return;
@@ -88,8 +128,14 @@ export function VirtualList({
       ref={ref}
       // biome-ignore lint/a11y/noNoninteractiveTabindex: same reason: keyboard users reach the list here.
       tabIndex={0}
+      data-list={label}
       onKeyDown={onKeyDown}
-      onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
+      onScroll={(event) => {
+        const top = event.currentTarget.scrollTop;
+        setScrollTop(top);
+        clearTimeout(settle.current);
+        settle.current = setTimeout(() => settled.current?.(top), SETTLE_MS);
+      }}
       className="relative h-full overflow-y-auto focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-sky-500"
     >
       <ul aria-label={label} className="relative" style={{ height: ids.length * rowHeight }}>

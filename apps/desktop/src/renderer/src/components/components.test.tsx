@@ -5,6 +5,7 @@ import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useStore } from '../state/store';
+import { InputRequestDialog } from './InputRequestDialog';
 import { Notices } from './Notices';
 import { ProgressBar } from './ProgressBar';
 import { ServersPanel } from './ServersPanel';
@@ -159,7 +160,41 @@ describe('ServersPanel', () => {
     expect(badge.textContent).toBe('idle');
     expect(badge.title).toBe('Not running; starts on first use');
     expect(card.textContent).toContain('1 tool · starts on first use');
-    const buttons = [...card.querySelectorAll('button')].map((b) => b.textContent);
+    // Healthy: one line until opened.
+    act(() => card.querySelector<HTMLButtonElement>('h3 button')?.click());
+    const buttons = [...card.querySelectorAll('button')].slice(1).map((b) => b.textContent);
     expect(buttons).toEqual(['Start', 'Restart', 'Run a tool…']);
+  });
+});
+
+describe('InputRequestDialog', () => {
+  it('blocks Accept while a required field is empty, with the message at the field', () => {
+    const asking = task({
+      id: 'q1',
+      status: 'input_required',
+      updatedAt: 5,
+      input: {
+        message: 'Why roll back?',
+        requestedSchema: {
+          type: 'object',
+          properties: { reason: { type: 'string', title: 'Reason' } },
+          required: ['reason'],
+        },
+      },
+    });
+    act(() => {
+      useStore.getState().receive({ type: 'snapshot', servers: [], tasks: [asking], roots: [], notices: [] });
+      useStore.getState().openDialog({ kind: 'question', taskId: 'q1' });
+    });
+    act(() => root.render(<InputRequestDialog />));
+    const accept = [...container.querySelectorAll('button')].find((b) => b.textContent === 'Accept');
+    act(() => accept?.click());
+    const reason = container.querySelector<HTMLInputElement>('input[name=reason]');
+    expect(reason?.getAttribute('aria-invalid')).toBe('true');
+    const error = container.querySelector('[data-testid=field-error]');
+    expect(error?.textContent).toBe('Required');
+    expect(reason?.getAttribute('aria-describedby')).toContain(error?.id);
+    // Nothing was sent: the question is still the open dialog.
+    expect(useStore.getState().dialog).toEqual({ kind: 'question', taskId: 'q1' });
   });
 });

@@ -42,8 +42,8 @@ const TASK_COLORS: Record<TaskStatus, string> = {
 };
 
 const TASK_LABELS: Record<TaskStatus, string> = {
-  working: 'working',
-  input_required: 'needs input',
+  working: 'running',
+  input_required: 'needs answer',
   completed: 'completed',
   failed: 'failed',
   cancelled: 'cancelled',
@@ -104,7 +104,17 @@ export function StatusBadge({
 
 const SERVER_LABELS: Partial<Record<ServerStatus, string>> = { needs_sign_in: 'needs sign-in' };
 
-export function ServerBadge({ status }: { status: ServerStatus }) {
+/** `quiet`: a healthy server's one line shows a green dot; the word stays for screen readers. */
+export function ServerBadge({ status, quiet = false }: { status: ServerStatus; quiet?: boolean }) {
+  if (quiet)
+    return (
+      <span className="inline-flex shrink-0 items-center" title={status}>
+        <span aria-hidden="true" className="size-2 rounded-full bg-emerald-500" />
+        <span className="sr-only" data-testid="server-status">
+          {status}
+        </span>
+      </span>
+    );
   return (
     <Badge
       className={SERVER_COLORS[status]}
@@ -146,5 +156,30 @@ export function ErrorText({ children }: { children: ReactNode }) {
     >
       {children}
     </p>
+  );
+}
+
+/**
+ * Preformatted text in a box that scrolls (logs, error output, data): it takes the focus, so
+ * that keyboard users can scroll it too.
+ */
+export function ScrollingText({
+  className,
+  testId,
+  children,
+}: {
+  className: string;
+  testId?: string;
+  children: ReactNode;
+}) {
+  return (
+    <pre
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling box must be reachable by keyboard to be scrolled.
+      tabIndex={0}
+      data-testid={testId}
+      className={`overflow-auto ${className}`}
+    >
+      {children}
+    </pre>
   );
 }

@@ -1,10 +1,17 @@
 import type { ToolResult } from '@taskdeck/contract';
 import { useMemo } from 'react';
+import { ScrollingText } from '../components/ui';
 import { CsvProfileView } from './CsvProfileView';
 import { DeployView } from './DeployView';
+import { SampleDataView } from './SampleDataView';
 import { ScanReportView } from './ScanReportView';
 import { SearchResultsView } from './SearchResultsView';
 import { classifyResult } from './shapes';
+
+/** The result's text blocks as one string (what a tool says in words). */
+export function resultText(result: ToolResult): string {
+  return textOf(result.content).join('\n\n');
+}
 
 function textOf(content: unknown[]): string[] {
   return content.flatMap((block) =>
@@ -29,27 +36,30 @@ function GenericResult({ result }: { result: ToolResult }) {
         </pre>
       )}
       {others > 0 && (
-        <p className="text-xs text-neutral-500">
-          {others} non-text content blocks (images, resources) not shown.
+        <p className="text-xs text-neutral-600 dark:text-neutral-400">
+          {others === 1 ? '1 part of the result' : `${others} parts of the result`} (images, files) not shown.
         </p>
       )}
       {result.structuredContent && (
         <details open={texts.length === 0}>
-          <summary className="cursor-pointer text-xs text-neutral-500">Structured content</summary>
-          <pre className="mt-1 max-h-96 overflow-auto rounded-md bg-neutral-100 p-3 font-mono text-xs dark:bg-neutral-950">
+          <summary className="cursor-pointer text-xs text-neutral-600 dark:text-neutral-400">Data</summary>
+          <ScrollingText className="mt-1 max-h-96 rounded-md bg-neutral-100 p-3 font-mono text-xs dark:bg-neutral-950">
             {JSON.stringify(result.structuredContent, null, 2)}
-          </pre>
+          </ScrollingText>
         </details>
       )}
       {texts.length === 0 && !result.structuredContent && (
-        <p className="text-sm text-neutral-500">The tool returned no content.</p>
+        <p className="text-sm text-neutral-600 dark:text-neutral-400">The tool returned nothing to show.</p>
       )}
     </div>
   );
 }
 
-/** The result drawn for what it is, or the generic view when its shape is not one we know. */
-export function ResultView({ tool, result }: { tool: string; result: ToolResult }) {
+/**
+ * The result drawn for what it is, or the generic view when its shape is not one we know.
+ * `error`: the task's error, shown above the result already, so its text is not repeated.
+ */
+export function ResultView({ tool, result, error }: { tool: string; result: ToolResult; error?: string }) {
   const classified = useMemo(
     () => classifyResult(tool, result.structuredContent),
     [tool, result.structuredContent],
@@ -63,11 +73,15 @@ export function ResultView({ tool, result }: { tool: string; result: ToolResult 
       return (
         <div className="space-y-3">
           <DeployView deploy={classified.data} />
-          {result.isError && <GenericResult result={{ content: result.content }} />}
+          {result.isError && resultText(result) !== error && (
+            <GenericResult result={{ content: result.content }} />
+          )}
         </div>
       );
     case 'search':
       return <SearchResultsView search={classified.data} />;
+    case 'sample-data':
+      return <SampleDataView sample={classified.data} />;
     default:
       return <GenericResult result={result} />;
   }

@@ -48,15 +48,19 @@ function LanguageChart({ report }: { report: ScanReport }) {
         ))}
       </div>
       <ul className="grid grid-cols-2 gap-x-4 gap-y-0.5 text-xs sm:grid-cols-3">
-        {slices.map((slice, i) => (
-          <li key={slice.name} className="flex items-center gap-1.5">
-            <span className={`size-2 shrink-0 rounded-full ${PALETTE[i]}`} />
-            <span className="truncate">{slice.name}</span>
-            <span className="ml-auto tabular-nums text-neutral-500">
-              {Math.round((slice.code / total) * 100)} %
-            </span>
-          </li>
-        ))}
+        {/* A language under half a percent would read "0 %": it stays in the table below. */}
+        {slices
+          .map((slice, i) => ({ slice, i }))
+          .filter(({ slice }) => Math.round((slice.code / total) * 100) > 0)
+          .map(({ slice, i }) => (
+            <li key={slice.name} className="flex items-center gap-1.5">
+              <span className={`size-2 shrink-0 rounded-full ${PALETTE[i]}`} />
+              <span className="truncate">{slice.name}</span>
+              <span className="ml-auto tabular-nums text-neutral-500">
+                {Math.round((slice.code / total) * 100)} %
+              </span>
+            </li>
+          ))}
       </ul>
     </figure>
   );

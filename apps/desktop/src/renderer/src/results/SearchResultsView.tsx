@@ -1,4 +1,6 @@
 import type { ReactNode } from 'react';
+import { plural } from '../lib/format';
+import { plainSnippet } from '../lib/plain-snippet';
 import type { SearchResults } from './shapes';
 
 /** Text with the given [start, end) ranges wrapped in <mark>; bad ranges are ignored. */
@@ -30,8 +32,8 @@ export function SearchResultsView({ search }: { search: SearchResults }) {
     <div className="space-y-3" data-testid="search-results">
       <p className="text-sm">
         {search.total === 0
-          ? `No documents match "${search.query}".`
-          : `${search.total} documents match "${search.query}"`}
+          ? `No document matches “${search.query}”.`
+          : `${plural(search.total, 'document')} ${search.total === 1 ? 'matches' : 'match'} “${search.query}”`}
         {search.relaxed && ' (no document has every word; showing partial matches)'}
       </p>
       {search.notices?.map((notice) => (
@@ -40,20 +42,25 @@ export function SearchResultsView({ search }: { search: SearchResults }) {
         </p>
       ))}
       <ol className="space-y-3">
-        {search.results.map((result) => (
-          <li key={result.path} className="space-y-0.5">
-            <p className="font-medium">
-              <Highlighted text={result.title} ranges={result.titleHighlights ?? []} />
-            </p>
-            <p className="truncate font-mono text-[11px] text-neutral-500">
-              {result.path}
-              {result.score !== undefined && ` · score ${result.score}`}
-            </p>
-            <p className="text-sm text-neutral-700 dark:text-neutral-300">
-              <Highlighted text={result.snippet.text} ranges={result.snippet.highlights} />
-            </p>
-          </li>
-        ))}
+        {search.results.map((result) => {
+          const snippet = plainSnippet(result.snippet.text, result.snippet.highlights);
+          return (
+            <li key={result.path} className="space-y-0.5" data-testid="search-result">
+              <p className="font-medium">
+                <Highlighted text={result.title} ranges={result.titleHighlights ?? []} />
+              </p>
+              <p
+                className="truncate font-mono text-[11px] text-neutral-600 dark:text-neutral-400"
+                title={result.path}
+              >
+                {result.path}
+              </p>
+              <p className="text-sm text-neutral-700 dark:text-neutral-300">
+                <Highlighted text={snippet.text} ranges={snippet.highlights} />
+              </p>
+            </li>
+          );
+        })}
       </ol>
     </div>
   );

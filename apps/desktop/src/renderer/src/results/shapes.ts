@@ -117,11 +117,22 @@ export const SearchShape = z.object({
 });
 export type SearchResults = z.infer<typeof SearchShape>;
 
+/** A data file a tool wrote for the user (generate_sample_data): where, what and how big. */
+export const SampleDataShape = z.object({
+  path: z.string(),
+  format: z.string(),
+  recordCount: z.number(),
+  bytes: z.number(),
+  seed: z.number().optional(),
+});
+export type SampleData = z.infer<typeof SampleDataShape>;
+
 export type ResultKind =
   | { kind: 'csv-profile'; data: CsvProfile }
   | { kind: 'scan-report'; data: ScanReport }
   | { kind: 'deploy'; data: DeployResult }
   | { kind: 'search'; data: SearchResults }
+  | { kind: 'sample-data'; data: SampleData }
   | { kind: 'generic' };
 
 /** Picks the view for a tool's structured result: by tool name first, then by shape. */
@@ -132,6 +143,7 @@ export function classifyResult(tool: string, structured: unknown): ResultKind {
     ['scan_project', 'scan-report', ScanReportShape],
     ['deploy_service', 'deploy', DeployShape],
     ['search_documents', 'search', SearchShape],
+    ['generate_sample_data', 'sample-data', SampleDataShape],
   ];
   const ordered = [...tries.filter(([name]) => name === tool), ...tries.filter(([name]) => name !== tool)];
   for (const [, kind, shape] of ordered) {

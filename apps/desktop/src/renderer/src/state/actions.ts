@@ -4,7 +4,13 @@
  */
 
 import { formatBytes } from '@taskdeck/client/format';
-import type { InputResponse, StartTool } from '@taskdeck/contract';
+import {
+  type InputResponse,
+  type StartTool,
+  type TaskSummary,
+  TERMINAL_TASK_STATUSES,
+} from '@taskdeck/contract';
+import { taskLabel } from '@taskdeck/contract/task-words';
 import { taskdeck } from '../api/taskdeck';
 import { errorMessage } from '../lib/format';
 import { useStore } from './store';
@@ -27,12 +33,26 @@ export async function startTool(request: StartTool): Promise<string | undefined>
   }
 }
 
-export async function cancelTask(taskId: string, tool: string): Promise<void> {
+export async function cancelTask(task: TaskSummary): Promise<void> {
   try {
-    await taskdeck().cancelTask(taskId);
+    await taskdeck().cancelTask(task.id);
   } catch (error) {
-    fail(`Could not cancel ${tool}`, error);
+    fail(`Could not cancel ${taskLabel(task)}`, error);
   }
+}
+
+/** Cancels after asking (the keyboard shortcut: a key is easier to press by mistake than a button). */
+export function confirmCancelTask(task: TaskSummary): void {
+  if (TERMINAL_TASK_STATUSES.has(task.status)) return;
+  useStore.getState().openDialog({
+    kind: 'confirm',
+    confirmation: {
+      title: 'Cancel this task?',
+      message: `${taskLabel(task)} on ${task.server} stops; what it did so far may be rolled back or left half done, as the server decides.`,
+      confirmLabel: 'Cancel task',
+      onConfirm: () => void cancelTask(task),
+    },
+  });
 }
 
 export async function respondToInput(taskId: string, response: InputResponse): Promise<boolean> {
@@ -45,7 +65,30 @@ export async function respondToInput(taskId: string, response: InputResponse): P
   }
 }
 
-export async function serverAction(action: 'start' | 'stop' | 'restart', name: string): Promise<void> {
+/**
+ * Stop or restart a server, asking first when tasks run on it: they fail with it. Returns a
+ * promise that settles when the action is done, or at once when it waits for the answer.
+ */
+export function requestServerAction(action: 'start' | 'stop' | 'restart', name: string): Promise<void> {
+  const { monitor, openDialog } = useStore.getState();
+  const running = [...monitor.tasks.values()].filter(
+    (task) => task.server === name && !TERMINAL_TASK_STATUSES.has(task.status),
+  ).length;
+  if (action === 'start' || running === 0) return serverAction(action, name);
+  const verb = action === 'stop' ? 'Stop' : 'Restart';
+  openDialog({
+    kind: 'confirm',
+    confirmation: {
+      title: `${verb} ${name}?`,
+      message: `${running === 1 ? '1 task is' : `${running} tasks are`} running on ${name} and will fail.`,
+      confirmLabel: `${verb} ${name}`,
+      onConfirm: () => void serverAction(action, name),
+    },
+  });
+  return Promise.resolve();
+}
+
+async function serverAction(action: 'start' | 'stop' | 'restart', name: string): Promise<void> {
   const api = taskdeck();
   try {
     if (action === 'start') await api.startServer(name);
@@ -158,10 +201,18 @@ export async function pickAndScanFolder(): Promise<void> {
   }
 }
 
+/** Electron's native file picker; in the web build, the browser's (the file is then uploaded). */
 export async function pickAndProfileCsv(): Promise<void> {
   const api = taskdeck();
   if (!api.electron) {
-    useStore.getState().openDialog({ kind: 'choose-csv' });
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = '.csv,.tsv,.tab,.txt,text/csv';
+    input.addEventListener('change', () => {
+      const file = input.files?.[0];
+      if (file) void profileCsvFile(file);
+    });
+    input.click();
     return;
   }
   try {

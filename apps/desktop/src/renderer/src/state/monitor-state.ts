@@ -6,6 +6,7 @@
  * even when a later snapshot (a reconnect) carries it again.
  */
 import {
+  type AppFolder,
   type HubEvent,
   type Notice,
   type ServerInfo,
@@ -21,6 +22,8 @@ export interface MonitorState {
   /** Task ids, newest first (createdAt, then id). */
   order: readonly string[];
   roots: readonly string[];
+  /** Taskdeck's own folders: readable ones (samples) and the uploads folder that groups grants. */
+  appFolders: readonly AppFolder[];
   /**
    * The last crash seen per server. The hub clears a server's error when it restarts it,
    * so the monitor remembers what it saw: a crash at 3 a.m. is still there in the morning.
@@ -46,6 +49,7 @@ export const initialMonitorState: MonitorState = {
   tasks: new Map(),
   order: [],
   roots: [],
+  appFolders: [],
   crashes: new Map(),
   notices: [],
   dismissedNotices: new Set(),
@@ -136,6 +140,7 @@ export function applyEvent(state: MonitorState, event: HubEvent, now = Date.now(
       tasks,
       order: [...tasks.keys()].sort(newerFirst(tasks)),
       roots: event.roots,
+      appFolders: event.appFolders ?? [],
       crashes: recordCrashes(state.crashes, event.servers, now),
       notices: addNotices([], event.notices ?? [], state.dismissedNotices),
       dismissedNotices: state.dismissedNotices,
@@ -185,6 +190,7 @@ export function applyEvent(state: MonitorState, event: HubEvent, now = Date.now(
     tasks: tasks ?? state.tasks,
     order,
     roots: roots ?? state.roots,
+    appFolders: state.appFolders,
     crashes: servers ? recordCrashes(forget(state.crashes, removed), event.servers, now) : state.crashes,
     notices,
     dismissedNotices: state.dismissedNotices,

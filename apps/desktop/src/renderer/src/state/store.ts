@@ -1,44 +1,57 @@
 /**
  * The UI store: a thin zustand wrapper around the framework-free monitor state
- * (monitor-state.ts) plus what only the UI needs: filters, selection, dialogs and toasts.
+ * (monitor-state.ts) plus what only the UI needs: filters, selection, the one open dialog,
+ * the question queue and toasts (each with its own pure module and tests).
  */
 
-import type { ConnectionState, HubEvent, TaskLogLine } from '@taskdeck/contract';
-import { describeEnding, TaskEndings } from '@taskdeck/contract/task-endings';
+import type { ConnectionState, HubEvent, TaskLogLine, TaskSummary } from '@taskdeck/contract';
+import { TaskEndings } from '@taskdeck/contract/task-endings';
 import { create } from 'zustand';
 import { applyEvent, dismissNotice, initialMonitorState, type MonitorState } from './monitor-state';
+import { answerQuestion, deferQuestion, emptyQueue, type QuestionQueue } from './question-queue';
 import { noFilter, type TaskFilter } from './task-filter';
+import { addEndings, MAX_TOASTS, seeTask, type Toast } from './toast-state';
+import { readViewState, rememberViewState } from './ui-memory';
 
-export interface Toast {
-  id: number;
-  kind: 'success' | 'error' | 'info';
+export type { Toast } from './toast-state';
+
+/** A question for the user before something that cannot be undone (stop a server, cancel a task). */
+export interface Confirmation {
   title: string;
-  body?: string;
-  taskId?: string;
-  /** 0..1 for an upload in flight. */
-  progress?: number;
+  message: string;
+  confirmLabel: string;
+  onConfirm(): void;
 }
 
+/** The one modal open at a time. */
 export type Dialog =
   | { kind: 'launcher'; server?: string; tool?: string }
   | { kind: 'choose-folder' }
-  | { kind: 'choose-csv' }
+  | { kind: 'question'; taskId: string }
+  | { kind: 'confirm'; confirmation: Confirmation }
+  | { kind: 'shortcuts' }
   | null;
-
-const MAX_TOASTS = 5;
 
 export interface AppStore {
   monitor: MonitorState;
   connection: ConnectionState;
   filter: TaskFilter;
   selectedTaskId: string | null;
+  /** Where the task list was scrolled to (kept across a reload). */
+  listScrollTop: number;
   dialog: Dialog;
+  questions: QuestionQueue;
   toasts: readonly Toast[];
   receive(event: HubEvent): void;
   setConnection(state: ConnectionState): void;
   setFilter(patch: Partial<TaskFilter>): void;
   select(taskId: string | null): void;
+  setListScrollTop(top: number): void;
   openDialog(dialog: Dialog): void;
+  /** "Not now": the question closes unanswered and waits on its task's row. */
+  deferQuestion(task: TaskSummary): void;
+  /** The question was answered: it closes and is not asked again. */
+  answeredQuestion(task: TaskSummary): void;
   /** Adds a toast (or replaces the one with the same id) and returns its id. */
   toast(toast: Omit<Toast, 'id'> & { id?: number }): number;
   dismissToast(id: number): void;
@@ -46,6 +59,7 @@ export interface AppStore {
 }
 
 let nextToastId = 1;
+const nextId = () => nextToastId++;
 const endings = new TaskEndings();
 
 /**
@@ -69,33 +83,31 @@ function forwardStream(event: HubEvent): void {
   }
 }
 
-function toastKind(status: string): Toast['kind'] {
-  return status === 'completed' ? 'success' : status === 'cancelled' ? 'info' : 'error';
-}
+/** sessionStorage, where the page has one (not in unit tests). */
+const session = typeof sessionStorage === 'undefined' ? undefined : sessionStorage;
+const restored = readViewState(session);
 
 export const useStore = create<AppStore>()((set, get) => ({
   monitor: initialMonitorState,
   connection: { state: 'connecting' },
-  filter: noFilter,
-  selectedTaskId: null,
+  filter: restored?.filter ?? noFilter,
+  selectedTaskId: restored?.selectedTaskId ?? null,
+  listScrollTop: restored?.scrollTop ?? 0,
   dialog: null,
+  questions: emptyQueue,
   toasts: [],
   receive(event) {
     forwardStream(event);
-    const monitor = applyEvent(get().monitor, event);
-    const ended = endings.take(event).map(
-      (task): Toast => ({
-        id: nextToastId++,
-        kind: toastKind(task.status),
-        ...describeEnding(task),
-        taskId: task.id,
-      }),
-    );
-    if (monitor === get().monitor && ended.length === 0) return;
-    set((state) => ({
-      monitor,
-      toasts: ended.length > 0 ? [...state.toasts, ...ended].slice(-MAX_TOASTS) : state.toasts,
-    }));
+    const state = get();
+    const monitor = applyEvent(state.monitor, event);
+    const ended = endings.take(event);
+    const looking = state.selectedTaskId;
+    const toasts = addEndings(state.toasts, ended, { now: Date.now(), looking, nextId });
+    // A selection restored from before a reload that the hub no longer has is let go.
+    const selectedTaskId =
+      event.type === 'snapshot' && looking !== null && !monitor.tasks.has(looking) ? null : looking;
+    if (monitor === state.monitor && toasts === state.toasts && selectedTaskId === looking) return;
+    set({ monitor, toasts, selectedTaskId });
   },
   setConnection(connection) {
     set({ connection });
@@ -104,13 +116,25 @@ export const useStore = create<AppStore>()((set, get) => ({
     set((state) => ({ filter: { ...state.filter, ...patch } }));
   },
   select(selectedTaskId) {
-    set({ selectedTaskId });
+    set((state) => ({
+      selectedTaskId,
+      toasts: selectedTaskId === null ? state.toasts : seeTask(state.toasts, selectedTaskId),
+    }));
+  },
+  setListScrollTop(listScrollTop) {
+    set({ listScrollTop });
   },
   openDialog(dialog) {
     set({ dialog });
   },
+  deferQuestion(task) {
+    set((state) => ({ questions: deferQuestion(state.questions, task), dialog: null }));
+  },
+  answeredQuestion(task) {
+    set((state) => ({ questions: answerQuestion(state.questions, task), dialog: null }));
+  },
   toast(toast) {
-    const id = toast.id ?? nextToastId++;
+    const id = toast.id ?? nextId();
     set((state) => {
       const rest = state.toasts.filter((t) => t.id !== id);
       return { toasts: [...rest, { ...toast, id }].slice(-MAX_TOASTS) };
@@ -124,3 +148,18 @@ export const useStore = create<AppStore>()((set, get) => ({
     set((state) => ({ monitor: dismissNotice(state.monitor, id) }));
   },
 }));
+
+// Filters, selection and scroll survive a reload of the window.
+useStore.subscribe((state, previous) => {
+  if (
+    state.filter !== previous.filter ||
+    state.selectedTaskId !== previous.selectedTaskId ||
+    state.listScrollTop !== previous.listScrollTop
+  ) {
+    rememberViewState(session, {
+      filter: state.filter,
+      selectedTaskId: state.selectedTaskId,
+      scrollTop: state.listScrollTop,
+    });
+  }
+});

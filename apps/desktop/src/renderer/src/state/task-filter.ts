@@ -5,7 +5,7 @@ export type StatusFilter = 'all' | 'active' | 'input_required' | 'completed' | '
 export const STATUS_FILTERS: readonly { value: StatusFilter; label: string }[] = [
   { value: 'all', label: 'All' },
   { value: 'active', label: 'Running' },
-  { value: 'input_required', label: 'Needs input' },
+  { value: 'input_required', label: 'Needs your answer' },
   { value: 'completed', label: 'Completed' },
   { value: 'failed', label: 'Failed' },
   { value: 'cancelled', label: 'Cancelled' },
@@ -33,7 +33,10 @@ function statusMatches(task: TaskSummary, status: StatusFilter): boolean {
   }
 }
 
-/** Ids of the tasks that pass the filter, in the given order. Text matches tool, server, id, messages. */
+/**
+ * Ids of the tasks that pass the filter, in the given order. Text matches the title (with the
+ * task's telling arguments: file names, folders, services, queries), tool, server, id, messages.
+ */
 export function filterTasks(
   order: readonly string[],
   tasks: ReadonlyMap<string, TaskSummary>,
@@ -47,7 +50,7 @@ export function filterTasks(
     if (filter.server !== null && task.server !== filter.server) return false;
     if (words.length === 0) return true;
     const haystack =
-      `${task.tool} ${task.server} ${task.id} ${task.status} ${task.unrecognizedStatus ?? ''} ${task.statusMessage ?? ''} ${task.error ?? ''}`.toLowerCase();
+      `${task.title ?? ''} ${task.tool} ${task.server} ${task.id} ${task.status} ${task.unrecognizedStatus ?? ''} ${task.statusMessage ?? ''} ${task.error ?? ''}`.toLowerCase();
     return words.every((word) => haystack.includes(word));
   });
 }

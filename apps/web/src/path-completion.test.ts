@@ -24,13 +24,12 @@ describe('completePath', () => {
 
   const scope = () => ({ allowed: [home], home });
 
-  it('lists matching entries, folders first, in the home folder', async () => {
+  it('lists the matching folders in the home folder, and no file names', async () => {
     const result = await completePath(`${join(home, 'projects')}/`, scope());
     expect(result.error).toBeUndefined();
     expect(result.entries).toEqual([
       { path: join(home, 'projects', 'alpha'), kind: 'directory' },
       { path: join(home, 'projects', 'beta'), kind: 'directory' },
-      { path: join(home, 'projects', 'notes.csv'), kind: 'file' },
     ]);
     const partial = await completePath(join(home, 'projects', 'b'), scope());
     expect(partial.entries.map((e) => e.path)).toEqual([join(home, 'projects', 'beta')]);
@@ -60,8 +59,8 @@ describe('completePath', () => {
   });
 
   it('returns at most `limit` entries and says so', async () => {
-    const result = await completePath(`${join(home, 'projects')}/`, { ...scope(), limit: 2 });
-    expect(result.entries).toHaveLength(2);
+    const result = await completePath(`${join(home, 'projects')}/`, { ...scope(), limit: 1 });
+    expect(result.entries).toHaveLength(1);
     expect(result.truncated).toBe(true);
   });
 });

@@ -98,13 +98,13 @@ export async function completePath(typed: string, scope: CompletionScope): Promi
       kind: (await isDirectory(realDirectory, entry)) ? ('directory' as const) : ('file' as const),
     })),
   );
-  entries.sort((a, b) =>
-    a.kind === b.kind ? a.path.localeCompare(b.path) : a.kind === 'directory' ? -1 : 1,
-  );
+  // Folders only: the chooser picks folders, and file names need not leave this machine.
+  const folders = entries.filter((entry) => entry.kind === 'directory');
+  folders.sort((a, b) => a.path.localeCompare(b.path));
   return {
     resolved: expanded,
     directory,
-    entries: entries.slice(0, limit),
-    truncated: entries.length > limit,
+    entries: folders.slice(0, limit),
+    truncated: folders.length > limit,
   };
 }

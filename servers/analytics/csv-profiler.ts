@@ -140,6 +140,9 @@ export async function profileCsv(path: string, options: ProfileOptions = {}): Pr
       index++;
       if (atEnd || tally.rows >= maxRows) break;
     }
+    // After the workers' last reports: before them, rows profiled on workers are not counted yet.
+    const columns = main ? main.profiles(names, detail) : await (pool as WorkerPool).finish(detail, signal);
+    signal?.throwIfAborted();
     if (tally.rows === 0) {
       throw new CsvInputError(
         head.dialect.hasHeader
@@ -147,8 +150,6 @@ export async function profileCsv(path: string, options: ProfileOptions = {}): Pr
           : 'The file contains no data rows: only blank lines.',
       );
     }
-    const columns = main ? main.profiles(names, detail) : await (pool as WorkerPool).finish(detail, signal);
-    signal?.throwIfAborted();
     return buildProfile({
       path: options.displayPath ?? path,
       size,

@@ -61,6 +61,15 @@ describe('profiling on worker threads', () => {
     expect(comparable(threaded)).toEqual(comparable(inThread));
   });
 
+  it('counts the rows of a file read before any worker has reported', async () => {
+    // A few chunks are read at once; the workers' reports come later, and the rows with them.
+    const path = join(dir, 'small.csv');
+    writeFileSync(path, 'name,score\na,1\nb,2\nc,3\n');
+    const profile = await profileCsv(path, { workerScript: script, workers: 2, workerMinBytes: 0 });
+    expect(profile.rows).toBe(3);
+    expect(profile.columns.map((c) => c.count)).toEqual([3, 3]);
+  });
+
   it('stops the workers when cancelled', async () => {
     const path = join(dir, 'big.csv');
     writeFileSync(path, `a,b\n${Array.from({ length: 200_000 }, (_, i) => `${i},x${i}`).join('\n')}\n`);

@@ -1,11 +1,14 @@
+import { Random } from '@taskdeck/node-common/random';
 import { describe, expect, it } from 'vitest';
 import { ColumnAccumulator } from './column-profile.js';
-import { Random } from './random.js';
 import { FULL_LIMITS, type SketchLimits } from './sketch-limits.js';
 
 function accumulate(values: string[], limits: SketchLimits = FULL_LIMITS): ColumnAccumulator {
   const column = new ColumnAccumulator(1, limits);
-  for (const value of values) column.add(value);
+  for (const value of values) {
+    const bytes = Buffer.from(value);
+    column.add(bytes, 0, bytes.length);
+  }
   return column;
 }
 

@@ -4,11 +4,13 @@ import type { ColumnProfile } from './profile-schema.js';
 import { QuantileSketch, type QuantileSketchState } from './quantile-sketch.js';
 import { FULL_DETAIL, type ProfileDetail } from './result-size.js';
 import { FULL_LIMITS, type SketchLimits } from './sketch-limits.js';
-import { cutText, detach, isCut, ValueCounter, type ValueCounterState } from './value-counter.js';
+import { compareUtf16Order, decodeUtf8, encodeUtf8 } from './utf8-bytes.js';
+import { cutText, isCut, ValueCounter, type ValueCounterState } from './value-counter.js';
 import {
-  classify,
+  classifyBytes,
   formatEpochSeconds,
   Kind,
+  needsTrim,
   parsed,
   trimValue,
   VALUE_KINDS,
@@ -139,8 +141,9 @@ export interface ColumnState {
   minLength: number;
   maxLength: number;
   totalLength: number;
-  minText: string | null;
-  maxText: string | null;
+  /** UTF-8 bytes of the least and greatest text values. */
+  minText: Uint8Array | null;
+  maxText: Uint8Array | null;
   firstText: string | null;
   values: ValueCounterState;
 }
@@ -164,8 +167,9 @@ export class ColumnAccumulator {
   private minLength = Number.POSITIVE_INFINITY;
   private maxLength = 0;
   private totalLength = 0;
-  private minText: string | null = null;
-  private maxText: string | null = null;
+  /** UTF-8 bytes of the least and greatest text values (compared as JavaScript compares strings). */
+  private minText: Uint8Array | null = null;
+  private maxText: Uint8Array | null = null;
   /** First value that is plain text: quoted in the warning when it makes a numeric column text. */
   private firstText: string | null = null;
   private values: ValueCounter;
@@ -177,9 +181,22 @@ export class ColumnAccumulator {
     this.values = new ValueCounter(limits);
   }
 
-  add(raw: string): void {
-    const value = trimValue(raw);
-    const kind = classify(value);
+  /**
+   * Adds the value bytes[start, end) (UTF-8; a scratch buffer the caller may reuse: what is
+   * kept is copied). No string is made for it unless it needs trimming beyond the fast
+   * check, or is text that becomes the column's first, min or max.
+   */
+  add(raw: Uint8Array, rawStart: number, rawEnd: number): void {
+    let bytes = raw;
+    let start = rawStart;
+    let end = rawEnd;
+    if (needsTrim(bytes, start, end)) {
+      // Rare: JavaScript's trim, which also drops other white space once a space or tab is at an end.
+      bytes = encodeUtf8(trimValue(decodeUtf8(bytes, start, end)));
+      start = 0;
+      end = bytes.length;
+    }
+    const kind = classifyBytes(bytes, start, end);
     if (kind === Kind.Empty) {
       this.empty++;
       return;
@@ -189,23 +206,34 @@ export class ColumnAccumulator {
       return;
     }
     (this.kinds[kind - KIND_OFFSET] as number)++;
+    // Numbers, dates and booleans are ASCII: one character per byte.
+    let length = end - start;
     if (kind === Kind.Integer || kind === Kind.Float) {
       this.numbers ??= new Distribution(this.seed, this.limits, false);
       this.numbers.add(parsed.number, false);
+      this.values.addNumber(parsed.number, bytes, start, end);
     } else if (kind === Kind.Date || kind === Kind.DateTime) {
       this.instants ??= new Distribution(this.seed, this.limits, true);
       this.instants.add(parsed.number, kind === Kind.Date);
-    } else if (kind === Kind.String) {
-      this.firstText ??= detach(value);
-      // Only text values: comparing strings costs more than all other statistics together.
-      if (this.minText === null || value < this.minText) this.minText = detach(value);
-      if (this.maxText === null || value > this.maxText) this.maxText = detach(value);
+      this.values.addNumber(parsed.number, bytes, start, end);
+    } else {
+      if (kind === Kind.String) this.trackText(bytes, start, end);
+      length = this.values.addText(bytes, start, end);
     }
-    const length = value.length;
     if (length < this.minLength) this.minLength = length;
     if (length > this.maxLength) this.maxLength = length;
     this.totalLength += length;
-    this.values.add(value, kind, parsed.number);
+  }
+
+  /** First, min and max of the text values (only those: comparing every value as text cost more than all other statistics). */
+  private trackText(bytes: Uint8Array, start: number, end: number): void {
+    this.firstText ??= decodeUtf8(bytes, start, end);
+    const min = this.minText;
+    if (min === null || compareUtf16Order(bytes, start, end, min, 0, min.length) < 0)
+      this.minText = bytes.slice(start, end);
+    const max = this.maxText;
+    if (max === null || compareUtf16Order(bytes, start, end, max, 0, max.length) > 0)
+      this.maxText = bytes.slice(start, end);
   }
 
   /** A value missing from a short row. */
@@ -222,10 +250,18 @@ export class ColumnAccumulator {
     this.minLength = Math.min(this.minLength, other.minLength);
     this.maxLength = Math.max(this.maxLength, other.maxLength);
     this.totalLength += other.totalLength;
-    if (other.minText !== null && (this.minText === null || other.minText < this.minText))
-      this.minText = other.minText;
-    if (other.maxText !== null && (this.maxText === null || other.maxText > this.maxText))
-      this.maxText = other.maxText;
+    const [min, otherMin] = [this.minText, other.minText];
+    if (
+      otherMin !== null &&
+      (min === null || compareUtf16Order(otherMin, 0, otherMin.length, min, 0, min.length) < 0)
+    )
+      this.minText = otherMin;
+    const [max, otherMax] = [this.maxText, other.maxText];
+    if (
+      otherMax !== null &&
+      (max === null || compareUtf16Order(otherMax, 0, otherMax.length, max, 0, max.length) > 0)
+    )
+      this.maxText = otherMax;
     this.firstText ??= other.firstText;
     this.values.merge(other.values);
   }
@@ -312,8 +348,10 @@ export class ColumnAccumulator {
           : null;
       Object.assign(base, describe(this.instants, format, histogram, DAY_SECONDS, DAY_SECONDS));
     } else if (type === 'string') {
-      base.min = this.minText === null ? null : cutText(this.minText);
-      base.max = this.maxText === null ? null : cutText(this.maxText);
+      const text = (bytes: Uint8Array | null) =>
+        bytes === null ? null : cutText(decodeUtf8(bytes, 0, bytes.length));
+      base.min = text(this.minText);
+      base.max = text(this.maxText);
       base.truncated ||= isCut(base.min ?? '') || isCut(base.max ?? '');
     }
     return { profile: base, warning: this.strayTextWarning(name, counts, count) };

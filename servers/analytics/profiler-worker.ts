@@ -24,7 +24,8 @@ type ToWorker =
   | { type: 'chunk'; index: number; bytes: Uint8Array }
   | { type: 'finish'; detail: ProfileDetail };
 type FromWorker =
-  | { type: 'report'; report: ChunkReport }
+  /** The chunk's memory comes back with its report, to be read into again. */
+  | { type: 'report'; report: ChunkReport; bytes: Uint8Array }
   /** A worker other than the first has handed its states over, and can stop. */
   | { type: 'handed-over' }
   | { type: 'profiles'; result: ColumnReport };
@@ -46,10 +47,9 @@ export function runProfilerWorker(): void {
   const profiler = new ChunkProfiler(config);
   port.on('message', (message: ToWorker) => {
     if (message.type === 'chunk') {
-      port.postMessage({
-        type: 'report',
-        report: profiler.process(message.bytes, message.index),
-      } satisfies FromWorker);
+      const { bytes } = message;
+      const report = profiler.process(bytes, message.index);
+      port.postMessage({ type: 'report', report, bytes } satisfies FromWorker, [bytes.buffer as ArrayBuffer]);
     } else if (merger) {
       // Queued at the first worker as this returns: this worker may be stopped right after.
       merger.postMessage(profiler.states());
@@ -104,7 +104,7 @@ export class WorkerPool {
     config: ChunkConfig,
     names: string[],
     count: number,
-    private readonly onReport: (report: ChunkReport) => void,
+    private readonly onReport: (report: ChunkReport, bytes: ArrayBufferLike) => void,
   ) {
     const channels = Array.from({ length: count - 1 }, () => new MessageChannel());
     this.workers = Array.from({ length: count }, (_, w) => {
@@ -122,7 +122,7 @@ export class WorkerPool {
       worker.on('message', (message: FromWorker) => {
         if (message.type === 'report') {
           this.inFlight[w] = (this.inFlight[w] as number) - 1;
-          this.onReport(message.report);
+          this.onReport(message.report, message.bytes.buffer);
         } else if (message.type === 'handed-over') {
           // Its states are in the first worker's queue: its own copy can go now.
           this.retired.add(worker);

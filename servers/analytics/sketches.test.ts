@@ -93,9 +93,13 @@ describe('FrequentItems', () => {
       const value = random.chance(0.3) ? `hot${random.int(1, 3)}` : `cold${random.int(1, 100_000)}`;
       truth.set(value, (truth.get(value) ?? 0) + 1);
       const hash = hashString(value);
-      if (!items.increment(value, hash)) items.add(value, hash, 1);
+      const bytes = Buffer.from(value);
+      if (!items.increment(bytes, 0, bytes.length, hash)) items.add(bytes, 0, bytes.length, hash, 1);
     }
     const found = new Map(items.entries());
+    // Moved across threads (a structured clone), the same counters answer.
+    const moved = FrequentItems.from(structuredClone(items.state()));
+    expect(moved.entries()).toEqual(items.entries());
     for (const [value, count] of truth) {
       const reported = found.get(value);
       if (count > items.offset) expect(reported, value).toBeDefined();

@@ -2,10 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { HyperLogLog, hashNumber } from './distinct-counter.js';
 import { FULL_LIMITS, type SketchLimits } from './sketch-limits.js';
 import { ValueCounter } from './value-counter.js';
-import { Kind } from './value-types.js';
 
-const addInteger = (counter: ValueCounter, n: number) => counter.add(String(n), Kind.Integer, n);
-const addText = (counter: ValueCounter, s: string) => counter.add(s, Kind.String, 0);
+const addInteger = (counter: ValueCounter, n: number) => {
+  const bytes = Buffer.from(String(n));
+  counter.addNumber(n, bytes, 0, bytes.length);
+};
+const addText = (counter: ValueCounter, s: string) => {
+  const bytes = Buffer.from(s);
+  counter.addText(bytes, 0, bytes.length);
+};
 
 describe('ValueCounter distinct counts and top values', () => {
   it('never estimates more distinct values than there are values, and says all are distinct', () => {

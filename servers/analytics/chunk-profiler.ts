@@ -56,25 +56,23 @@ const MISSING = -1;
  * One column's values in the chunk being profiled: where each row's value is. A value
  * of the chunk's own bytes is [start, end); one put together elsewhere (a quoted field
  * with doubled quotes, Latin-1 re-encoded as UTF-8) is in the side buffer, at
- * [-start - 2, end); a missing one is MISSING.
+ * [-start - 2, end); a missing one is MISSING. Plain arrays, reused chunk after chunk
+ * (a wide file has thousands of these: see ValueDictionary on typed arrays).
  */
 class ColumnRanges {
-  starts = new Int32Array(8);
-  ends = new Int32Array(8);
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
   count = 0;
 
   push(start: number, end: number): void {
     const n = this.count;
     if (n === this.starts.length) {
-      const starts = new Int32Array(n * 2);
-      const ends = new Int32Array(n * 2);
-      starts.set(this.starts);
-      ends.set(this.ends);
-      this.starts = starts;
-      this.ends = ends;
+      this.starts.push(start);
+      this.ends.push(end);
+    } else {
+      this.starts[n] = start;
+      this.ends[n] = end;
     }
-    this.starts[n] = start;
-    this.ends[n] = end;
     this.count = n + 1;
   }
 }

@@ -83,7 +83,7 @@ async function mergePeers(profiler: ChunkProfiler, peers: MessagePort[]): Promis
 const WORKER_HEAP = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 };
 
 /** Chunks a worker may hold at once: one being profiled, one waiting, so it never idles. */
-const IN_FLIGHT_PER_WORKER = 2;
+const IN_FLIGHT_PER_WORKER = 4;
 
 /**
  * Profiles chunks on worker threads. Chunk i always goes to worker i mod N, and the first

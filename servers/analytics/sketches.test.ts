@@ -169,6 +169,18 @@ describe('Histogram', () => {
     expect(keyOf(-0.05, -1)).toBe(-1);
     expect(keyOf(1234, 2)).toBe(12);
   });
+
+  it('keeps a small negative value below zero in a bin far wider than the value', () => {
+    // A column from -10^15 to 10^14 has bins 5·10^13 wide: -12 belongs below 0, not above.
+    expect(keyOf(-12, 13)).toBe(-1);
+    expect(keyOf(-4999, 13)).toBe(-1);
+    expect(keyOf(12, 13)).toBe(0);
+    const h = new Histogram();
+    for (const x of [-999_999_999_999_999, 123_456_789_012_345, -12, -3, 7]) h.add(x);
+    const bins = h.bins(1, 40);
+    const below = bins.filter((b) => b.to <= 0).reduce((n, b) => n + b.count, 0);
+    expect(below).toBe(3);
+  });
 });
 
 describe('Moments', () => {

@@ -96,7 +96,7 @@ describe('ColumnAccumulator dictionary', () => {
     const values = Array.from({ length: 20_000 }, () => String(random.int(1, 40) * 2.5));
     const counted = accumulate(values);
     const streamed = accumulate(values, { ...FULL_LIMITS, exactDistinct: 32 });
-    expect(counted.state().dictionary?.keys).toHaveLength(40);
+    expect(counted.state().dictionary?.hashes).toHaveLength(40);
     expect(streamed.state().dictionary).toBeNull();
     const c = counted.profile('c', 0).profile;
     const s = streamed.profile('c', 0).profile;

@@ -1,4 +1,4 @@
-import { hashBytes, hashedText } from './distinct-counter.js';
+import { hashBytes } from './distinct-counter.js';
 import {
   CountedValues,
   DAY_SECONDS,
@@ -10,7 +10,7 @@ import type { HistogramBin } from './histogram.js';
 import type { ColumnProfile } from './profile-schema.js';
 import { FULL_DETAIL, type ProfileDetail } from './result-size.js';
 import { FULL_LIMITS, type SketchLimits } from './sketch-limits.js';
-import { compareUtf16Order, decodeUtf8, encodeUtf8 } from './utf8-bytes.js';
+import { compareUtf16Order, decodeUtf8, encodeUtf8, utf16Length } from './utf8-bytes.js';
 import {
   cutText,
   exactSummary,
@@ -288,12 +288,12 @@ export class ColumnAccumulator {
       (this.stream as StreamedColumn).add(bytes, start, end, kind);
       return;
     }
-    const hash = hashBytes(bytes, start, end);
-    const length = hashedText.length;
-    if (length > MAX_KEY_LENGTH) {
-      this.addLong(dictionary, bytes, start, end, length);
+    // More bytes than characters only with non-ASCII text: most values skip counting characters.
+    if (end - start > MAX_KEY_LENGTH && utf16Length(bytes, start, end) > MAX_KEY_LENGTH) {
+      this.addLong(dictionary, bytes, start, end);
       return;
     }
+    const hash = hashBytes(bytes, start, end);
     const e = dictionary.find(bytes, start, end, hash);
     if (e >= 0) {
       dictionary.counts[e] = (dictionary.counts[e] as number) + 1;
@@ -301,6 +301,7 @@ export class ColumnAccumulator {
     }
     const kind = classifyBytes(bytes, start, end);
     if (kind === Kind.String) this.trackText(bytes, start, end);
+    const length = utf16Length(bytes, start, end);
     dictionary.insert(bytes, start, end, hash, kind, parsed.number, length, length, 1);
     if (this.outgrown(dictionary)) this.becomeStreamed(dictionary);
   }
@@ -439,20 +440,15 @@ export class ColumnAccumulator {
   }
 
   /** A value of more than MAX_KEY_LENGTH characters: text is counted under its valueKey, a number as written. */
-  private addLong(
-    dictionary: ValueDictionary,
-    bytes: Uint8Array,
-    start: number,
-    end: number,
-    length: number,
-  ): void {
+  private addLong(dictionary: ValueDictionary, bytes: Uint8Array, start: number, end: number): void {
     const kind = classifyBytes(bytes, start, end);
     const number = parsed.number;
     const text = kind === Kind.String || kind === Kind.Boolean;
     const key = text ? longKey(bytes, start, end) : bytes;
     const [keyStart, keyEnd] = text ? [0, key.length] : [start, end];
     const hash = hashBytes(key, keyStart, keyEnd);
-    const keyChars = hashedText.length;
+    const keyChars = utf16Length(key, keyStart, keyEnd);
+    const length = utf16Length(bytes, start, end);
     const e = dictionary.find(key, keyStart, keyEnd, hash);
     if (e >= 0) {
       dictionary.counts[e] = (dictionary.counts[e] as number) + 1;

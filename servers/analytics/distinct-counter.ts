@@ -1,5 +1,3 @@
-import { utf16Length } from './utf8-bytes.js';
-
 /** log2 of the registers by default: standard error about 0.8 %, in 16 KB. */
 export const DEFAULT_PRECISION = 14;
 
@@ -159,30 +157,26 @@ export function hashUtf8(bytes: Uint8Array, start: number, end: number): number 
 /**
  * A cheaper 32-bit hash of bytes[start, end) (MurmurHash3 over four bytes per block), for
  * lookups whose hash never reaches a result (the exact value table): hashUtf8 is kept for
- * the sketches. Leaves the text's UTF-16 length in `hashedText.length`.
+ * the sketches.
  */
 export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   let h = SEED;
-  let high = 0;
   let i = start;
   for (; i + 3 < end; i += 4) {
-    const block =
+    h = mixBlock(
+      h,
       (bytes[i] as number) |
-      ((bytes[i + 1] as number) << 8) |
-      ((bytes[i + 2] as number) << 16) |
-      ((bytes[i + 3] as number) << 24);
-    high |= block;
-    h = mixBlock(h, block);
+        ((bytes[i + 1] as number) << 8) |
+        ((bytes[i + 2] as number) << 16) |
+        ((bytes[i + 3] as number) << 24),
+    );
   }
   let tail = -1;
   if (i < end) {
     tail = 0;
     for (let shift = 0; i < end; i++, shift += 8) tail |= (bytes[i] as number) << shift;
-    high |= tail;
   }
-  const length = end - start;
-  hashedText.length = (high & 0x80808080) === 0 ? length : utf16Length(bytes, start, end);
-  return finish(h, tail, length);
+  return finish(h, tail, end - start);
 }
 
 const F64 = new Float64Array(1);

@@ -141,13 +141,14 @@ export class ValueCounter {
     if (dictionary.valueOf[first] !== first) return;
     let count = 0;
     for (const e of group) count += dictionary.counts[e] as number;
-    const key = dictionary.keyBytes(first);
+    const keys = dictionary.keys.bytes;
+    const [start, end] = dictionary.keyRange(first);
     const hash = isNumeric(dictionary.kinds[first] as Kind)
       ? hashNumber(dictionary.numbers[first] as number)
-      : hashUtf8(key, 0, key.length);
+      : hashUtf8(keys, start, end);
     this.n += count;
     this.hll.addHash(hash);
-    this.frequent?.add(key, 0, key.length, hash, count);
+    this.frequent?.add(keys, start, end, hash, count);
   }
 
   /**

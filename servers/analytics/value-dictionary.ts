@@ -1,12 +1,15 @@
 import { zeros } from './arrays.js';
 import { hashNumber } from './distinct-counter.js';
+import { ByteArena, bytesEqual, decodeUtf8 } from './utf8-bytes.js';
 import { Kind } from './value-types.js';
 
 export interface ValueDictionaryState {
   values: number;
   chars: number;
   hashes: number[];
-  keys: string[];
+  keyStarts: number[];
+  keyLengths: number[];
+  keys: Uint8Array;
   counts: number[];
   kinds: number[];
   numbers: number[];
@@ -22,14 +25,14 @@ export const SPELLINGS_PER_VALUE = 4;
  * has few distinct values: a repeated value costs a hash and a lookup, nothing else, and
  * every statistic (types, lengths, moments, quantiles, histograms, top values) is derived
  * from the entries when asked, exactly. An entry's key is the text's UTF-8 bytes (for text
- * over MAX_KEY_LENGTH characters, its valueKey's), kept as a one-byte string; its kind,
+ * over MAX_KEY_LENGTH characters, its valueKey's), kept in a byte arena; its kind,
  * number (numbers and dates) and UTF-16 length are found once, when it is inserted.
  * Numbers and dates are one value however written: `valueOf` points at the first entry of
  * the same number, whose text is the value's label. Entries stay in insertion order (the
  * order values first appeared), which decides the order in which they later feed the
- * sketches. Plain arrays and strings, on the JavaScript heap: a wide file has thousands of
- * dictionaries, and the heap goes back to the system with the worker that held them,
- * unlike the malloc memory of typed arrays.
+ * sketches. Plain arrays, on the JavaScript heap, but for the keys' bytes: a wide file has
+ * thousands of dictionaries, and a dozen typed arrays each (objects, and malloc memory a
+ * finished worker does not give back) cost 90 MB more at 20,000 columns.
  */
 export class ValueDictionary {
   /** Distinct values (numbers by value, text by key; nulls are none). */
@@ -38,8 +41,10 @@ export class ValueDictionary {
   chars = 0;
   /** hashBytes of the key. */
   hashes: number[] = [];
-  /** The key's bytes, one character each. */
-  keys: string[] = [];
+  keyStarts: number[] = [];
+  keyLengths: number[] = [];
+  /** The keys' bytes. */
+  keys = new ByteArena();
   counts: number[] = [];
   kinds: number[] = [];
   numbers: number[] = [];
@@ -54,7 +59,7 @@ export class ValueDictionary {
   private numericValues = 0;
 
   get size(): number {
-    return this.keys.length;
+    return this.hashes.length;
   }
 
   /** The entry whose key is bytes[start, end) (hashBytes `hash`), or -1. */
@@ -65,9 +70,12 @@ export class ValueDictionary {
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const e = (slots[slot] as number) - 1;
       if (e < 0) return -1;
-      if (this.hashes[e] !== hash) continue;
-      const key = this.keys[e] as string;
-      if (key.length === length && keyEquals(bytes, start, end, key)) return e;
+      if (
+        this.hashes[e] === hash &&
+        this.keyLengths[e] === length &&
+        bytesEqual(bytes, start, end, this.keys.bytes, this.keyStarts[e] as number)
+      )
+        return e;
     }
   }
 
@@ -86,18 +94,40 @@ export class ValueDictionary {
     keyChars: number,
     count: number,
   ): void {
-    this.add(latin1(bytes, start, end), hash, kind, number, length, keyChars, count);
+    const e = this.size;
+    this.keyStarts.push(this.keys.append(bytes, start, end));
+    this.keyLengths.push(end - start);
+    this.hashes.push(hash);
+    this.counts.push(count);
+    this.kinds.push(kind);
+    this.numbers.push(number);
+    this.lengths.push(length);
+    if (kind === Kind.Null) {
+      this.valueOf.push(-1);
+    } else if (isNumeric(kind)) {
+      const first = this.findNumber(number);
+      this.valueOf.push(first < 0 ? e : first);
+      if (first < 0) this.addNumber(e, keyChars);
+    } else {
+      this.valueOf.push(e);
+      this.values++;
+      this.chars += keyChars;
+    }
+    if (this.size * 2 > this.slots.length)
+      this.slots = reindexed(this.slots.length * 2, this.size, (f) => this.hashes[f]);
+    else index(this.slots, e, hash);
   }
 
-  /** The key's bytes. */
-  keyBytes(e: number): Uint8Array {
-    const buffer = Buffer.from(this.keys[e] as string, 'latin1');
-    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
+  /** Where entry `e`'s key is in `keys.bytes`: [start, end). */
+  keyRange(e: number): [number, number] {
+    const start = this.keyStarts[e] as number;
+    return [start, start + (this.keyLengths[e] as number)];
   }
 
   /** The text of entry `e`'s key. */
   label(e: number): string {
-    return Buffer.from(this.keys[e] as string, 'latin1').toString('utf8');
+    const [start, end] = this.keyRange(e);
+    return decodeUtf8(this.keys.bytes, start, end);
   }
 
   /**
@@ -121,17 +151,19 @@ export class ValueDictionary {
 
   /** Adds entry `e` of another dictionary, as if its values had been added here. */
   mergeEntry(other: ValueDictionary, e: number): void {
-    const key = other.keys[e] as string;
+    const [start, end] = other.keyRange(e);
     const hash = other.hashes[e] as number;
-    const mine = this.findKey(key, hash);
+    const mine = this.find(other.keys.bytes, start, end, hash);
     if (mine >= 0) {
       this.counts[mine] = (this.counts[mine] as number) + (other.counts[e] as number);
       return;
     }
     // A label's characters count once per value: its first entry's.
     const keyChars = other.valueOf[e] === e ? labelChars(other, e) : 0;
-    this.add(
-      key,
+    this.insert(
+      other.keys.bytes,
+      start,
+      end,
       hash,
       other.kinds[e] as Kind,
       other.numbers[e] as number,
@@ -142,13 +174,14 @@ export class ValueDictionary {
   }
 
   state(): ValueDictionaryState {
-    const { values, chars, hashes, keys, counts, kinds, numbers, lengths, valueOf } = this;
-    return { values, chars, hashes, keys, counts, kinds, numbers, lengths, valueOf };
+    const { values, chars, hashes, keyStarts, keyLengths, counts, kinds, numbers, lengths, valueOf } = this;
+    const keys = this.keys.used();
+    return { values, chars, hashes, keyStarts, keyLengths, keys, counts, kinds, numbers, lengths, valueOf };
   }
 
   static from(state: ValueDictionaryState): ValueDictionary {
     const dictionary = new ValueDictionary();
-    Object.assign(dictionary, state);
+    Object.assign(dictionary, state, { keys: ByteArena.of(state.keys) });
     dictionary.slots = zeros(slotsFor(dictionary.size));
     dictionary.numberSlots = zeros(slotsFor(dictionary.size));
     for (let e = 0; e < dictionary.size; e++) {
@@ -159,49 +192,6 @@ export class ValueDictionary {
       }
     }
     return dictionary;
-  }
-
-  private add(
-    key: string,
-    hash: number,
-    kind: Kind,
-    number: number,
-    length: number,
-    keyChars: number,
-    count: number,
-  ): void {
-    const e = this.size;
-    this.hashes.push(hash);
-    this.keys.push(key);
-    this.counts.push(count);
-    this.kinds.push(kind);
-    this.numbers.push(number);
-    this.lengths.push(length);
-    if (kind === Kind.Null) {
-      this.valueOf.push(-1);
-    } else if (isNumeric(kind)) {
-      const first = this.findNumber(number);
-      this.valueOf.push(first < 0 ? e : first);
-      if (first < 0) this.addNumber(e, keyChars);
-    } else {
-      this.valueOf.push(e);
-      this.values++;
-      this.chars += keyChars;
-    }
-    if (this.size * 2 > this.slots.length)
-      this.slots = reindexed(this.slots.length * 2, this.size, (f) => this.hashes[f]);
-    else index(this.slots, e, hash);
-  }
-
-  /** The entry whose key is `key`, or -1. */
-  private findKey(key: string, hash: number): number {
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const e = (slots[slot] as number) - 1;
-      if (e < 0) return -1;
-      if (this.hashes[e] === hash && this.keys[e] === key) return e;
-    }
   }
 
   /** The first entry of `number`, or -1. */
@@ -233,25 +223,14 @@ export class ValueDictionary {
 export const isNumeric = (kind: Kind) =>
   kind === Kind.Integer || kind === Kind.Float || kind === Kind.Date || kind === Kind.DateTime;
 
-/** Whether bytes[start, end) are the characters of the one-byte string `key` (of that length). */
-function keyEquals(bytes: Uint8Array, start: number, end: number, key: string): boolean {
-  for (let i = start, j = 0; i < end; i++, j++) if (bytes[i] !== key.charCodeAt(j)) return false;
-  return true;
-}
-
-/** bytes[start, end) as a one-byte string (a character per byte). */
-function latin1(bytes: Uint8Array, start: number, end: number): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
-}
-
 /** UTF-16 length of entry `e`'s label: a number's text is ASCII; text's label is its key. */
 function labelChars(dictionary: ValueDictionary, e: number): number {
   const kind = dictionary.kinds[e] as Kind;
-  const key = dictionary.keys[e] as string;
-  if (isNumeric(kind)) return key.length;
+  const bytes = dictionary.keyLengths[e] as number;
+  if (isNumeric(kind)) return bytes;
   const length = dictionary.lengths[e] as number;
   // A short ASCII key is the value; otherwise decode (a long value's key is its valueKey).
-  return key.length === length ? length : dictionary.label(e).length;
+  return bytes === length ? length : dictionary.label(e).length;
 }
 
 /** Puts entry `e` in the first free slot from `hash`. */

@@ -4,7 +4,7 @@ import { parseRecords, type RecordSink } from './csv-records.js';
 import type { ColumnProfile } from './profile-schema.js';
 import type { ProfileDetail } from './result-size.js';
 import type { SketchLimits } from './sketch-limits.js';
-import { ByteArena, encodeUtf8 } from './utf8-bytes.js';
+import { encodeUtf8 } from './utf8-bytes.js';
 
 /** What a profiler of chunks needs to know about the file (sent to each worker). */
 export interface ChunkConfig {
@@ -48,63 +48,24 @@ const MAX_REPORTED_LINES = 10;
 /** Column warnings listed one by one; more are counted in one line (a wide file could have thousands). */
 const MAX_COLUMN_WARNINGS = 20;
 
-const EMPTY = new Uint8Array(0);
-/** A value missing from a short row, in a column's list of field ranges. */
-const MISSING = -1;
-
-/**
- * One column's values in the chunk being profiled: where each row's value is. A value
- * of the chunk's own bytes is [start, end); one put together elsewhere (a quoted field
- * with doubled quotes, Latin-1 re-encoded as UTF-8) is in the side buffer, at
- * [-start - 2, end); a missing one is MISSING. Plain arrays, reused chunk after chunk
- * (a wide file has thousands of these: see ValueDictionary on typed arrays).
- */
-class ColumnRanges {
-  readonly starts: number[] = [];
-  readonly ends: number[] = [];
-  count = 0;
-
-  push(start: number, end: number): void {
-    const n = this.count;
-    if (n === this.starts.length) {
-      this.starts.push(start);
-      this.ends.push(end);
-    } else {
-      this.starts[n] = start;
-      this.ends[n] = end;
-    }
-    this.count = n + 1;
-  }
-}
-
 /**
  * Profiles chunks of complete records into column accumulators. The same class runs
- * in the main thread (small files, row limits) and in each worker thread. A chunk is
- * first parsed into each column's field ranges, then profiled column by column: one
- * column's sketches stay in the processor's caches while its values go through them,
- * and its values are mostly of one kind, which the branches learn (profiling row by row
- * cost twice as much CPU as the columns profiled one at a time).
+ * in the main thread (small files, row limits) and in each worker thread. (Profiling
+ * each chunk column by column instead, for the caches, cost more than it saved once
+ * repeated values became a dictionary lookup.)
  */
 export class ChunkProfiler implements RecordSink {
   readonly columns: (ColumnAccumulator | undefined)[];
-  private readonly ranges: (ColumnRanges | undefined)[];
   private report!: ChunkReport;
   private readonly delimiter: number;
-  /** The chunk being parsed. */
-  private chunk: Uint8Array = EMPTY;
-  /** Values put together outside the chunk's bytes. */
-  private readonly side = new ByteArena();
   /** The chunk being parsed is Latin-1 text with bytes ≥ 0x80. */
   private latin1 = false;
 
   constructor(private readonly config: ChunkConfig) {
     this.delimiter = config.delimiter.charCodeAt(0);
     this.columns = Array.from({ length: config.columnCount }, () => undefined);
-    this.ranges = Array.from({ length: config.columnCount }, () => undefined);
-    for (const index of config.selected) {
+    for (const index of config.selected)
       this.columns[index] = new ColumnAccumulator(index + 1, config.limits);
-      this.ranges[index] = new ColumnRanges();
-    }
   }
 
   process(bytes: Uint8Array, index: number, maxRows = Number.POSITIVE_INFINITY): ChunkReport {
@@ -127,33 +88,28 @@ export class ChunkProfiler implements RecordSink {
       complete: true,
     };
     // A plain Uint8Array, like every other array of bytes the columns read (see encodeUtf8).
-    this.chunk = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.side.length = 0;
-    const stats = parseRecords(this.chunk, this.delimiter, this, maxRows);
-    this.profileColumns();
-    this.chunk = EMPTY;
+    const chunk = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const stats = parseRecords(chunk, this.delimiter, this, maxRows);
     Object.assign(this.report, {
       lines: stats.lines,
       blankLines: stats.blankLines,
       malformed: stats.malformed,
       malformedLines: stats.malformedLines,
       unclosedQuoteLine: stats.unclosedQuoteLine,
-      complete: stats.consumed >= bytes.length,
+      complete: stats.consumed >= chunk.length,
     });
     return this.report;
   }
 
   field(index: number, bytes: Uint8Array, start: number, end: number): void {
-    const ranges = this.ranges[index];
-    if (ranges === undefined) return;
+    const column = this.columns[index];
+    if (column === undefined) return;
     if (this.latin1 && hasHighByte(bytes, start, end)) {
       const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
       const utf8 = encodeUtf8(text);
-      this.pushSide(ranges, utf8, 0, utf8.length);
-    } else if (bytes !== this.chunk) {
-      this.pushSide(ranges, bytes, start, end);
+      column.add(utf8, 0, utf8.length);
     } else {
-      ranges.push(start, end);
+      column.add(bytes, start, end);
     }
   }
 
@@ -164,31 +120,7 @@ export class ChunkProfiler implements RecordSink {
     if (fieldCount === expected) return;
     report.ragged++;
     if (report.raggedLines.length < MAX_REPORTED_LINES) report.raggedLines.push(line);
-    for (let i = fieldCount; i < expected; i++) this.ranges[i]?.push(MISSING, 0);
-  }
-
-  private pushSide(ranges: ColumnRanges, bytes: Uint8Array, start: number, end: number): void {
-    const at = this.side.append(bytes, start, end);
-    ranges.push(-at - 2, at + end - start);
-  }
-
-  /** Feeds each column its values of the chunk, one column at a time. */
-  private profileColumns(): void {
-    const chunk = this.chunk;
-    const side = this.side.bytes;
-    for (let c = 0; c < this.ranges.length; c++) {
-      const ranges = this.ranges[c];
-      if (ranges === undefined) continue;
-      const column = this.columns[c] as ColumnAccumulator;
-      const { starts, ends, count } = ranges;
-      for (let r = 0; r < count; r++) {
-        const start = starts[r] as number;
-        if (start >= 0) column.add(chunk, start, ends[r] as number);
-        else if (start === MISSING) column.addAbsent();
-        else column.add(side, -start - 2, ends[r] as number);
-      }
-      ranges.count = 0;
-    }
+    for (let i = fieldCount; i < expected; i++) this.columns[i]?.addAbsent();
   }
 
   states(): (ColumnState | null)[] {

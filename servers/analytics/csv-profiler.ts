@@ -7,15 +7,15 @@ import { lastRecordEnd, parseRecords } from './csv-records.js';
 import { CANDIDATE_DELIMITERS, columnNames, type Dialect, detectDialect } from './dialect.js';
 import { CsvInputError, sniffText, type TextEncoding } from './file-sniff.js';
 import type { CsvProfile } from './profile-schema.js';
-import { WorkerPool } from './profiler-worker.js';
+import { IN_FLIGHT_PER_WORKER, WorkerPool } from './profiler-worker.js';
 import { detailFor, fitProfile, type ProfileDetail, SUMMARY_BUDGET_CHARS } from './result-size.js';
 import { FULL_LIMITS, type SketchLimits, sketchLimits, stateCopies, workersFor } from './sketch-limits.js';
 import { MAX_KEY_LENGTH } from './value-counter.js';
 
 /**
  * Bytes read at a time, and so the unit of work a worker gets. Small enough that a chunk
- * profiled in the main thread delays a cancel by little (about 30 ms per MB), and that
- * chunks in flight (two per worker) and their decoded text stay a few MB.
+ * profiled in the main thread delays a cancel by little (about 15 ms per MB), and that
+ * the chunks in flight (IN_FLIGHT_PER_WORKER per worker) stay a few MB.
  */
 const CHUNK_BYTES = 1024 * 1024;
 /** The head read to detect encoding and dialect. */
@@ -262,14 +262,14 @@ async function readHead(
  */
 class ReadBuffers {
   private readonly free: ArrayBuffer[] = [];
-  /** Enough for every chunk in flight (two per worker) and the one being read. */
+  /** Enough for every chunk in flight and the one being read. */
   private readonly keep: number;
 
   constructor(
     private readonly chunkBytes: number,
     workers: number,
   ) {
-    this.keep = 2 * workers + 2;
+    this.keep = IN_FLIGHT_PER_WORKER * workers + 2;
   }
 
   /** A buffer of at least `length` bytes. */

@@ -5,6 +5,7 @@ import {
   Distribution,
   type DistributionState,
   type NumericSummary,
+  type RepeatedValues,
 } from './distribution.js';
 import type { HistogramBin } from './histogram.js';
 import type { ColumnProfile } from './profile-schema.js';
@@ -95,14 +96,14 @@ class StreamedColumn {
   /** Takes over from a column's dictionary, its values added in the order they first appeared. */
   static of(dictionary: ValueDictionary, seed: number, limits: SketchLimits): StreamedColumn {
     const column = new StreamedColumn(seed, limits, ValueCounter.of(dictionary, limits));
-    for (let e = 0; e < dictionary.size; e++) column.addEntry(dictionary, e);
+    for (let e = 0; e < dictionary.size; e++) addEntry(column, dictionary, e);
     return column;
   }
 
   /** Adds a value counted by a dictionary (another thread's): its entries `group` (valueGroups). */
   addValue(dictionary: ValueDictionary, group: number[]): void {
     this.values.addValue(dictionary, group);
-    for (const e of group) this.addEntry(dictionary, e);
+    for (const e of group) addEntry(this, dictionary, e);
   }
 
   /** Adds the non-empty trimmed value bytes[start, end) of `kind`; returns its UTF-16 length. */
@@ -125,7 +126,7 @@ class StreamedColumn {
     } else {
       length = this.values.addText(bytes, start, end);
     }
-    this.addLength(length, 1);
+    this.addLength(length);
   }
 
   merge(other: StreamedColumn): void {
@@ -170,70 +171,84 @@ class StreamedColumn {
     return column;
   }
 
-  /** The kind, length and number of a dictionary's entry `e`, `counts[e]` times (not its value count). */
-  private addEntry(dictionary: ValueDictionary, e: number): void {
-    const count = dictionary.counts[e] as number;
-    const kind = dictionary.kinds[e] as Kind;
-    if (kind === Kind.Null) {
-      this.nulls += count;
-      return;
-    }
-    (this.kinds[kind - KIND_OFFSET] as number) += count;
-    this.addLength(dictionary.lengths[e] as number, count);
-    const x = dictionary.numbers[e] as number;
-    if (kind === Kind.Integer || kind === Kind.Float) {
-      this.numbers ??= new Distribution(this.seed, this.limits, false);
-      this.numbers.addRepeated(x, count, false);
-    } else if (kind === Kind.Date || kind === Kind.DateTime) {
-      this.instants ??= new Distribution(this.seed, this.limits, true);
-      this.instants.addRepeated(x, count, kind === Kind.Date);
-    }
+  numberSink(): Distribution {
+    this.numbers ??= new Distribution(this.seed, this.limits, false);
+    return this.numbers;
   }
 
-  private addLength(length: number, count: number): void {
+  instantSink(): Distribution {
+    this.instants ??= new Distribution(this.seed, this.limits, true);
+    return this.instants;
+  }
+
+  private addLength(length: number): void {
     if (length < this.minLength) this.minLength = length;
     if (length > this.maxLength) this.maxLength = length;
-    this.totalLength += length * count;
+    this.totalLength += length;
   }
+}
+
+/** Where a dictionary entry's counts go: streamed statistics, or the tally of a dictionary. */
+interface EntrySink {
+  nulls: number;
+  kinds: number[];
+  minLength: number;
+  maxLength: number;
+  totalLength: number;
+  numberSink(): RepeatedValues;
+  instantSink(): RepeatedValues;
+}
+
+/** Adds the kind, length and number of `dictionary`'s entry `e`, `counts[e]` times (not its value's count). */
+function addEntry(sink: EntrySink, dictionary: ValueDictionary, e: number): void {
+  const count = dictionary.counts[e] as number;
+  const kind = dictionary.kinds[e] as Kind;
+  if (kind === Kind.Null) {
+    sink.nulls += count;
+    return;
+  }
+  (sink.kinds[kind - KIND_OFFSET] as number) += count;
+  const length = dictionary.lengths[e] as number;
+  if (length < sink.minLength) sink.minLength = length;
+  if (length > sink.maxLength) sink.maxLength = length;
+  sink.totalLength += length * count;
+  const x = dictionary.numbers[e] as number;
+  if (kind === Kind.Integer || kind === Kind.Float) sink.numberSink().addRepeated(x, count, false);
+  else if (kind === Kind.Date || kind === Kind.DateTime)
+    sink.instantSink().addRepeated(x, count, kind === Kind.Date);
 }
 
 /** What the profile reports of a column counted by its dictionary: all of it exact. */
 function dictionaryTally(dictionary: ValueDictionary, limits: SketchLimits, topValues: number): Tally {
-  const tally: Tally = {
+  let numbers: CountedValues | null = null;
+  let instants: CountedValues | null = null;
+  const sink: EntrySink = {
     nulls: 0,
     kinds: [0, 0, 0, 0, 0, 0],
     minLength: Number.POSITIVE_INFINITY,
     maxLength: 0,
     totalLength: 0,
-    numbers: null,
-    instants: null,
+    numberSink: () => {
+      numbers ??= new CountedValues(false, limits.histogramBins);
+      return numbers;
+    },
+    instantSink: () => {
+      instants ??= new CountedValues(true, limits.histogramBins);
+      return instants;
+    },
+  };
+  for (let e = 0; e < dictionary.size; e++) addEntry(sink, dictionary, e);
+  const { nulls, kinds, minLength, maxLength, totalLength } = sink;
+  return {
+    nulls,
+    kinds,
+    minLength,
+    maxLength,
+    totalLength,
+    numbers,
+    instants,
     values: exactSummary(dictionary, topValues),
   };
-  let numbers: CountedValues | null = null;
-  let instants: CountedValues | null = null;
-  for (let e = 0; e < dictionary.size; e++) {
-    const count = dictionary.counts[e] as number;
-    const kind = dictionary.kinds[e] as Kind;
-    if (kind === Kind.Null) {
-      tally.nulls += count;
-      continue;
-    }
-    (tally.kinds[kind - KIND_OFFSET] as number) += count;
-    const length = dictionary.lengths[e] as number;
-    if (length < tally.minLength) tally.minLength = length;
-    if (length > tally.maxLength) tally.maxLength = length;
-    tally.totalLength += length * count;
-    if (kind === Kind.Integer || kind === Kind.Float) {
-      numbers ??= new CountedValues(false, limits.histogramBins);
-      numbers.add(dictionary.numbers[e] as number, count);
-    } else if (kind === Kind.Date || kind === Kind.DateTime) {
-      instants ??= new CountedValues(true, limits.histogramBins);
-      instants.add(dictionary.numbers[e] as number, count);
-    }
-  }
-  tally.numbers = numbers;
-  tally.instants = instants;
-  return tally;
 }
 
 /**

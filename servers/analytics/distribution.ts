@@ -5,6 +5,12 @@ import type { SketchLimits } from './sketch-limits.js';
 
 export const DAY_SECONDS = 86_400;
 
+/** Statistics that take a value many times at once (a dictionary entry with its count). */
+export interface RepeatedValues {
+  /** `isDate`: a date-only instant. */
+  addRepeated(x: number, count: number, isDate: boolean): void;
+}
+
 /** What a column's profile reports of its numbers, or of its instants (epoch seconds). */
 export interface NumericSummary {
   readonly moments: Moments;
@@ -21,7 +27,7 @@ export interface NumericSummary {
  * those values when asked: a column of a few values costs a few numbers, not a 2 KB array.
  * With `limits.histogramBins` 0 (the result shows none) they are never kept.
  */
-export class Distribution implements NumericSummary {
+export class Distribution implements NumericSummary, RepeatedValues {
   readonly moments = new Moments();
   readonly quantiles: QuantileSketch;
   private histogram: Histogram | null = null;
@@ -158,7 +164,7 @@ export interface DistributionState {
  * count, in the order values first appeared. Quantiles are exact (from the counts), and
  * so are the histograms (every value).
  */
-export class CountedValues implements NumericSummary {
+export class CountedValues implements NumericSummary, RepeatedValues {
   private readonly values: number[] = [];
   private readonly counts: number[] = [];
   private computed: Moments | null = null;
@@ -170,7 +176,8 @@ export class CountedValues implements NumericSummary {
     private readonly maxBins: number,
   ) {}
 
-  add(x: number, count: number): void {
+  /** `isDate` does not matter: day bins take every instant (see bins). */
+  addRepeated(x: number, count: number, _isDate: boolean): void {
     this.values.push(x);
     this.counts.push(count);
   }

@@ -99,16 +99,7 @@ export class FrequentItems {
   merge(other: FrequentItems): void {
     this.offset += other.offset;
     const theirs = other.table;
-    forEachBit(theirs.occupied, (slot) => {
-      const start = theirs.keyStarts[slot] as number;
-      this.add(
-        theirs.keys.bytes,
-        start,
-        start + (theirs.keyLengths[slot] as number),
-        theirs.hashes[slot] as number,
-        theirs.counts[slot] as number,
-      );
-    });
+    forEachBit(theirs.occupied, (slot) => this.addSlot(theirs, slot, theirs.counts[slot] as number));
   }
 
   /** The values (as text) and their counts, in slot order. */
@@ -190,16 +181,15 @@ export class FrequentItems {
     this.size = 0;
     forEachBit(old.occupied, (slot) => {
       const count = (old.counts[slot] as number) - cut;
-      if (count <= 0) return;
-      const start = old.keyStarts[slot] as number;
-      this.add(
-        old.keys.bytes,
-        start,
-        start + (old.keyLengths[slot] as number),
-        old.hashes[slot] as number,
-        count,
-      );
+      if (count > 0) this.addSlot(old, slot, count);
     });
+  }
+
+  /** Adds `count` for the value in `slot` of `table` (another sketch's, or the one before a purge). */
+  private addSlot(table: Table, slot: number, count: number): void {
+    const start = table.keyStarts[slot] as number;
+    const end = start + (table.keyLengths[slot] as number);
+    this.add(table.keys.bytes, start, end, table.hashes[slot] as number, count);
   }
 }
 

@@ -258,7 +258,7 @@ async function readHead(
 
 /**
  * Read buffers, each used again once its chunk is profiled (a worker hands the memory
- * back): reading into fresh memory cost a page fault per 4 KB, about 7 % of the CPU time.
+ * back): reading into fresh memory costs a page fault per 4 KB.
  */
 class ReadBuffers {
   private readonly free: ArrayBuffer[] = [];

@@ -84,7 +84,7 @@ const WORKER_HEAP = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 }
 
 /**
  * Chunks a worker may hold at once: one being profiled, the rest waiting, so it does not
- * idle while the main thread waits for its turn on a busy machine (with two, workers
+ * idle while the main thread waits for its turn on a busy machine (with four, workers
  * waited for chunks a tenth of the time under load).
  */
 export const IN_FLIGHT_PER_WORKER = 8;

@@ -84,7 +84,7 @@ export function exactSummary(dictionary: ValueDictionary, limit: number): ValueS
   const entries: TopValue[] = [];
   if (!allDistinct) {
     for (let e = 0; e < dictionary.size; e++) {
-      if (dictionary.valueOf[e] === e)
+      if (dictionary.firstEntry[e] === e)
         entries.push({ value: dictionary.label(e), count: totals[e] as number });
     }
   }
@@ -95,7 +95,7 @@ export function exactSummary(dictionary: ValueDictionary, limit: number): ValueS
 function valueTotals(dictionary: ValueDictionary): Float64Array {
   const totals = new Float64Array(dictionary.size);
   for (let e = 0; e < dictionary.size; e++) {
-    const first = dictionary.valueOf[e] as number;
+    const first = dictionary.firstEntry[e] as number;
     if (first >= 0) totals[first] = (totals[first] as number) + (dictionary.counts[e] as number);
   }
   return totals;
@@ -138,7 +138,7 @@ export class ValueCounter {
    */
   addValue(dictionary: ValueDictionary, group: number[]): void {
     const first = group[0] as number;
-    if (dictionary.valueOf[first] !== first) return;
+    if (dictionary.firstEntry[first] !== first) return;
     let count = 0;
     for (const e of group) count += dictionary.counts[e] as number;
     const keys = dictionary.keys.bytes;

@@ -14,7 +14,7 @@ export interface ValueDictionaryState {
   kinds: number[];
   numbers: number[];
   lengths: number[];
-  valueOf: number[];
+  firstEntry: number[];
 }
 
 /** Entries kept per distinct value at most: a value may be written several ways ("1", "1.0", "1e0"). */
@@ -27,7 +27,7 @@ export const SPELLINGS_PER_VALUE = 4;
  * from the entries when asked, exactly. An entry's key is the text's UTF-8 bytes (for text
  * over MAX_KEY_LENGTH characters, its valueKey's), kept in a byte arena; its kind,
  * number (numbers and dates) and UTF-16 length are found once, when it is inserted.
- * Numbers and dates are one value however written: `valueOf` points at the first entry of
+ * Numbers and dates are one value however written: `firstEntry` points at the first entry of
  * the same number, whose text is the value's label. Entries stay in insertion order (the
  * order values first appeared), which decides the order in which they later feed the
  * sketches. Plain arrays, on the JavaScript heap, but for the keys' bytes: a wide file has
@@ -51,7 +51,7 @@ export class ValueDictionary {
   /** UTF-16 length of the value (a long value's own length, not its key's). */
   lengths: number[] = [];
   /** The first entry with the same value; -1 for a null token. */
-  valueOf: number[] = [];
+  firstEntry: number[] = [];
   /** Entry index + 1 per slot, by key; 0 is free. */
   private slots = zeros(16);
   /** Entry index + 1 per slot, by number (the first entry of each numeric value); 0 is free. */
@@ -103,13 +103,13 @@ export class ValueDictionary {
     this.numbers.push(number);
     this.lengths.push(length);
     if (kind === Kind.Null) {
-      this.valueOf.push(-1);
+      this.firstEntry.push(-1);
     } else if (isNumeric(kind)) {
       const first = this.findNumber(number);
-      this.valueOf.push(first < 0 ? e : first);
+      this.firstEntry.push(first < 0 ? e : first);
       if (first < 0) this.addNumber(e, keyChars);
     } else {
-      this.valueOf.push(e);
+      this.firstEntry.push(e);
       this.values++;
       this.chars += keyChars;
     }
@@ -138,7 +138,7 @@ export class ValueDictionary {
     const groups: number[][] = [];
     const groupOf: number[] = [];
     for (let e = 0; e < this.size; e++) {
-      const first = this.valueOf[e] as number;
+      const first = this.firstEntry[e] as number;
       if (first < 0 || first === e) {
         groupOf[e] = groups.length;
         groups.push([e]);
@@ -159,7 +159,7 @@ export class ValueDictionary {
       return;
     }
     // A label's characters count once per value: its first entry's.
-    const keyChars = other.valueOf[e] === e ? labelChars(other, e) : 0;
+    const keyChars = other.firstEntry[e] === e ? labelChars(other, e) : 0;
     this.insert(
       other.keys.bytes,
       start,
@@ -174,9 +174,22 @@ export class ValueDictionary {
   }
 
   state(): ValueDictionaryState {
-    const { values, chars, hashes, keyStarts, keyLengths, counts, kinds, numbers, lengths, valueOf } = this;
+    const { values, chars, hashes, keyStarts, keyLengths, counts, kinds, numbers, lengths, firstEntry } =
+      this;
     const keys = this.keys.used();
-    return { values, chars, hashes, keyStarts, keyLengths, keys, counts, kinds, numbers, lengths, valueOf };
+    return {
+      values,
+      chars,
+      hashes,
+      keyStarts,
+      keyLengths,
+      keys,
+      counts,
+      kinds,
+      numbers,
+      lengths,
+      firstEntry,
+    };
   }
 
   static from(state: ValueDictionaryState): ValueDictionary {
@@ -186,7 +199,7 @@ export class ValueDictionary {
     dictionary.numberSlots = zeros(slotsFor(dictionary.size));
     for (let e = 0; e < dictionary.size; e++) {
       index(dictionary.slots, e, state.hashes[e] as number);
-      if (state.valueOf[e] === e && isNumeric(state.kinds[e] as Kind)) {
+      if (state.firstEntry[e] === e && isNumeric(state.kinds[e] as Kind)) {
         index(dictionary.numberSlots, e, hashNumber(state.numbers[e] as number));
         dictionary.numericValues++;
       }
@@ -210,7 +223,7 @@ export class ValueDictionary {
     this.chars += keyChars;
     if (++this.numericValues * 2 > this.numberSlots.length) {
       this.numberSlots = reindexed(this.numberSlots.length * 2, this.size, (f) =>
-        this.valueOf[f] === f && isNumeric(this.kinds[f] as Kind)
+        this.firstEntry[f] === f && isNumeric(this.kinds[f] as Kind)
           ? hashNumber(this.numbers[f] as number)
           : null,
       );

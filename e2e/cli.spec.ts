@@ -3,28 +3,9 @@
  * the same data dir runs its task in that hub, so the page shows it live (its logs too), a
  * Ctrl-C in the terminal cancels it there, and `taskdeck tasks` lists it.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
+import { runCli } from '../apps/cli/test/cli-process';
 import { launchWebHost } from './fixtures';
-
-const CLI = fileURLToPath(new URL('../out/cli/taskdeck.js', import.meta.url));
-
-function cli(args: string[], dataDir: string): ChildProcess & { output: () => string } {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH, TASKDECK_DATA_DIR: dataDir },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  return Object.assign(child, { output: () => output });
-}
 
 test('a task started with taskdeck call shows live in the running web host, and Ctrl-C cancels it there', async ({
   page,
@@ -35,7 +16,7 @@ test('a task started with taskdeck call shows live in the running web host, and 
   try {
     await page.goto(host.info.url);
     await page.getByTestId('server').first().waitFor();
-    const call = cli(
+    const call = runCli(
       [
         'call',
         'cloud-ops',
@@ -47,7 +28,7 @@ test('a task started with taskdeck call shows live in the running web host, and 
         '--arg',
         'targetInstances=32',
       ],
-      host.info.dataDir,
+      { dataDir: host.info.dataDir },
     );
     const row = page.getByTestId('task-row').filter({ hasText: 'scale_service' });
     await expect(row).toHaveAttribute('data-status', 'working', { timeout: 20_000 });
@@ -57,17 +38,13 @@ test('a task started with taskdeck call shows live in the running web host, and 
     await expect(logs.first()).toBeVisible({ timeout: 20_000 });
     const seen = await logs.count();
     await expect.poll(() => logs.count(), { timeout: 20_000 }).toBeGreaterThan(seen);
-    call.kill('SIGINT');
-    const [code] = (await once(call, 'exit')) as [number | null];
-    expect(code).toBe(130);
-    expect(call.output()).toContain('Cancelling…');
+    call.child.kill('SIGINT');
+    expect(await call.exited).toBe(130);
+    expect(call.stderr()).toContain('Cancelling…');
     await expect(row).toHaveAttribute('data-status', 'cancelled');
-    const tasks = spawnSync(process.execPath, [CLI, 'tasks'], {
-      env: { PATH: process.env.PATH, TASKDECK_DATA_DIR: host.info.dataDir },
-      encoding: 'utf8',
-    });
-    expect(tasks.status).toBe(0);
-    expect(tasks.stdout).toMatch(/cancelled .* cloud-ops\/scale_service/);
+    const tasks = runCli(['tasks'], { dataDir: host.info.dataDir });
+    expect(await tasks.exited).toBe(0);
+    expect(tasks.stdout()).toMatch(/cancelled .* cloud-ops\/scale_service/);
   } finally {
     await host.stop();
   }

@@ -58,7 +58,9 @@ export async function launchWebHost(
   const dataDir = mkdtempSync(join(tmpdir(), 'taskdeck-e2e-'));
   const child = spawn(process.execPath, [serverJs, '--port', '0', '--data-dir', dataDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, TASKDECK_TIME_SCALE: timeScale },
+    // Servers start with the fresh data dir (no cached tools yet) and must not stop when
+    // idle during a worker's run: its specs expect them running.
+    env: { ...process.env, TASKDECK_TIME_SCALE: timeScale, TASKDECK_SERVER_IDLE: '1h' },
   });
   const stop = async () => {
     if (child.exitCode === null) {

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // `npm run bench [name...]`: bundles each bench/<name>/index.ts with esbuild and runs it
 // with node, one after the other (benchmarks must not compete for the 2 cores). Each
-// benchmark prints ratios against an anchor measured in the same run and writes its
-// figures to bench/results/<name>.json. Never part of `npm test`.
+// benchmark runs its contenders round-robin against an anchor measured in the same run
+// and writes its figures and goals to bench/results/<name>.json; the run ends with one
+// table of every goal in bench/results/ (figure, goal, met or not, load). It exits non-zero
+// when a benchmark could not run; a goal not met is the table's to say. Never part of `npm test`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { goalsTable, readResults } from '../bench/lib/goals-table.mjs';
 import { buildServers } from './build-servers.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,4 +50,6 @@ for (const name of wanted.length > 0 ? wanted : available) {
     failed++;
   }
 }
+console.log('\n=== goals (bench/results/*.json) ===');
+console.log(goalsTable(readResults(join(benchDir, 'results'))));
 process.exit(failed > 0 ? 1 : 0);

@@ -69,6 +69,33 @@ export function playwrightCounts(file, exitCode) {
 }
 
 /**
+ * Counts from scripts/conformance.mjs's results file (one per scenario; an expected failure
+ * is counted as skipped).
+ * @param {string} file
+ * @param {number | null} exitCode
+ * @returns {Counts}
+ */
+export function conformanceCounts(file, exitCode) {
+  const results = readJson(file);
+  if (!results || typeof results.passed !== 'number') {
+    return { passed: 0, failed: 1, skipped: 0, note: `no conformance results (${file}): the run crashed` };
+  }
+  const counts = {
+    passed: count(results.passed),
+    failed: count(results.failed),
+    skipped: count(results.skipped),
+  };
+  if (counts.failed === 0 && exitCode !== 0) {
+    return {
+      ...counts,
+      failed: 1,
+      note: 'the conformance run failed outside of any scenario (see its output)',
+    };
+  }
+  return counts;
+}
+
+/**
  * A step without a test report (lint, typecheck, build): a failure counts as one failed test.
  * @param {number | null} exitCode
  * @returns {Counts}

@@ -2,7 +2,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatCounts, playwrightCounts, stepCounts, total, vitestCounts } from './test-summary.mjs';
+import {
+  conformanceCounts,
+  formatCounts,
+  playwrightCounts,
+  stepCounts,
+  total,
+  vitestCounts,
+} from './test-summary.mjs';
 
 let dir: string;
 beforeAll(async () => {
@@ -44,6 +51,19 @@ describe('vitestCounts', () => {
       success: false,
     });
     expect(vitestCounts(file, 1)).toMatchObject({ passed: 3, failed: 1 });
+  });
+});
+
+describe('conformanceCounts', () => {
+  it('reads passed, failed and expected failures (as skipped)', async () => {
+    const file = await report('c1.json', { passed: 17, failed: 1, skipped: 2, outcomes: [] });
+    expect(conformanceCounts(file, 1)).toEqual({ passed: 17, failed: 1, skipped: 2 });
+  });
+
+  it('counts a missing results file, or a failing run without a failed scenario, as a failure', async () => {
+    expect(conformanceCounts(join(dir, 'absent.json'), 1)).toMatchObject({ passed: 0, failed: 1 });
+    const file = await report('c2.json', { passed: 18, failed: 0, skipped: 0, outcomes: [] });
+    expect(conformanceCounts(file, 1)).toMatchObject({ passed: 18, failed: 1 });
   });
 });
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: lint, walls, typecheck, build, vitest, Playwright. Every step runs even when an earlier
+// `npm test`: lint, walls, typecheck, build, vitest, Playwright, MCP conformance. Every step runs even when an earlier
 // one fails. The last line printed is the total: `N passed, N failed[, N skipped]`.
 // Exit code 0 only when every step succeeded and no test failed.
 import { spawnSync } from 'node:child_process';
@@ -7,7 +7,15 @@ import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatCounts, playwrightCounts, stepCounts, total, vitestCounts } from './test-summary.mjs';
+import { RESULTS_FILE as CONFORMANCE_RESULTS } from './conformance.mjs';
+import {
+  conformanceCounts,
+  formatCounts,
+  playwrightCounts,
+  stepCounts,
+  total,
+  vitestCounts,
+} from './test-summary.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
@@ -57,6 +65,7 @@ function npmRunBuild() {
 
 rmSync(VITEST_REPORT, { force: true });
 rmSync(PLAYWRIGHT_REPORT, { force: true });
+rmSync(CONFORMANCE_RESULTS, { force: true });
 
 const lint = step('lint: biome check .', [bin('@biomejs/biome', 'biome'), 'check', '.']);
 const walls = step('walls: scripts/check-walls.mjs', [join(root, 'scripts', 'check-walls.mjs')]);
@@ -77,6 +86,9 @@ const playwright = step(
   },
 );
 
+// After Playwright, which empties test-results/ (where the conformance results are kept) when it starts.
+const conformance = step('conformance: scripts/conformance.mjs', [join(root, 'scripts', 'conformance.mjs')]);
+
 const rows = [
   ['lint', stepCounts(lint)],
   ['walls', stepCounts(walls)],
@@ -84,12 +96,13 @@ const rows = [
   ['build', stepCounts(build)],
   ['vitest', vitestCounts(VITEST_REPORT, vitest)],
   ['playwright', playwrightCounts(PLAYWRIGHT_REPORT, playwright)],
+  ['conformance', conformanceCounts(CONFORMANCE_RESULTS, conformance)],
 ];
-const exitCodes = [lint, walls, typecheck, build, vitest, playwright];
+const exitCodes = [lint, walls, typecheck, build, vitest, playwright, conformance];
 
 console.log('\n━━ summary ━━');
 for (const [name, counts] of /** @type {[string, import('./test-summary.mjs').Counts][]} */ (rows)) {
-  const withReport = name === 'vitest' || name === 'playwright';
+  const withReport = name === 'vitest' || name === 'conformance' || name === 'playwright';
   const status = withReport ? formatCounts(counts) : counts.failed ? 'FAILED' : 'ok';
   console.log(`${String(name).padEnd(11)} ${status}${counts.note ? ` (${counts.note})` : ''}`);
 }

@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   CallToolResultSchema,
   CreateTaskResultSchema,
@@ -17,6 +19,7 @@ import {
   TaskStatusNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
+import { type HttpServerProcess, startHttpServer } from '../scripts/http-server-process.mjs';
 
 export const SERVERS_DIR = resolve(import.meta.dirname, '..', 'out', 'servers');
 
@@ -29,7 +32,15 @@ export interface HarnessOptions {
   onElicit?: (request: ElicitRequest['params']) => ElicitResult | Promise<ElicitResult>;
   /** Where `<server>.js` is; default: out/servers (the packaging test uses the packaged copy). */
   serversDir?: string;
+  /**
+   * Start the server with `--http` on a free port of 127.0.0.1 (plus `args`) and connect
+   * over Streamable HTTP, sending `token` as the bearer token.
+   */
+  http?: { args?: string[]; token?: string };
 }
+
+/** A client of a server over HTTP that is already running (`harness.url`). */
+export type SessionOptions = Pick<HarnessOptions, 'roots' | 'onElicit'> & { token?: string };
 
 export interface ProgressEvent {
   progressToken: string | number;
@@ -40,8 +51,9 @@ export interface ProgressEvent {
 }
 
 /**
- * A real SDK client connected over stdio to a built server (out/servers/<name>.js),
- * recording every task status, progress and log notification for assertions.
+ * A real SDK client connected to a built server (out/servers/<name>.js) over stdio, or over
+ * Streamable HTTP (`http`), recording every task status, progress and log notification for
+ * assertions.
  */
 export class McpHarness {
   readonly statuses: (Task & { at: number })[] = [];
@@ -52,26 +64,57 @@ export class McpHarness {
 
   private constructor(
     readonly client: Client,
-    readonly transport: StdioClientTransport,
+    readonly transport: Transport,
     readonly dataDir: string,
-    private readonly ownsDataDir: boolean,
+    /** What close() removes or stops besides the client: the data dir, the HTTP server. */
+    private readonly owned: { dataDir: boolean; server?: HttpServerProcess },
     private rootPaths: string[] | undefined,
   ) {}
 
   static async start(server: string, options: HarnessOptions = {}): Promise<McpHarness> {
     const ownsDataDir = !options.env?.TASKDECK_DATA_DIR;
     const dataDir = options.env?.TASKDECK_DATA_DIR ?? mkdtempSync(join(tmpdir(), `taskdeck-${server}-`));
+    const script = join(options.serversDir ?? SERVERS_DIR, `${server}.js`);
+    const env = {
+      PATH: process.env.PATH ?? '',
+      TASKDECK_TIME_SCALE: '0.01',
+      ...options.env,
+      TASKDECK_DATA_DIR: dataDir,
+    };
+    if (options.http) {
+      const running = await startHttpServer(script, { args: options.http.args, env });
+      const transport = httpTransport(running.url, options.http.token);
+      return McpHarness.connect(transport, options, dataDir, { dataDir: ownsDataDir, server: running });
+    }
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: [join(options.serversDir ?? SERVERS_DIR, `${server}.js`)],
-      env: {
-        PATH: process.env.PATH ?? '',
-        TASKDECK_TIME_SCALE: '0.01',
-        ...options.env,
-        TASKDECK_DATA_DIR: dataDir,
-      },
+      args: [script],
+      env,
       stderr: 'pipe',
     });
+    return McpHarness.connect(transport, options, dataDir, { dataDir: ownsDataDir });
+  }
+
+  /** Another client (a new session) of this harness's HTTP server. */
+  async newSession(options: SessionOptions = {}): Promise<McpHarness> {
+    return McpHarness.connect(httpTransport(this.url, options.token), options, this.dataDir, {
+      dataDir: false,
+    });
+  }
+
+  /** The HTTP server's URL (servers started with `http`). */
+  get url(): string {
+    const url = this.owned.server?.url;
+    if (!url) throw new Error('Not an HTTP server of this harness');
+    return url;
+  }
+
+  private static async connect(
+    transport: Transport,
+    options: SessionOptions,
+    dataDir: string,
+    owned: McpHarness['owned'],
+  ): Promise<McpHarness> {
     const client = new Client(
       { name: 'taskdeck-test', version: '0.0.0' },
       {
@@ -81,22 +124,29 @@ export class McpHarness {
         },
       },
     );
-    const harness = new McpHarness(client, transport, dataDir, ownsDataDir, options.roots);
+    const harness = new McpHarness(client, transport, dataDir, owned, options.roots);
     harness.install(options);
-    await client.connect(transport);
-    await client.listTools(); // the SDK reads execution.taskSupport from its tools cache
+    try {
+      await client.connect(transport);
+      await client.listTools(); // the SDK reads execution.taskSupport from its tools cache
+    } catch (error) {
+      await harness.close();
+      throw error;
+    }
     return harness;
   }
 
   get stderr(): string {
-    return this.stderrText;
+    return this.owned.server?.stderr() ?? this.stderrText;
   }
   private stderrText = '';
 
-  private install(options: HarnessOptions): void {
-    this.transport.stderr?.on('data', (chunk: Buffer) => {
-      this.stderrText += chunk.toString();
-    });
+  private install(options: SessionOptions): void {
+    if (this.transport instanceof StdioClientTransport) {
+      this.transport.stderr?.on('data', (chunk: Buffer) => {
+        this.stderrText += chunk.toString();
+      });
+    }
     const { client } = this;
     client.setNotificationHandler(TaskStatusNotificationSchema, (n) => {
       this.statuses.push({ ...n.params, at: Date.now() });
@@ -204,17 +254,25 @@ export class McpHarness {
   }
 
   get pid(): number | null {
-    return this.transport.pid;
+    if (this.owned.server) return this.owned.server.pid;
+    return this.transport instanceof StdioClientTransport ? this.transport.pid : null;
   }
 
   async close(): Promise<void> {
     await this.client.close();
-    if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
+    await this.owned.server?.stop();
+    if (this.owned.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 
   private wake(): void {
     for (const waiter of this.waiters) waiter();
   }
+}
+
+function httpTransport(url: string, token: string | undefined): StreamableHTTPClientTransport {
+  return new StreamableHTTPClientTransport(new URL(url), {
+    requestInit: token === undefined ? undefined : { headers: { Authorization: `Bearer ${token}` } },
+  });
 }
 
 /** structuredContent of a result, typed by a zod schema (fails the test when it does not match). */

@@ -1,117 +1,120 @@
 /**
- * Benchmark of analyze_csv's streaming profiler against DuckDB `SUMMARIZE` and the
- * `cat FILE > /dev/null` floor (the anchor), measured in the same run on the same file.
+ * analyze_csv on the real tool path against DuckDB, on the same generated CSV file.
+ * Contenders interleaved round-robin (5 rounds by default), each a fresh process tree
+ * measured from /proc (wall, CPU of every process and thread, each process's peak memory):
+ * - tool: an MCP client process that starts the built analytics server
+ *   (out/servers/analytics.js) over stdio and calls analyze_csv as a task, as Taskdeck
+ *   does (create, status and progress notifications, tasks/result);
+ * - duckdb: a Node process that loads @duckdb/node-api and runs `SUMMARIZE` over
+ *   read_csv of the file: the same kind of start-up (a process, a runtime, an engine);
+ * - cat: `cat FILE > /dev/null`, the floor.
+ * Then one cancel through the tool path: cancelled 1 s in, time until the task says so.
  *
- *   npm run bench analytics
- *   (or: npx esbuild bench/analytics/index.ts --bundle --platform=node --format=esm --target=node20 \
- *      --outfile=out/bench/analytics.js \
- *      --banner:js="import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"
- *    && node out/bench/analytics.js)
- *
- * Environment: BENCH_CSV_MB (file size, default 200; 1000 for the 1 GB target),
- * BENCH_CSV_DIR (where generated files are kept between runs, default the temp folder),
- * BENCH_RUNS (default 2). The file is made with the sample-data generator when absent.
- * Each engine runs in its own child process, so its peak RSS (worker threads included)
- * is its own. Figures go to bench/results/analytics.json.
+ *   npm run bench analytics     (BENCH_CSV_MB=1000 for the 1 GB file, BENCH_ROUNDS, BENCH_CSV_DIR)
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { profileCsv } from '../../servers/analytics/csv-profiler.js';
-import { isProfilerWorker, runProfilerWorker } from '../../servers/analytics/profiler-worker.js';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import {
+  CallToolResultSchema,
+  CreateTaskResultSchema,
+  ListRootsRequestSchema,
+  ProgressNotificationSchema,
+  TaskStatusNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import { writeSampleData } from '../../servers/analytics/sample-data.js';
-import { writeBenchResults } from '../results-file.js';
+import { ROOT } from '../lib/machine.js';
+import { type CommandRun, runCommand } from '../lib/proc.js';
+import { goal, startBench } from '../lib/results.js';
+import { interleave } from '../lib/rounds.js';
+import { ratios, spread } from '../lib/stats.js';
 
-/** What the issue asks of the profiler on the 1 GB file. */
-const TARGETS = { vsDuckDb: 1.5, rssMb: 300, firstProgressMs: 250, cancelMs: 250 };
+/** What the issue asks of the profiler (goal 1, measured here on the tool path). */
+// Issue 15, goal 1: at DuckDB SUMMARIZE's wall and CPU time, in 250 MB, first progress in 250 ms, cancel in 100 ms.
+const TARGETS = { vsDuckDb: 1.0, cpuVsDuckDb: 1.0, rssMb: 250, firstProgressMs: 250, cancelMs: 100 };
 const MB = 1024 * 1024;
+const SELF = fileURLToPath(import.meta.url);
+const SERVER = join(ROOT, 'out', 'servers', 'analytics.js');
 
-interface Measurement {
-  ms: number;
-  rssMb: number;
-  cpuMs: number;
+interface ChildFigures {
+  rows?: number;
   firstProgressMs?: number;
   cancelMs?: number;
-  rows?: number;
-  skipped?: string;
+  status?: string;
 }
 
-const self = fileURLToPath(import.meta.url);
+/** The tool path, in a child process: start the server, call analyze_csv as a task. */
+async function toolChild(file: string, cancelAfterMs?: number): Promise<ChildFigures> {
+  let started = performance.now();
+  const client = new Client({ name: 'bench', version: '1' }, { capabilities: { roots: {} } });
+  client.setRequestHandler(ListRootsRequestSchema, () => ({
+    roots: [{ uri: pathToFileURL(dirname(file)).href }],
+  }));
+  let firstProgressMs: number | undefined;
+  client.setNotificationHandler(ProgressNotificationSchema, () => {
+    firstProgressMs ??= performance.now() - started;
+  });
+  let ended: ((status: string) => void) | undefined;
+  const end = new Promise<string>((resolve) => {
+    ended = resolve;
+  });
+  client.setNotificationHandler(TaskStatusNotificationSchema, (n) => {
+    if (['completed', 'failed', 'cancelled'].includes(n.params.status)) ended?.(n.params.status);
+  });
+  await client.connect(
+    new StdioClientTransport({ command: process.execPath, args: [SERVER], stderr: 'inherit' }),
+  );
+  started = performance.now(); // first progress: from the call, the server running
+  const { task } = await client.request(
+    {
+      method: 'tools/call',
+      params: { name: 'analyze_csv', arguments: { filePath: file }, task: {}, _meta: { progressToken: 1 } },
+    },
+    CreateTaskResultSchema,
+  );
+  let cancelMs: number | undefined;
+  if (cancelAfterMs !== undefined) {
+    await new Promise((r) => setTimeout(r, cancelAfterMs));
+    const asked = performance.now();
+    await client.experimental.tasks.cancelTask(task.taskId);
+    const status = await end;
+    cancelMs = performance.now() - asked;
+    await client.close();
+    return { cancelMs: Math.round(cancelMs), status };
+  }
+  const status = await end;
+  const result = await client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema, {
+    timeout: 3_600_000,
+  });
+  await client.close();
+  const rows = (result.structuredContent as { rows?: number } | undefined)?.rows;
+  return { rows, firstProgressMs: firstProgressMs && Math.round(firstProgressMs), status };
+}
 
-function usage(started: number): Pick<Measurement, 'ms' | 'rssMb' | 'cpuMs'> {
-  const r = process.resourceUsage();
-  return {
-    ms: Math.round(performance.now() - started),
-    rssMb: Math.round(r.maxRSS / 1024),
-    cpuMs: Math.round((r.userCPUTime + r.systemCPUTime) / 1000),
+async function duckdbChild(file: string): Promise<ChildFigures> {
+  // Loaded at run time (a native module, not bundled).
+  const specifier = '@duckdb/node-api';
+  const duckdb: typeof import('@duckdb/node-api') = await import(specifier);
+  const instance = await duckdb.DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  const quoted = file.replaceAll("'", "''");
+  const reader = await connection.runAndReadAll(`SUMMARIZE SELECT * FROM read_csv('${quoted}')`);
+  return { rows: reader.getRowObjects().length, status: 'completed' };
+}
+
+function childRun(kind: string, file: string): () => Promise<CommandRun> {
+  return async () => {
+    const run = await runCommand(process.execPath, [SELF, '--child', kind, file], { cwd: ROOT });
+    if (run.exitCode !== 0) throw new Error(`${kind} failed: ${run.stderr.slice(-2000)}`);
+    return run;
   };
 }
 
-/** One measurement in this (child) process. */
-async function child(engine: string, file: string): Promise<Measurement> {
-  const started = performance.now();
-  if (engine === 'profiler') {
-    let firstProgressMs: number | undefined;
-    const profile = await profileCsv(file, {
-      workerScript: self,
-      onProgress: () => {
-        firstProgressMs ??= Math.round(performance.now() - started);
-      },
-    });
-    return { ...usage(started), firstProgressMs, rows: profile.rows };
-  }
-  if (engine === 'cancel') {
-    const controller = new AbortController();
-    let abortedAt = 0;
-    setTimeout(() => {
-      abortedAt = performance.now();
-      controller.abort(new Error('cancelled'));
-    }, 1000);
-    await profileCsv(file, { workerScript: self, signal: controller.signal }).catch(() => undefined);
-    return { ...usage(started), cancelMs: Math.round(performance.now() - abortedAt) };
-  }
-  if (engine === 'duckdb') {
-    // Loaded at run time (a native module, not bundled); the benchmark runs without it.
-    const specifier = '@duckdb/node-api';
-    let duckdb: typeof import('@duckdb/node-api');
-    try {
-      duckdb = await import(specifier);
-    } catch {
-      return { ms: 0, rssMb: 0, cpuMs: 0, skipped: '@duckdb/node-api is not installed' };
-    }
-    const instance = await duckdb.DuckDBInstance.create(':memory:');
-    const connection = await instance.connect();
-    const quoted = file.replaceAll("'", "''");
-    const reader = await connection.runAndReadAll(`SUMMARIZE SELECT * FROM read_csv('${quoted}')`);
-    const rows = reader.getRowObjects().length;
-    return { ...usage(started), rows };
-  }
-  throw new Error(`unknown engine ${engine}`);
-}
+const figuresOf = (run: CommandRun): ChildFigures => JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}');
 
-function runChild(engine: string, file: string): Measurement {
-  const run = spawnSync(process.execPath, [self, '--child', engine, file], {
-    encoding: 'utf8',
-    maxBuffer: 16 * MB,
-  });
-  if (run.status !== 0) throw new Error(`${engine} failed: ${run.stderr}`);
-  const last = run.stdout.trim().split('\n').at(-1) ?? '';
-  return JSON.parse(last) as Measurement;
-}
-
-function catMs(file: string): number {
-  const started = performance.now();
-  const run = spawnSync('sh', ['-c', 'cat "$1" > /dev/null', 'sh', file]);
-  if (run.status !== 0) throw new Error(`cat failed: ${run.stderr}`);
-  return performance.now() - started;
-}
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-
-/** Generates the benchmark file when absent: the generator's records, as many as the size needs. */
 async function ensureFile(dir: string, megabytes: number): Promise<string> {
   const path = join(dir, `orders-${megabytes}mb.csv`);
   if (existsSync(path)) return path;
@@ -121,93 +124,115 @@ async function ensureFile(dir: string, megabytes: number): Promise<string> {
   rmSync(probe);
   const recordCount = Math.min(10_000_000, Math.ceil((megabytes * MB) / (bytes / 20_000)));
   console.log(`generating ${path} (${recordCount.toLocaleString('en-US')} records)…`);
-  const started = performance.now();
   await writeSampleData({ format: 'csv', recordCount, seed: 1, path });
-  console.log(`  generated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return path;
 }
 
 async function main(): Promise<void> {
+  const bench = startBench('analytics');
   const megabytes = Number(process.env.BENCH_CSV_MB ?? 200);
-  const runs = Number(process.env.BENCH_RUNS ?? 2);
-  const dir = process.env.BENCH_CSV_DIR ?? join(tmpdir(), 'taskdeck-bench-csv');
-  const file = await ensureFile(dir, megabytes);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+  const file = await ensureFile(process.env.BENCH_CSV_DIR ?? join(tmpdir(), 'taskdeck-bench-csv'), megabytes);
   const bytes = statSync(file).size;
-  console.log(
-    `file: ${file} (${(bytes / MB).toFixed(0)} MB), ${availableParallelism()} cores, ${runs} run(s) each, load average ${loadavg()[0]?.toFixed(2)}`,
+  console.log(`file: ${file} (${(bytes / MB).toFixed(0)} MB), ${rounds} rounds`);
+  const cat = async () => runCommand('sh', ['-c', 'cat "$1" > /dev/null', 'sh', file]);
+  await cat(); // warm the page cache: every contender then reads from memory
+  const { results, loadPerRound } = await interleave(
+    rounds,
+    { tool: childRun('tool', file), duckdb: childRun('duckdb', file), cat },
+    (round, r) =>
+      console.log(
+        `round ${round}: ${Object.entries(r)
+          .map(
+            ([n, x]) =>
+              `${n} ${((x?.wallMs ?? 0) / 1000).toFixed(2)} s (cpu ${((x?.cpuMs ?? 0) / 1000).toFixed(1)} s, peak ${x?.memory.processes[0]?.peakMb} MB)`,
+          )
+          .join(' | ')}`,
+      ),
   );
+  const cancel = figuresOf(await childRun('cancel', file)());
 
-  catMs(file); // warm the page cache: every engine then reads from memory
-  const cat: number[] = [];
-  const profiler: Measurement[] = [];
-  const duckdb: Measurement[] = [];
-  for (let i = 0; i < runs; i++) {
-    cat.push(catMs(file));
-    profiler.push(runChild('profiler', file));
-    duckdb.push(runChild('duckdb', file));
-  }
-  const cancel = runChild('cancel', file);
-  const anchorMs = median(cat);
-  const summary = (ms: Measurement[]) => ({
-    ms: median(ms.map((m) => m.ms)),
-    cpuMs: median(ms.map((m) => m.cpuMs)),
-    peakRssMb: Math.max(...ms.map((m) => m.rssMb)),
-    vsCat: Math.round(median(ms.map((m) => m.ms)) / anchorMs),
-  });
-  const ours = {
-    ...summary(profiler),
-    firstProgressMs: Math.max(...profiler.map((m) => m.firstProgressMs ?? 0)),
+  const wall = (runs: CommandRun[]) => runs.map((r) => r.wallMs / 1000);
+  const cpu = (runs: CommandRun[]) => runs.map((r) => r.cpuMs / 1000);
+  const serverPeak = (run: CommandRun) =>
+    run.memory.processes.find((p) => p.name.includes('analytics.js'))?.peakMb ?? Number.NaN;
+  const toolFigures = results.tool.map(figuresOf);
+  const duckFigures = results.duckdb.map(figuresOf);
+  const vsDuckDb = ratios(wall(results.tool), wall(results.duckdb));
+  const figures = {
+    file: { path: file, megabytes: Math.round(bytes / MB) },
+    rounds,
+    loadPerRound,
+    wallSeconds: {
+      tool: spread(wall(results.tool)),
+      duckdb: spread(wall(results.duckdb)),
+      cat: spread(wall(results.cat)),
+    },
+    cpuSeconds: { tool: spread(cpu(results.tool)), duckdb: spread(cpu(results.duckdb)) },
+    peakMb: {
+      analyticsServer: spread(results.tool.map(serverPeak)),
+      toolTreeSumOfPeaks: spread(results.tool.map((r) => r.memory.sumOfPeaksMb)),
+      duckdb: spread(results.duckdb.map((r) => r.memory.sumOfPeaksMb)),
+    },
+    ratios: {
+      wallToolOverDuckDb: vsDuckDb,
+      cpuToolOverDuckDb: ratios(cpu(results.tool), cpu(results.duckdb)),
+      wallToolOverCat: ratios(wall(results.tool), wall(results.cat)),
+    },
+    firstProgressMs: spread(toolFigures.map((f) => f.firstProgressMs ?? Number.NaN)),
+    rows: { tool: toolFigures[0]?.rows, duckdbSummarizeColumns: duckFigures[0]?.rows },
+    cancel,
   };
-  const duck = duckdb[0]?.skipped ? { skipped: duckdb[0].skipped } : summary(duckdb);
-  const vsDuckDb = 'ms' in duck ? Math.round((ours.ms / duck.ms) * 100) / 100 : null;
-  // CPU seconds: what each engine costs whatever else the machine runs (wall time is shared).
-  const cpuVsDuckDb = 'cpuMs' in duck ? Math.round((ours.cpuMs / duck.cpuMs) * 100) / 100 : null;
-  const checks = {
-    timeVsDuckDb: vsDuckDb === null ? 'skipped' : vsDuckDb <= TARGETS.vsDuckDb ? 'pass' : 'FAIL',
-    peakRss: ours.peakRssMb <= TARGETS.rssMb ? 'pass' : 'FAIL',
-    firstProgress: ours.firstProgressMs <= TARGETS.firstProgressMs ? 'pass' : 'FAIL',
-    cancel: (cancel.cancelMs ?? Number.POSITIVE_INFINITY) <= TARGETS.cancelMs ? 'pass' : 'FAIL',
-  };
-
-  console.log(`  cat (anchor):     ${(anchorMs / 1000).toFixed(2)} s`);
-  console.log(
-    `  profiler:         ${(ours.ms / 1000).toFixed(2)} s (${ours.vsCat}x cat), cpu ${(ours.cpuMs / 1000).toFixed(1)} s, peak RSS ${ours.peakRssMb} MB, first progress ${ours.firstProgressMs} ms`,
-  );
-  if ('ms' in duck) {
-    console.log(
-      `  duckdb SUMMARIZE: ${(duck.ms / 1000).toFixed(2)} s (${duck.vsCat}x cat), cpu ${(duck.cpuMs / 1000).toFixed(1)} s, peak RSS ${duck.peakRssMb} MB`,
-    );
-  } else {
-    console.log(`  duckdb SUMMARIZE: skipped (${duck.skipped})`);
-  }
-  console.log(
-    `  profiler / duckdb: ${vsDuckDb ?? 'n/a'} wall (target ≤ ${TARGETS.vsDuckDb}), ${cpuVsDuckDb ?? 'n/a'} CPU`,
-  );
-  console.log(`  cancel honoured in ${cancel.cancelMs} ms`);
-  console.log(`  checks: ${JSON.stringify(checks)}`);
-  const path = writeBenchResults('analytics', {
-    file: { bytes, megabytes: Math.round(bytes / MB) },
-    cores: availableParallelism(),
-    runs,
-    anchor: { name: 'cat FILE > /dev/null', ms: Math.round(anchorMs) },
-    profiler: ours,
-    duckdb: duck,
-    profilerVsDuckDb: vsDuckDb,
-    profilerVsDuckDbCpu: cpuVsDuckDb,
-    loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
-    cancelMs: cancel.cancelMs,
-    targets: TARGETS,
-    checks,
-  });
-  console.log(`figures written to ${path}`);
+  console.log(JSON.stringify(figures, null, 2));
+  bench.write(figures, [
+    goal(
+      'csv-vs-duckdb',
+      `analyze_csv / DuckDB SUMMARIZE, ${figures.file.megabytes} MB (wall)`,
+      vsDuckDb.median,
+      '×',
+      { atMost: TARGETS.vsDuckDb },
+      `median of ${rounds} per-round ratios (${figures.ratios.wallToolOverDuckDb.min}–${figures.ratios.wallToolOverDuckDb.max})`,
+    ),
+    goal(
+      'csv-cpu-vs-duckdb',
+      `analyze_csv / DuckDB SUMMARIZE, ${figures.file.megabytes} MB (CPU)`,
+      figures.ratios.cpuToolOverDuckDb.median,
+      '×',
+      { atMost: TARGETS.cpuVsDuckDb },
+      `median of ${rounds} per-round ratios (${figures.ratios.cpuToolOverDuckDb.min}–${figures.ratios.cpuToolOverDuckDb.max})`,
+    ),
+    goal(
+      'csv-peak-rss',
+      'analytics server peak RSS',
+      figures.peakMb.analyticsServer.max,
+      'MB',
+      { atMost: TARGETS.rssMb },
+      `worst of ${rounds} rounds`,
+    ),
+    goal(
+      'csv-first-progress',
+      'first progress after the call',
+      figures.firstProgressMs.max,
+      'ms',
+      { atMost: TARGETS.firstProgressMs },
+      `worst of ${rounds} rounds`,
+    ),
+    goal(
+      'csv-cancel',
+      'cancel honoured',
+      cancel.status === 'cancelled' ? (cancel.cancelMs ?? null) : null,
+      'ms',
+      { atMost: TARGETS.cancelMs },
+      'one cancel, 1 s in',
+    ),
+  ]);
 }
 
-// Last, so every declaration above is initialised: the same bundle is the parent, each child and each worker.
-if (isProfilerWorker()) {
-  runProfilerWorker();
-} else if (process.argv[2] === '--child') {
-  const result = await child(process.argv[3] ?? '', process.argv[4] ?? '');
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+if (process.argv[2] === '--child') {
+  const [kind, file] = [process.argv[3] ?? '', process.argv[4] ?? ''];
+  const figures =
+    kind === 'duckdb' ? await duckdbChild(file) : await toolChild(file, kind === 'cancel' ? 1000 : undefined);
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
   process.exit(0);
 } else {
   await main();

@@ -1,245 +1,321 @@
-// Hub benchmarks, each against an anchor measured in the same run:
-// 1. Latency from a server's status change to the hub's event (p50, p99), against the
-//    SDK's callToolStream on the same task. The server-side time of the change is the
-//    deployment's finishedAt in cloud-ops' history, stamped just before the task ends.
-// 2. 1000 concurrent tasks across 4 servers: wall time, hub memory, batches per second,
-//    against the same 1000 tasks driven with callToolStream on plain SDK clients.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// Hub benchmarks over stdio, contenders interleaved round-robin in every round:
+// 1. Status change → event latency. The change's time is stamped by the server's work
+//    the moment it ends (bench/lib/stamp-server.ts: a zero-duration tool on our task
+//    runtime, which then marks the task completed and notifies). Contenders: the hub
+//    (time its subscriber receives the completed task), a bare SDK client reacting to the
+//    status notification and fetching the result (the least any client can do over
+//    stdio), and the SDK's callToolStream (which polls).
+// 2. 1000 concurrent zero-duration tasks across 4 servers: wall and CPU time (this
+//    process and the servers), hub memory, batches per second; against the same 1000
+//    tasks through the SDK's callToolStream on 4 plain clients.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { HubEvent } from '@taskdeck/contract';
+import {
+  CallToolResultSchema,
+  CreateTaskResultSchema,
+  TaskStatusNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { HubEvent, TaskSummary } from '@taskdeck/contract';
 import { Hub } from '@taskdeck/hub';
-import { summarize, writeBenchResults } from '../results-file.js';
+import { processCpuMs } from '../lib/proc.js';
+import { goal, startBench } from '../lib/results.js';
+import { interleave } from '../lib/rounds.js';
+import { runStampServerIfAsked, STAMP_SERVER_FLAG, stampedAt, wallNow } from '../lib/stamp-server.js';
+import { type Distribution, distribution, ratios, spread } from '../lib/stats.js';
 
-const SERVERS_DIR = resolve(import.meta.dirname, '..', 'servers');
-const CLOUD_OPS = join(SERVERS_DIR, 'cloud-ops.js');
-const LATENCY_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// 200: the p99 of a round is then its second-worst sample, not its worst.
+const LATENCY_TASKS = Number(process.env.BENCH_LATENCY_TASKS ?? 200);
+/**
+ * A quiet spell between the latency tasks: the hub batches only under load, and a task
+ * (3 batches: created, accepted, completed) finds its budget full again after this long
+ * (one batch back every 38 ms). Every contender waits the same.
+ */
+const QUIET_MS = 120;
+const quiet = () => new Promise((r) => setTimeout(r, QUIET_MS));
 const CONCURRENT = Number(process.env.BENCH_TASKS ?? 1000);
 const SERVER_COPIES = 4;
-const SERVICES = ['api-gateway', 'billing', 'search-indexer', 'web-frontend'];
-const ENVS = ['dev', 'staging'];
+const SELF = fileURLToPath(import.meta.url);
+const STAMP_COMMAND = { command: process.execPath, args: [SELF, STAMP_SERVER_FLAG] };
 
-const root = mkdtempSync(join(tmpdir(), 'bench-hub-'));
-const dir = (name: string) => join(root, name);
+let root = '';
 
-let version = 0;
-const deployArgs = (i: number) => ({
-  serviceName: SERVICES[i % SERVICES.length] as string,
-  environment: ENVS[Math.floor(i / SERVICES.length) % ENVS.length] as string,
-  version: `7.0.${version++}`,
-});
-
-async function lastFinishedAt(client: Client | Hub, server: string): Promise<number> {
-  const args = { limit: 1 };
-  if (client instanceof Client) {
-    const result = await client.callTool({ name: 'get_deployment_history', arguments: args });
-    return Date.parse(
-      (result.structuredContent as { operations: { finishedAt: string }[] }).operations[0]?.finishedAt ?? '',
-    );
-  }
-  const { taskId } = await client.startTool({ server, tool: 'get_deployment_history', arguments: args });
-  for (;;) {
-    const detail = client.getTask(taskId);
-    if (detail?.result) {
-      return Date.parse(
-        (detail.result.structuredContent as { operations: { finishedAt: string }[] }).operations[0]
-          ?.finishedAt ?? '',
-      );
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-function sdkClient(dataDir: string, timeScale: string) {
+/** A plain SDK client on its own stamp server. */
+async function sdkClient(): Promise<{ client: Client; pid: number }> {
   const client = new Client({ name: 'bench', version: '1' });
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [CLOUD_OPS],
-    env: { PATH: process.env.PATH ?? '', TASKDECK_DATA_DIR: dataDir, TASKDECK_TIME_SCALE: timeScale },
-    stderr: 'ignore',
-  });
-  const connect = async () => {
-    await client.connect(transport);
-    await client.listTools(); // callToolStream reads taskSupport from the tools cache
-  };
-  return { client, connect };
+  const transport = new StdioClientTransport({ ...STAMP_COMMAND, stderr: 'ignore' });
+  await client.connect(transport);
+  await client.listTools(); // callToolStream reads taskSupport from the tools cache
+  return { client, pid: transport.pid as number };
 }
 
-async function latencyViaCallToolStream(): Promise<number[]> {
-  const { client, connect } = sdkClient(dir('anchor-latency'), '0');
-  await connect();
-  const samples: number[] = [];
-  for (let i = 0; i <= LATENCY_ROUNDS; i++) {
-    let resultAt = 0;
-    for await (const message of client.experimental.tasks.callToolStream({
-      name: 'deploy_service',
-      arguments: deployArgs(i),
-    })) {
-      if (message.type === 'result') resultAt = Date.now();
-    }
-    if (i > 0) samples.push(resultAt - (await lastFinishedAt(client, 'cloud-ops')));
-  }
-  await client.close();
-  return samples;
-}
-
-async function latencyViaHub(): Promise<number[]> {
+/** A hub whose only servers are `copies` stamp servers (user servers, always on). */
+async function stampHub(name: string, copies: number): Promise<Hub> {
+  const dataDir = join(root, name);
+  mkdirSync(dataDir, { recursive: true });
+  const servers = Object.fromEntries(Array.from({ length: copies }, (_, i) => [`stamp-${i}`, STAMP_COMMAND]));
+  writeFileSync(join(dataDir, 'servers.json'), JSON.stringify({ mcpServers: servers }));
   const hub = await Hub.start({
-    dataDir: dir('hub-latency'),
-    bundledServersDir: SERVERS_DIR,
-    env: { TASKDECK_TIME_SCALE: '0' },
+    dataDir,
+    bundledServersDir: join(root, 'no-bundled-servers'),
   });
-  await waitReady(hub, ['cloud-ops']);
-  const finishedAt = new Map<string, number>();
-  const unsubscribe = hub.subscribe((event) => {
-    for (const task of event.tasks)
-      if (task.status === 'completed' && !finishedAt.has(task.id)) finishedAt.set(task.id, Date.now());
-  });
-  const samples: number[] = [];
-  for (let i = 0; i <= LATENCY_ROUNDS; i++) {
-    const { taskId } = await hub.startTool({
-      server: 'cloud-ops',
-      tool: 'deploy_service',
-      arguments: deployArgs(i),
-    });
-    while (!finishedAt.has(taskId)) await new Promise((r) => setTimeout(r, 1));
-    if (i > 0) samples.push((finishedAt.get(taskId) as number) - (await lastFinishedAt(hub, 'cloud-ops')));
-  }
-  unsubscribe();
-  await hub.shutdown();
-  return samples;
+  while (!hub.servers().every((s) => s.status === 'ready')) await new Promise((r) => setTimeout(r, 20));
+  return hub;
 }
 
-async function waitReady(hub: Hub, names: string[]) {
-  while (!names.every((n) => hub.servers().find((s) => s.name === n)?.status === 'ready')) {
-    await new Promise((r) => setTimeout(r, 20));
-  }
+const finished = (t: TaskSummary) => t.status === 'completed' || t.status === 'failed';
+
+/** Latency through the hub: the completed task's arrival at a subscriber. */
+function hubLatency(hub: Hub) {
+  const arrived = new Map<string, number>();
+  hub.subscribe((event) => {
+    const at = wallNow();
+    for (const task of event.tasks) if (finished(task) && !arrived.has(task.id)) arrived.set(task.id, at);
+  });
+  return async (): Promise<number[]> => {
+    const samples: number[] = [];
+    for (let i = 0; i < LATENCY_TASKS; i++) {
+      const { taskId } = await hub.startTool({ server: 'stamp-0', tool: 'stamp', arguments: {} });
+      while (!arrived.has(taskId)) await new Promise((r) => setImmediate(r));
+      const detail = hub.getTask(taskId);
+      if (detail?.status !== 'completed')
+        throw new Error(`stamp task ended ${detail?.status}: ${detail?.error}`);
+      samples.push((arrived.get(taskId) as number) - stampedAt(detail.result));
+      await quiet();
+    }
+    return samples;
+  };
 }
 
-async function concurrentViaCallToolStream(): Promise<{ seconds: number }> {
-  const clients = await Promise.all(
-    Array.from({ length: SERVER_COPIES }, async (_, i) => {
-      const c = sdkClient(dir(`anchor-ops-${i}`), '0.02');
-      await c.connect();
-      return c.client;
-    }),
-  );
+/** The least a client does over stdio: status notification → tasks/result. */
+function notificationLatency(client: Client) {
+  const waiting = new Map<string, () => void>();
+  client.setNotificationHandler(TaskStatusNotificationSchema, (n) => {
+    if (n.params.status === 'completed') waiting.get(n.params.taskId)?.();
+  });
+  return async (): Promise<number[]> => {
+    const samples: number[] = [];
+    for (let i = 0; i < LATENCY_TASKS; i++) {
+      const { task } = await client.request(
+        { method: 'tools/call', params: { name: 'stamp', arguments: {}, task: {} } },
+        CreateTaskResultSchema,
+      );
+      await new Promise<void>((resolve) => waiting.set(task.taskId, resolve));
+      waiting.delete(task.taskId);
+      const result = await client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
+      samples.push(wallNow() - stampedAt(result));
+      await quiet();
+    }
+    return samples;
+  };
+}
+
+function callToolStreamLatency(client: Client) {
+  return async (): Promise<number[]> => {
+    const samples: number[] = [];
+    for (let i = 0; i < LATENCY_TASKS; i++) {
+      for await (const message of client.experimental.tasks.callToolStream({
+        name: 'stamp',
+        arguments: {},
+      })) {
+        if (message.type === 'error') throw message.error;
+        if (message.type === 'result')
+          samples.push(wallNow() - stampedAt(message.result as { structuredContent?: unknown }));
+      }
+      await quiet();
+    }
+    return samples;
+  };
+}
+
+interface ConcurrentRun {
+  seconds: number;
+  /** This process (hub or SDK clients) plus the servers. */
+  cpuMs: number;
+  failed: number;
+  peakRssMb?: number;
+  batchesPerSecondMax?: number;
+  batches?: number;
+}
+
+/** CPU time of this process and the given live server processes. */
+function cpuNow(serverPids: number[]): number {
+  const own = process.cpuUsage();
+  return (own.user + own.system) / 1000 + serverPids.reduce((n, pid) => n + (processCpuMs(pid) ?? 0), 0);
+}
+
+async function concurrentViaSdk(clients: { client: Client; pid: number }[]): Promise<ConcurrentRun> {
+  const pids = clients.map((c) => c.pid);
+  const cpuBefore = cpuNow(pids);
   const started = performance.now();
+  let failed = 0;
   await Promise.all(
     Array.from({ length: CONCURRENT }, async (_, i) => {
-      const client = clients[i % SERVER_COPIES] as Client;
+      const { client } = clients[i % clients.length] as { client: Client };
       for await (const message of client.experimental.tasks.callToolStream(
-        { name: 'deploy_service', arguments: deployArgs(i) },
+        { name: 'stamp', arguments: { n: i } },
         undefined,
         { timeout: 600_000 },
       )) {
-        if (message.type === 'error') throw message.error;
+        if (message.type === 'error') failed++;
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  await Promise.all(clients.map((c) => c.close()));
-  return { seconds };
+  return { seconds: (performance.now() - started) / 1000, cpuMs: cpuNow(pids) - cpuBefore, failed };
 }
 
-async function concurrentViaHub() {
-  const dataDir = dir('hub-concurrent');
-  const userServers = Object.fromEntries(
-    Array.from({ length: SERVER_COPIES }, (_, i) => [
-      `ops-${i}`,
-      {
-        command: process.execPath,
-        args: [CLOUD_OPS],
-        env: { TASKDECK_DATA_DIR: dir(`hub-ops-${i}`), TASKDECK_TIME_SCALE: '0.02' },
-      },
-    ]),
-  );
-  const { mkdirSync } = await import('node:fs');
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(join(dataDir, 'servers.json'), JSON.stringify({ mcpServers: userServers }));
-  const hub = await Hub.start({ dataDir, bundledServersDir: join(root, 'no-bundled-servers') });
-  const names = Object.keys(userServers);
-  await waitReady(hub, names);
+async function concurrentViaHub(hub: Hub): Promise<ConcurrentRun> {
+  const names = hub.servers().map((s) => s.name);
+  const pids = hub.servers().map((s) => s.pid as number);
   const batchTimes: number[] = [];
-  let done = 0;
   const unsubscribe = hub.subscribe((event: HubEvent) => {
-    if (event.type !== 'batch') return;
-    batchTimes.push(performance.now());
-    done += event.tasks.filter((t) => t.status === 'completed' || t.status === 'failed').length;
+    if (event.type === 'batch') batchTimes.push(performance.now());
   });
   global.gc?.();
-  const memory = { rssMb: 0, heapMb: 0 };
-  const sample = setInterval(() => {
-    const m = process.memoryUsage();
-    memory.rssMb = Math.max(memory.rssMb, m.rss / 2 ** 20);
-    memory.heapMb = Math.max(memory.heapMb, m.heapUsed / 2 ** 20);
-  }, 50);
+  let peakRss = 0;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  }, 25);
+  const cpuBefore = cpuNow(pids);
   const started = performance.now();
   const ids = await Promise.all(
     Array.from({ length: CONCURRENT }, (_, i) =>
-      hub.startTool({
-        server: names[i % names.length] as string,
-        tool: 'deploy_service',
-        arguments: deployArgs(i),
-      }),
+      hub.startTool({ server: names[i % names.length] as string, tool: 'stamp', arguments: { n: i } }),
     ),
   );
-  while (ids.some(({ taskId }) => !['completed', 'failed'].includes(hub.getTask(taskId)?.status ?? ''))) {
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  const over = () =>
+    ids.every(({ taskId }) => finished(hub.getTask(taskId) ?? ({ status: 'working' } as TaskSummary)));
+  while (!over()) await new Promise((r) => setTimeout(r, 2));
   const seconds = (performance.now() - started) / 1000;
-  clearInterval(sample);
-  const failed = ids.filter(({ taskId }) => hub.getTask(taskId)?.status !== 'completed').length;
-  // Batches per second: the busiest one-second window, and the mean.
+  const cpuMs = cpuNow(pids) - cpuBefore;
+  clearInterval(sampler);
+  unsubscribe();
   let busiest = 0;
   for (let i = 0, j = 0; i < batchTimes.length; i++) {
-    while ((batchTimes[i] as number) - (batchTimes[j] as number) > 1000) j++;
+    while ((batchTimes[i] as number) - (batchTimes[j] as number) >= 1000) j++; // windows of [t, t + 1 s)
     busiest = Math.max(busiest, i - j + 1);
   }
-  unsubscribe();
-  await hub.shutdown();
   return {
     seconds,
-    failed,
-    finishedSeenInBatches: done,
-    batches: batchTimes.length,
-    batchesPerSecondMean: Math.round((batchTimes.length / seconds) * 10) / 10,
+    cpuMs,
+    failed: ids.filter(({ taskId }) => hub.getTask(taskId)?.status !== 'completed').length,
+    peakRssMb: Math.round(peakRss / 2 ** 20),
     batchesPerSecondMax: busiest,
-    peakRssMb: Math.round(memory.rssMb),
-    peakHeapMb: Math.round(memory.heapMb),
+    batches: batchTimes.length,
   };
 }
 
-try {
-  const anchorLatency = summarize(await latencyViaCallToolStream());
-  const hubLatency = summarize(await latencyViaHub());
-  const anchorConcurrent = await concurrentViaCallToolStream();
-  const hubConcurrent = await concurrentViaHub();
-  const ratio = (a: number, b: number) => (a / b).toFixed(3);
-  console.log(`status change → event latency (ms), ${LATENCY_ROUNDS} tasks each`);
-  console.log(`  callToolStream (anchor)  p50 ${anchorLatency.p50}  p99 ${anchorLatency.p99}`);
-  console.log(
-    `  hub event                p50 ${hubLatency.p50}  p99 ${hubLatency.p99}  (x${ratio(hubLatency.p50, anchorLatency.p50)} / x${ratio(hubLatency.p99, anchorLatency.p99)} of anchor)`,
+async function main(): Promise<void> {
+  const bench = startBench('hub');
+  root = mkdtempSync(join(tmpdir(), 'bench-hub-'));
+  console.log(`${ROUNDS} rounds; latency: ${LATENCY_TASKS} tasks per contender per round`);
+  const latencyHub = await stampHub('latency', 1);
+  const notifier = await sdkClient();
+  const streamer = await sdkClient();
+  const contenders = {
+    hub: hubLatency(latencyHub),
+    sdkNotifications: notificationLatency(notifier.client),
+    sdkCallToolStream: callToolStreamLatency(streamer.client),
+  };
+  for (const run of Object.values(contenders)) await run(); // warm-up (JIT), not counted
+  const latency = await interleave(ROUNDS, contenders, (round, r) =>
+    console.log(
+      `latency round ${round}: ${Object.entries(r)
+        .map(([name, samples]) => {
+          const d = distribution(samples as number[]);
+          return `${name} p50 ${d.p50} p99 ${d.p99} ms`;
+        })
+        .join(' | ')}`,
+    ),
   );
-  console.log(`${CONCURRENT} concurrent deploy tasks across ${SERVER_COPIES} servers`);
-  console.log(`  callToolStream (anchor)  ${anchorConcurrent.seconds.toFixed(2)} s`);
-  console.log(
-    `  hub                      ${hubConcurrent.seconds.toFixed(2)} s (x${ratio(hubConcurrent.seconds, anchorConcurrent.seconds)} of anchor), ` +
-      `${hubConcurrent.failed} failed, peak RSS ${hubConcurrent.peakRssMb} MB, heap ${hubConcurrent.peakHeapMb} MB, ` +
-      `batches/s mean ${hubConcurrent.batchesPerSecondMean} max ${hubConcurrent.batchesPerSecondMax}`,
+  await latencyHub.shutdown();
+  await notifier.client.close();
+  await streamer.client.close();
+
+  console.log(`${CONCURRENT} concurrent zero-duration tasks across ${SERVER_COPIES} servers`);
+  const concurrentHub = await stampHub('concurrent', SERVER_COPIES);
+  const sdkClients = await Promise.all(Array.from({ length: SERVER_COPIES }, () => sdkClient()));
+  const concurrent = await interleave(
+    ROUNDS,
+    { hub: () => concurrentViaHub(concurrentHub), sdkCallToolStream: () => concurrentViaSdk(sdkClients) },
+    (round, r) => console.log(`concurrent round ${round}: ${JSON.stringify(r)}`),
   );
-  const path = writeBenchResults('hub', {
-    latencyMs: { anchorCallToolStream: anchorLatency, hubEvent: hubLatency },
+  await concurrentHub.shutdown();
+  await Promise.all(sdkClients.map((c) => c.client.close()));
+
+  const perRound = (samples: number[][]) => samples.map(distribution);
+  const byRound = Object.fromEntries(
+    Object.entries(latency.results).map(([name, rounds]) => [name, perRound(rounds as number[][])]),
+  ) as Record<keyof typeof contenders, Distribution[]>;
+  const hubP50 = spread(byRound.hub.map((d) => d.p50));
+  const hubP99 = spread(byRound.hub.map((d) => d.p99));
+  const hubRuns = concurrent.results.hub;
+  const sdkRuns = concurrent.results.sdkCallToolStream;
+  const figures = {
+    rounds: ROUNDS,
+    latency: {
+      tasksPerRound: LATENCY_TASKS,
+      loadPerRound: latency.loadPerRound,
+      perRound: byRound,
+      hubP50: hubP50,
+      hubP99: hubP99,
+      p50HubOverSdkNotifications: ratios(
+        byRound.hub.map((d) => d.p50),
+        byRound.sdkNotifications.map((d) => d.p50),
+      ),
+      p50HubOverCallToolStream: ratios(
+        byRound.hub.map((d) => d.p50),
+        byRound.sdkCallToolStream.map((d) => d.p50),
+      ),
+    },
     concurrent: {
       tasks: CONCURRENT,
       servers: SERVER_COPIES,
-      anchorCallToolStreamSeconds: anchorConcurrent.seconds,
-      hub: hubConcurrent,
+      loadPerRound: concurrent.loadPerRound,
+      hub: hubRuns,
+      sdkCallToolStream: sdkRuns,
+      hubSeconds: spread(hubRuns.map((r) => r.seconds)),
+      sdkSeconds: spread(sdkRuns.map((r) => r.seconds)),
+      wallHubOverSdk: ratios(
+        hubRuns.map((r) => r.seconds),
+        sdkRuns.map((r) => r.seconds),
+      ),
+      cpuHubOverSdk: ratios(
+        hubRuns.map((r) => r.cpuMs),
+        sdkRuns.map((r) => r.cpuMs),
+      ),
     },
-  });
-  console.log(`figures: ${path}`);
+  };
+  console.log(JSON.stringify(figures, null, 2));
+  const worstBatches = Math.max(...hubRuns.map((r) => r.batchesPerSecondMax ?? 0));
+  bench.write(figures, [
+    goal('latency-p50', 'status → event p50', hubP50.max, 'ms', { atMost: 5 }, `worst of ${ROUNDS} rounds`),
+    goal('latency-p99', 'status → event p99', hubP99.max, 'ms', { atMost: 25 }, `worst of ${ROUNDS} rounds`),
+    goal(
+      'batches-per-second',
+      `batches/s under ${CONCURRENT} tasks`,
+      worstBatches,
+      '/s',
+      { atMost: 30 },
+      'busiest 1 s window, worst round',
+    ),
+    goal(
+      'concurrent-failed',
+      `${CONCURRENT} concurrent tasks that failed`,
+      Math.max(...hubRuns.map((r) => r.failed)),
+      'tasks',
+      { atMost: 0 },
+      'worst round',
+    ),
+  ]);
+}
+
+try {
+  if (!(await runStampServerIfAsked())) await main();
 } finally {
-  rmSync(root, { recursive: true, force: true });
+  if (root) rmSync(root, { recursive: true, force: true });
 }

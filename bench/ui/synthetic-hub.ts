@@ -1,4 +1,5 @@
 import type { HubEvent, ServerInfo, TaskSummary } from '@taskdeck/contract';
+import type { CallbackPage } from '@taskdeck/hub/auth/callback-page';
 import type { HubApi } from '@taskdeck/hub/hub-api';
 
 const SERVERS = ['analytics', 'cloud-ops', 'dev-tools', 'knowledge'];
@@ -40,6 +41,10 @@ export class SyntheticHub implements HubApi {
       createdAt: now - (this.taskCount - n) * 10,
       updatedAt: now,
     });
+  }
+
+  rootsIntact(): boolean {
+    return true;
   }
 
   servers(): ServerInfo[] {
@@ -111,6 +116,15 @@ export class SyntheticHub implements HubApi {
   async startServer(): Promise<void> {}
   async stopServer(): Promise<void> {}
   async restartServer(): Promise<void> {}
+  async addServer(): Promise<void> {}
+  async removeServer(): Promise<void> {}
+  async signIn(): Promise<{ authorizationUrl: string }> {
+    throw new Error('The synthetic hub has no remote servers.');
+  }
+  async signOut(): Promise<void> {}
+  async completeSignIn(): Promise<CallbackPage> {
+    return { status: 400, title: 'No sign-in', message: 'The synthetic hub has no remote servers.' };
+  }
   async grantRoots(): Promise<string[]> {
     return [];
   }

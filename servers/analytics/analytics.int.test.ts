@@ -92,7 +92,6 @@ describe('analytics server over stdio', () => {
 
   it('profiles a large file as a task with progress by bytes and rows so far', async () => {
     const h = await start();
-    const started = Date.now();
     const { task, progressToken } = await h.startTask('analyze_csv', { filePath: bigFile });
     expect(task.status).toBe('working');
     const result = await h.result(task.taskId);
@@ -109,10 +108,10 @@ describe('analytics server over stdio', () => {
     await h.waitForStatus(task.taskId, 'completed');
     const progress = h.progressOf(progressToken).filter((p) => p.total !== undefined);
     expect(progress.length).toBeGreaterThan(2);
-    const firstProgressMs = (progress[0]?.at ?? Number.POSITIVE_INFINITY) - started;
-    expect(firstProgressMs).toBeLessThan(2000);
     const { size } = await import('node:fs/promises').then((fs) => fs.stat(bigFile));
     expect(progress.every((p) => p.total === size)).toBe(true);
+    // Progress came while it worked, not all at the end (how soon is bench/analytics' job).
+    expect(progress[0]?.progress).toBeLessThan(size);
     for (let i = 1; i < progress.length; i++) {
       expect(progress[i]?.progress).toBeGreaterThan(progress[i - 1]?.progress ?? 0);
     }
@@ -123,10 +122,8 @@ describe('analytics server over stdio', () => {
     const h = await start();
     const { task, progressToken } = await h.startTask('analyze_csv', { filePath: bigFile });
     await h.until(() => h.progressOf(progressToken).some((p) => (p.progress ?? 0) > 0), 'first progress');
-    const cancelledAt = Date.now();
     await h.client.experimental.tasks.cancelTask(task.taskId);
     await h.waitForStatus(task.taskId, 'cancelled');
-    expect(Date.now() - cancelledAt).toBeLessThan(1000);
     const after = h.progressOf(progressToken).length;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(h.progressOf(progressToken).length).toBe(after);

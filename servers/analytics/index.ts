@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { runStdio } from '@taskdeck/task-runtime/stdio-main';
+import { runServer } from '@taskdeck/task-runtime/main';
 import { TaskServer } from '@taskdeck/task-runtime/task-server';
 import { registerAnalyzeCsv } from './analyze-csv-tool.js';
 import { registerGenerateSampleData } from './generate-sample-data-tool.js';
@@ -32,4 +32,4 @@ const server = new TaskServer({
 });
 registerAnalyzeCsv(server, { workerScript: workerScript(), workers: workerCount() });
 registerGenerateSampleData(server);
-await runStdio(server);
+await runServer(server);

@@ -10,16 +10,10 @@ const dir = mkdtempSync(join(tmpdir(), 'analytics-workers-'));
 const script = join(dir, 'worker.mjs');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// Worker threads need a JavaScript entry: bundle one, as the build does for the server.
+// Worker threads need a JavaScript entry: bundle worker.ts, as the build does.
 beforeAll(async () => {
-  const entry = join(dir, 'entry.ts');
-  writeFileSync(
-    entry,
-    `import { isProfilerWorker, runProfilerWorker } from ${JSON.stringify(join(import.meta.dirname, 'profiler-worker.ts'))};\n` +
-      'if (isProfilerWorker()) runProfilerWorker();\n',
-  );
   await build({
-    entryPoints: [entry],
+    entryPoints: [join(import.meta.dirname, 'worker.ts')],
     outfile: script,
     bundle: true,
     platform: 'node',

@@ -3,10 +3,7 @@ import { type ChunkConfig, ChunkProfiler, type ChunkReport, type ColumnReport } 
 import type { ColumnState } from './column-profile.js';
 import type { ProfileDetail } from './result-size.js';
 
-/**
- * Worker threads run the same bundle as the server (the build makes one file per
- * server), told apart by this marker in workerData.
- */
+/** Marks the workerData of the pool's threads: the worker entry runs only as one of them. */
 const WORKER_ROLE = 'taskdeck-csv-profiler';
 
 interface WorkerSetup {
@@ -30,10 +27,6 @@ type FromWorker =
   | { type: 'handed-over' }
   | { type: 'profiles'; result: ColumnReport };
 
-export function isProfilerWorker(): boolean {
-  return (workerData as { role?: string } | null)?.role === WORKER_ROLE;
-}
-
 /**
  * The worker side: profiles the chunks it is sent and reports each. At the end every
  * worker but the first hands its column states to the first, which merges them and sends
@@ -42,7 +35,8 @@ export function isProfilerWorker(): boolean {
  */
 export function runProfilerWorker(): void {
   const port = parentPort;
-  if (!port) throw new Error('runProfilerWorker must run in a worker thread');
+  if (!port || (workerData as { role?: string } | null)?.role !== WORKER_ROLE)
+    throw new Error('The CSV profiler worker runs only as a thread its WorkerPool starts.');
   const { config, names, peers, merger } = workerData as WorkerSetup;
   const profiler = new ChunkProfiler(config);
   port.on('message', (message: ToWorker) => {

@@ -1,6 +1,6 @@
 import { dataDir, timeScale } from '@taskdeck/node-common/environment';
+import { runServer } from '@taskdeck/task-runtime/main';
 import { stderrLog } from '@taskdeck/task-runtime/stderr-log';
-import { runStdio } from '@taskdeck/task-runtime/stdio-main';
 import { TaskServer } from '@taskdeck/task-runtime/task-server';
 import { ClusterStore } from './cluster-store.js';
 import { registerDeployService } from './deploy-service.js';
@@ -24,4 +24,4 @@ const server = new TaskServer({
 registerDeployService(server, store, scale);
 registerScaleService(server, store, scale);
 registerQueries(server, store);
-await runStdio(server, () => store.flush());
+await runServer(server, () => store.flush());

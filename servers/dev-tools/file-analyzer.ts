@@ -39,7 +39,7 @@ export interface FileResult {
 /** Bytes read at once; big files are streamed through the counter's buffer. */
 const CHUNK = DATA_BYTES;
 /** Like git and cloc: a NUL byte in the first 8000 bytes means binary; no more is read. */
-const SNIFF = 8000;
+export const SNIFF = 8000;
 const BANNER_BYTES = 1000;
 
 export class FileAnalyzer {

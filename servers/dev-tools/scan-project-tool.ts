@@ -37,8 +37,8 @@ export const scanProjectInput = z.strictObject({
 
 /**
  * scan_project: the shape of a project folder (languages, code/comment/blank lines,
- * largest files, TODOs, manifests, generated files). Task support is optional: the
- * hub runs big folders as tasks, after a bounded pre-count (precount.ts).
+ * largest files, TODOs, manifests, generated files). Task support is optional: Taskdeck's
+ * hub calls it as a task; other clients may call it plainly.
  */
 export function registerScanProject(server: TaskServer, workerEntry: URL | undefined): void {
   server.taskTool({

@@ -1,4 +1,4 @@
-import { runStdio } from '@taskdeck/task-runtime/stdio-main';
+import { runServer } from '@taskdeck/task-runtime/main';
 import { TaskServer } from '@taskdeck/task-runtime/task-server';
 import { registerScanProject } from './scan-project-tool.js';
 
@@ -9,5 +9,5 @@ const instructions =
 export async function main(workerEntry: URL): Promise<void> {
   const server = new TaskServer({ name: 'dev-tools', version: '0.1.0', title: 'Dev tools', instructions });
   registerScanProject(server, workerEntry);
-  await runStdio(server);
+  await runServer(server);
 }

@@ -1,5 +1,5 @@
+import { runServer } from '@taskdeck/task-runtime/main';
 import { stderrLog } from '@taskdeck/task-runtime/stderr-log';
-import { runStdio } from '@taskdeck/task-runtime/stdio-main';
 import { TaskServer } from '@taskdeck/task-runtime/task-server';
 import { KnowledgeBase } from './knowledge-base.js';
 import { guidesDir, indexDir } from './paths.js';
@@ -33,4 +33,4 @@ registerGetDocument(server, knowledge);
 registerListSources(server, knowledge);
 registerRemoveFolder(server, knowledge);
 
-await runStdio(server, async () => (await opening).flush());
+await runServer(server, async () => (await opening).flush());

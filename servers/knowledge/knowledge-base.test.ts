@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KnowledgeBase } from './knowledge-base.js';
@@ -12,9 +12,10 @@ describe('KnowledgeBase', () => {
   /** Folders outside this one are refused, like the client's roots. */
   let allowed: string;
 
-  const open = (scanReuseFactor?: number) =>
+  const open = (scanReuseFactor?: number, maxWatchedFolders?: number) =>
     KnowledgeBase.open({
       scanReuseFactor,
+      maxWatchedFolders,
       indexDir: data.root,
       guidesDir: guides.root,
       saveDelayMs: 0,
@@ -148,7 +149,8 @@ describe('KnowledgeBase', () => {
     expect(notice).toMatch(
       /saved search index was damaged \(.+\)\. It is rebuilt from the bundled guides and your 1 folder/,
     );
-    expect(existsSync(`${file}.corrupt`)).toBe(true);
+    // Set aside under a name of its own: a later damage does not overwrite the earlier copy.
+    expect(readdirSync(data.root).filter((name) => name.startsWith('index.jsonl.corrupt-'))).toHaveLength(1);
     expect(await reopened.refresh(recordingWork().work)).toMatchObject({ added: 6 });
     expect(titles(reopened, 'zephyr')).toHaveLength(4);
   });
@@ -194,10 +196,38 @@ describe('KnowledgeBase', () => {
     expect((await open()).sources()).toHaveLength(1);
   });
 
-  it('lets searches reuse a recent stat pass, but re-checks the roots every time', async () => {
-    const base = await open(1e9); // reuse for the maximum, 2 s
+  it('sees in a search every change made before it, and walks no folder when nothing changed', async () => {
+    const base = await open(1e9); // the stat pass would be reused for 2 s: the watches decide
+    await base.addFolder(user.root, recordingWork().work);
+    await base.refresh(recordingWork().work); // the first pass arms the watches
+    expect(base.watchedFolders().get(user.root)).toBeGreaterThan(3);
+    const search = () => base.refresh(recordingWork().work, { reuseRecentScan: true });
+
+    const quiet = recordingWork();
+    expect(await base.refresh(quiet.work, { reuseRecentScan: true })).toMatchObject({ added: 0, updated: 0 });
+    expect(quiet.statuses).toEqual([]); // no walk at all
+
+    user.write('new/deeper/late.md', '# Late zephyr'); // in folders that did not exist
+    expect(await search()).toMatchObject({ added: 1 });
+    expect(titles(base, 'zephyr')).toContain('Late zephyr');
+    user.write('new/deeper/later.md', '# Later zephyr'); // in a folder made by the previous change
+    expect(await search()).toMatchObject({ added: 1 });
+    user.write('notes/alpha.md', '# Alpha notes\n\nThe mistral project.');
+    expect(await search()).toMatchObject({ updated: 1 });
+    expect(titles(base, 'mistral')).toEqual(['Alpha notes']);
+    rmSync(user.path('notes/beta.txt'));
+    expect(await search()).toMatchObject({ removed: 1 });
+    rmSync(user.path('new'), { recursive: true });
+    expect(await search()).toMatchObject({ removed: 2 });
+    expect(titles(base, 'zephyr')).not.toContain('Late zephyr');
+    expect(await search()).toMatchObject({ added: 0, updated: 0, removed: 0 });
+  });
+
+  it('without watches, lets searches reuse a recent stat pass, but re-checks the roots every time', async () => {
+    const base = await open(1e9, 0); // reuse for the maximum, 2 s; no folder watched
     await base.addFolder(user.root, recordingWork().work);
     await base.refresh(recordingWork().work);
+    expect(base.watchedFolders().get(user.root)).toBe(0);
     user.write('notes/late.md', '# Late zephyr');
     expect(await base.refresh(recordingWork().work, { reuseRecentScan: true })).toMatchObject({ added: 0 });
     allowed = '/nowhere';

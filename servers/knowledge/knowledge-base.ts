@@ -1,9 +1,11 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isInside } from '@taskdeck/node-common/paths';
 import { FILES } from './data-files.js';
 import type { DocumentIndex, DocumentRecord, NewDocument } from './document-index.js';
 import { formatOf } from './file-kinds.js';
+import { FolderWatch, MAX_WATCHED_FOLDERS } from './folder-watch.js';
 import { extract, looksBinary } from './formats.js';
 import { loadIndex, readSources, saveIndex, writeSources } from './index-files.js';
 import { plural } from './plural.js';
@@ -36,6 +38,8 @@ export interface KnowledgeBaseOptions {
   saveDelayMs?: number;
   /** How many times its own duration a stat pass is reused by searches (default 20; see SCAN_REUSE_FACTOR). */
   scanReuseFactor?: number;
+  /** Most folders watched per source (default MAX_WATCHED_FOLDERS); 0 turns watching off. */
+  maxWatchedFolders?: number;
 }
 
 export interface IndexChanges {
@@ -63,10 +67,10 @@ interface SourcePlan {
 
 const READ_BATCH = 16;
 /**
- * A search reuses the previous stat pass for 20 times as long as that pass took (at
- * most 2 s), so the pass costs at most ~5% of the time under a stream of searches:
- * with the guides alone it runs on every search; over 10,000 files (~25 ms) a
- * change is seen by searches starting half a second later.
+ * For a source whose folders cannot all be watched (folder-watch.ts), a search reuses
+ * the previous stat pass for 20 times as long as that pass took (at most 2 s), so the
+ * pass costs at most ~5% of the time under a stream of searches: over 10,000 files
+ * (~25 ms) a change there is seen by searches starting half a second later.
  */
 const SCAN_REUSE_FACTOR = 20;
 const MAX_SCAN_REUSE_MS = 2_000;
@@ -87,6 +91,8 @@ export class KnowledgeBase {
   private saving: Promise<void> = Promise.resolve();
   /** When the last full stat pass ended, and for how long a search may rely on it. */
   private lastScan: { endedAt: number; validMs: number } | undefined;
+  /** Each source's folder watches: a search walks only sources that may have changed. */
+  private readonly watches = new Map<string, FolderWatch>();
 
   private constructor(
     private readonly options: KnowledgeBaseOptions,
@@ -127,11 +133,14 @@ export class KnowledgeBase {
     return notices;
   }
 
-  /** Finds what changed on disk since the last indexing, source by source. */
-  async plan(signal?: AbortSignal): Promise<{ plans: SourcePlan[]; orphans: string[] }> {
+  /** Finds what changed on disk since the last indexing, source by source (all, or those given). */
+  async plan(
+    signal?: AbortSignal,
+    toWalk: readonly Source[] = this.sources(),
+  ): Promise<{ plans: SourcePlan[]; orphans: string[] }> {
     const all = this.sources();
     const plans: SourcePlan[] = [];
-    for (const source of all) {
+    for (const source of toWalk) {
       if (this.busy.has(source.path)) continue; // its own transaction brings it up to date
       const scan = await this.scan(source, all, signal);
       if (scan)
@@ -157,23 +166,36 @@ export class KnowledgeBase {
 
   /**
    * Brings every source up to date; returns what changed. With `reuseRecentScan`
-   * (searches) the file walk is skipped when the previous one ended very recently
-   * (see SCAN_REUSE_FACTOR); whether each source may be read is checked every time.
+   * (searches), a source is walked only when it may have changed: for a watched source,
+   * when a watch reported something since its last pass; for one that cannot be watched,
+   * when its last pass is not recent (see SCAN_REUSE_FACTOR). Whether each source may be
+   * read is checked every time.
+   *
+   * The guarantee for watched sources: a file written before the search request was sent
+   * is seen by that search. The kernel queues the watch event before the write returns,
+   * hence before the request is sent; `afterQueuedEvents` lets every event already queued
+   * be handled before the watches are read.
    */
   async refresh(work: Work, { reuseRecentScan = false } = {}): Promise<IndexChanges> {
-    if (
-      reuseRecentScan &&
-      this.lastScan &&
-      performance.now() - this.lastScan.endedAt < this.lastScan.validMs
-    ) {
+    let toWalk = this.sources();
+    if (reuseRecentScan) {
+      await afterQueuedEvents();
       const before = [...this.problems.keys()].join('\n');
-      await Promise.all(this.sources().map((s) => this.checkAvailable(s)));
-      // A source that became readable again may have changed meanwhile: walk now.
-      if ([...this.problems.keys()].join('\n') === before) return NO_CHANGES;
+      await Promise.all(toWalk.map((s) => this.checkAvailable(s)));
+      // A source that became readable again may have changed meanwhile: walk everything now.
+      if ([...this.problems.keys()].join('\n') === before) {
+        const recent =
+          this.lastScan !== undefined && performance.now() - this.lastScan.endedAt < this.lastScan.validMs;
+        toWalk = toWalk.filter((source) => {
+          const watch = this.watches.get(source.path);
+          return watch?.usable ? watch.dirty : !recent;
+        });
+        if (toWalk.length === 0) return NO_CHANGES;
+      }
     }
     work.status('Checking the documents for changes…');
     const started = performance.now();
-    const { plans, orphans } = await this.plan(work.signal);
+    const { plans, orphans } = await this.plan(work.signal, toWalk);
     const scanMs = performance.now() - started;
     const changed = plans.filter((p) => hasChanges(p.changes));
     const result =
@@ -183,6 +205,11 @@ export class KnowledgeBase {
       validMs: Math.min(MAX_SCAN_REUSE_MS, scanMs * (this.options.scanReuseFactor ?? SCAN_REUSE_FACTOR)),
     };
     return result;
+  }
+
+  /** How many folders of each source are watched (0: checked by stat passes alone). */
+  watchedFolders(): Map<string, number> {
+    return new Map(this.sources().map((s) => [s.path, this.watches.get(s.path)?.watchedFolders ?? 0]));
   }
 
   async addFolder(
@@ -229,7 +256,10 @@ export class KnowledgeBase {
       const known = new Map(children.flatMap((child) => [...this.index.filesOf(child)]));
       const plan = { source, changes: diffFiles(scan.files, known), skipped: countSkipped(scan) };
       changes = await this.apply([plan], [], work, () => {
-        for (const child of children) this.index.reassign(child, real);
+        for (const child of children) {
+          this.index.reassign(child, real);
+          this.unwatch(child);
+        }
         this.folders = [
           ...this.folders.filter((f) => !children.includes(f.path)),
           { path: real, addedAt: Date.now() },
@@ -267,6 +297,7 @@ export class KnowledgeBase {
     tx.commit();
     this.folders = this.folders.filter((f) => f !== folder);
     this.problems.delete(folder.path);
+    this.unwatch(folder.path);
     this.scheduleSave();
     await this.writeSources();
     return { folder: folder.path, removed };
@@ -369,13 +400,34 @@ export class KnowledgeBase {
 
   private async scan(source: Source, all: Source[], signal?: AbortSignal): Promise<WalkResult | undefined> {
     if (!(await this.checkAvailable(source))) return undefined;
+    const watch = this.watchOf(source.path);
+    watch.beginPass();
     try {
-      return await scanSource(source, all, { signal });
+      const walked = await scanSource(source, all, { signal, onDirectory: (dir) => watch.folder(dir) });
+      watch.endPass();
+      return walked;
     } catch (error) {
+      watch.abortPass();
       signal?.throwIfAborted();
       this.problems.set(source.path, (error as Error).message);
       return undefined;
     }
+  }
+
+  private watchOf(path: string): FolderWatch {
+    let watch = this.watches.get(path);
+    if (!watch) {
+      watch = new FolderWatch(this.options.maxWatchedFolders ?? MAX_WATCHED_FOLDERS, (reason) =>
+        this.options.log?.('info', `${path} is not watched (${reason}); changes are found by stat passes.`),
+      );
+      this.watches.set(path, watch);
+    }
+    return watch;
+  }
+
+  private unwatch(path: string): void {
+    this.watches.get(path)?.close();
+    this.watches.delete(path);
   }
 
   private async scanOrThrow(source: Source, all: Source[], work: Work): Promise<WalkResult> {
@@ -473,6 +525,17 @@ export class KnowledgeBase {
   private async writeSources(): Promise<void> {
     await writeSources(this.options.indexDir, { format: 1, folders: this.folders });
   }
+}
+
+/**
+ * Resolves after the event loop has polled for I/O at least once more: a file-watch event
+ * the kernel queued before this call has then been handled. One `setImmediate` is not
+ * enough: called from an I/O callback it runs in the same loop turn, before the next
+ * poll; the second one runs in the following turn, after a poll.
+ */
+async function afterQueuedEvents(): Promise<void> {
+  await nextTurn();
+  await nextTurn();
 }
 
 function countSkipped(scan: WalkResult): number {

@@ -11,7 +11,7 @@ export function guidesDir(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'resources', 'knowledge');
 }
 
-/** Where the index, the list of folders and the manifest live. */
+/** Where the index and the list of added folders live (data-files.ts). */
 export function indexDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(dataDir(env), 'knowledge');
 }

@@ -35,6 +35,8 @@ export interface WalkOptions {
   signal?: AbortSignal;
   /** Called now and then with the number of files found so far. */
   onFound?: (count: number) => void;
+  /** Called with each folder just before it is read (to watch it: a change after that is not missed). */
+  onDirectory?: (dir: string) => void;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function walkFolder(root: string, options: WalkOptions = {}): Promi
   while (pending.length > 0) {
     options.signal?.throwIfAborted();
     const dir = pending.pop() as string;
+    options.onDirectory?.(dir);
     let entries: import('node:fs').Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });

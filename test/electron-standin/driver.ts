@@ -43,6 +43,8 @@ export interface StandInOptions {
   lockTaken?: boolean;
   /** Run as the packaged app: `app.isPackaged`, `process.resourcesPath` beside the app folder. */
   packaged?: boolean;
+  /** What `safeStorage` finds: a keychain (default), Linux's `basic_text` fallback, or `none`. */
+  safeStorage?: 'keychain' | 'basic_text' | 'none';
 }
 
 const PROBLEMS = new Set(['violation', 'uncaught-exception', 'unhandled-rejection']);
@@ -80,6 +82,7 @@ export class StandInApp {
           TASKDECK_TIME_SCALE: '0.01',
           ...(options.lockTaken && { STANDIN_INSTANCE_LOCK: 'taken' }),
           ...(options.packaged && { STANDIN_PACKAGED: '1' }),
+          ...(options.safeStorage && { STANDIN_SAFE_STORAGE: options.safeStorage }),
         },
       },
     );

@@ -13,6 +13,7 @@
  * URLs are canonicalized with the WHATWG parser (close to, not the same as, Chromium's GURL), and
  * there is no renderer: the test plays the page.
  */
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync, statSync, watch } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -584,6 +585,49 @@ export const shell = {
   openPath(/** @type {string} */ path) {
     record('open-path', { path });
     return Promise.resolve('');
+  },
+};
+
+/**
+ * safe-storage.md. `STANDIN_SAFE_STORAGE` plays the machine: `keychain` (default: a secret store,
+ * e.g. gnome_libsecret), `basic_text` (Linux without one: Electron encrypts with a hard-coded
+ * password) or `none` (no encryption available). The stand-in encrypts for real (AES-256-GCM
+ * under a fixed key, as a keychain's key outlives the process), so a sealed file shows no secret.
+ */
+const safeStorageBackend = process.env.STANDIN_SAFE_STORAGE ?? 'keychain';
+const safeStorageKey = createHash('sha256').update('taskdeck electron stand-in safeStorage').digest();
+
+export const safeStorage = {
+  /** "On Linux, returns true if the app has emitted the ready event and the secret key is available." */
+  isEncryptionAvailable() {
+    return state.ready && safeStorageBackend !== 'none';
+  },
+  /** Linux: "This function will return … only available after the ready event". */
+  getSelectedStorageBackend() {
+    if (!state.ready) throw violation('safeStorage.getSelectedStorageBackend before ready');
+    return safeStorageBackend === 'keychain'
+      ? 'gnome_libsecret'
+      : safeStorageBackend === 'none'
+        ? 'unknown'
+        : 'basic_text';
+  },
+  /** "This function will throw an error if encryption fails." */
+  encryptString(/** @type {string} */ text) {
+    if (typeof text !== 'string') throw violation('safeStorage.encryptString takes a string');
+    if (!this.isEncryptionAvailable()) throw new Error('Encryption is not available.');
+    record('safe-storage-encrypt');
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', safeStorageKey, iv);
+    const sealed = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), sealed]);
+  },
+  /** "This function will throw an error if decryption fails." */
+  decryptString(/** @type {Buffer} */ encrypted) {
+    if (!Buffer.isBuffer(encrypted)) throw violation('safeStorage.decryptString takes a Buffer');
+    if (!this.isEncryptionAvailable()) throw new Error('Decryption is not available.');
+    const decipher = createDecipheriv('aes-256-gcm', safeStorageKey, encrypted.subarray(0, 12));
+    decipher.setAuthTag(encrypted.subarray(12, 28));
+    return Buffer.concat([decipher.update(encrypted.subarray(28)), decipher.final()]).toString('utf8');
   },
 };
 

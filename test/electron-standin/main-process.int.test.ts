@@ -17,6 +17,7 @@ import {
   readFileSync,
   realpathSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -26,6 +27,8 @@ import { pathToFileURL } from 'node:url';
 import { type CommandSpec, commands, electronCommands, type TaskDetail } from '@taskdeck/contract';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { HttpMcpServer } from '../../packages/hub/test/http-mcp-server';
+import { TestAuthorizationServer } from '../../packages/hub/test/test-authorization-server';
 import {
   type StandInApp as App,
   expectCleanExit,
@@ -53,6 +56,22 @@ async function answered<S extends CommandSpec>(
   ...args: unknown[]
 ): Promise<z.output<S['result']>> {
   return spec.result.parse(await app.call(spec.channel, ...args)) as z.output<S['result']>;
+}
+
+const stoppers: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const stop of stoppers.splice(0)) await stop();
+});
+
+/** An authorization server and an MCP server it protects, on 127.0.0.1. */
+async function protectedServer() {
+  const as = await TestAuthorizationServer.start({ scopes: ['mcp'] });
+  const server = await HttpMcpServer.start({ oauth: { authorizationServer: as, scopes: ['mcp'] } });
+  stoppers.push(
+    () => server.stop(),
+    () => as.stop(),
+  );
+  return { as, server };
 }
 
 const running = new Set<App>();
@@ -166,6 +185,27 @@ describe('a session: startup, IPC, servers, a task, a notification, the window c
     expect(bad).toEqual({ ok: false, error: expect.stringContaining('invalid arguments') });
   });
 
+  it('signs in to a remote server through a loopback redirect, its credentials sealed with safeStorage', async () => {
+    const { as, server } = await protectedServer();
+    expect(await answered(app, commands.addServer, { name: 'remote', url: server.url })).toBeNull();
+    await app.waitFor('the remote server to need sign-in', () =>
+      app.monitor.servers.find((s) => s.name === 'remote' && s.status === 'needs_sign_in'),
+    );
+    const { authorizationUrl } = await answered(app, commands.signIn, 'remote');
+    const redirect = new URL(new URL(authorizationUrl).searchParams.get('redirect_uri') as string);
+    expect(redirect.hostname).toBe('127.0.0.1');
+    expect((await as.browse(authorizationUrl)).status).toBe(200);
+    await app.waitFor('the remote server to be ready', () =>
+      app.monitor.servers.find((s) => s.name === 'remote' && s.status === 'ready'),
+    );
+    const file = readFileSync(join(app.dataDir, 'auth', 'credentials.json'), 'utf8');
+    expect(Object.keys(JSON.parse(file))).toEqual(['sealed']);
+    for (const secret of as.secrets) expect(file).not.toContain(secret);
+    expect(app.all('safe-storage-encrypt').length).toBeGreaterThan(0);
+    expect(await answered(app, commands.signOut, 'remote')).toBeNull();
+    expect(await answered(app, commands.removeServer, 'remote')).toBeNull();
+  });
+
   it('runs a task with progress and tells the unfocused user when it ends', async () => {
     const { taskId } = await answered(app, commands.startTool, {
       server: 'cloud-ops',
@@ -255,6 +295,25 @@ describe('a session: startup, IPC, servers, a task, a notification, the window c
       height: 800,
       maximized: false,
     });
+  });
+});
+
+describe('sign-in credentials where safeStorage would not protect them', () => {
+  it('are kept in the owner-only file, as elsewhere', async () => {
+    const app = launch({ safeStorage: 'basic_text' });
+    await startWindow(app);
+    const { as, server } = await protectedServer();
+    await answered(app, commands.addServer, { name: 'remote', url: server.url });
+    await app.waitFor('the remote server to need sign-in', () =>
+      app.monitor.servers.find((s) => s.name === 'remote' && s.status === 'needs_sign_in'),
+    );
+    const { authorizationUrl } = await answered(app, commands.signIn, 'remote');
+    expect((await as.browse(authorizationUrl)).status).toBe(200);
+    const path = join(app.dataDir, 'auth', 'credentials.json');
+    await app.waitFor('the credentials', () => (existsSync(path) ? true : undefined));
+    expect(JSON.parse(readFileSync(path, 'utf8')).servers.remote.url).toBe(server.url);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(app.all('safe-storage-encrypt')).toEqual([]);
   });
 });
 

@@ -7,6 +7,7 @@ import { Hub } from '@taskdeck/hub';
 import { DataDirLock } from '@taskdeck/hub/data-dir-lock';
 import { inProcessTransport } from '@taskdeck/hub/endpoint/in-process';
 import { LocalEndpoint } from '@taskdeck/hub/endpoint/local-endpoint';
+import { serverIdle } from '@taskdeck/node-common/environment';
 import packageJson from '../../../package.json' with { type: 'json' };
 
 export interface HubConnection {
@@ -23,6 +24,8 @@ export interface ConnectOptions {
 }
 
 const CLIENT_NAME = `taskdeck-cli/${packageJson.version}`;
+/** How long a hub that holds the data dir without an endpoint gets to open it (starting) or let go (quitting). */
+const OWNER_SETTLE_MS = 10_000;
 
 /**
  * Reaches the hub that owns the data dir: the running app or web host through its local
@@ -31,8 +34,18 @@ const CLIENT_NAME = `taskdeck-cli/${packageJson.version}`;
  * reaches this one).
  */
 export async function connectToHub(dataDir: string, options: ConnectOptions): Promise<HubConnection> {
-  const endpoint = await LocalEndpoint.read(dataDir);
-  const owner = await DataDirLock.owner(dataDir);
+  let endpoint = await LocalEndpoint.read(dataDir);
+  let owner = await DataDirLock.owner(dataDir);
+  // A hub that is starting has not opened its endpoint yet; one that is quitting has closed it
+  // but still holds the data dir for a moment: wait for either to settle.
+  for (
+    const deadline = Date.now() + OWNER_SETTLE_MS;
+    !endpoint && owner !== undefined && Date.now() < deadline;
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    endpoint = await LocalEndpoint.read(dataDir);
+    owner = await DataDirLock.owner(dataDir);
+  }
   if (endpoint && owner !== undefined) {
     const { transport, hub } = await connectSocketTransport(endpoint, { client: CLIENT_NAME }).catch(
       (error: Error) => {
@@ -59,6 +72,9 @@ export async function connectToHub(dataDir: string, options: ConnectOptions): Pr
     appInfo,
     bundledServersDir: resolve(here, '..', 'servers'),
     startServers: options.startServers,
+    serverIdle: serverIdle(process.env.TASKDECK_SERVER_IDLE, (message) =>
+      process.stderr.write(`taskdeck: ${message}\n`),
+    ),
   });
   const client = createTaskdeckClient(inProcessTransport(hub, appInfo));
   return {

@@ -1,10 +1,11 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-
-const CLI = resolve(import.meta.dirname, '..', '..', '..', 'out', 'cli', 'taskdeck.js');
+import { HttpMcpServer } from '../../../packages/hub/test/http-mcp-server.js';
+import { TestAuthorizationServer } from '../../../packages/hub/test/test-authorization-server.js';
+import { runCli } from '../test/cli-process.js';
 
 let dataDir: string;
 beforeEach(() => {
@@ -12,36 +13,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(args: string[], options: { timeScale?: string; stdin?: string } = {}): Run {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: {
-      PATH: process.env.PATH,
-      TASKDECK_DATA_DIR: dataDir,
-      TASKDECK_TIME_SCALE: options.timeScale ?? '0.01',
-    },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr?.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  if (options.stdin !== undefined) child.stdin?.end(options.stdin);
-  const exited = new Promise<number | null>((r) =>
-    child.on('exit', (code, signal) => r(code ?? (signal ? -1 : null))),
-  );
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
-}
+const run = (args: string[], options: { timeScale?: string; stdin?: string } = {}) =>
+  runCli(args, { dataDir, timeScale: options.timeScale ?? '0.01', stdin: options.stdin });
 
 async function until(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -71,6 +44,8 @@ describe('taskdeck CLI', () => {
     expect(r.stderr()).toMatch(/^working {2}\d+% \(\d+\/6\) {2}/m);
     expect(r.stderr()).not.toContain('\r');
     expect(r.stderr()).not.toContain('\u001b');
+    // Its own hub started only the server called (each server started writes its log).
+    expect(readdirSync(join(dataDir, 'logs'))).toEqual(['cloud-ops.log']);
   });
 
   it('prints JSON with --output json and types --arg values by the tool schema', async () => {
@@ -111,6 +86,10 @@ describe('taskdeck CLI', () => {
     const noCommand = run(['frobnicate']);
     expect(await noCommand.exited).toBe(2);
     expect(noCommand.stderr()).toContain('Unknown command "frobnicate".');
+    const unknownOption = run(['tasks', '--bogus']);
+    expect(await unknownOption.exited).toBe(2);
+    expect(unknownOption.stderr()).toContain("Unknown option '--bogus'");
+    expect(unknownOption.stderr()).toContain('Usage:');
   });
 
   it('cancels the task on Ctrl-C (SIGINT) and exits 130', async () => {
@@ -159,7 +138,7 @@ describe('taskdeck CLI', () => {
     const id = /^([0-9a-f]{8}) .* working /m.exec(tasks.stdout())?.[1];
     expect(id).toBeDefined();
     const cancel = run(['cancel', id as string]);
-    expect(await cancel.exited).toBe(0);
+    expect(await cancel.exited, cancel.stderr()).toBe(0);
     expect(cancel.stdout()).toBe(`Task ${id} cancelled.\n`);
     expect(await long.exited).toBe(130);
     const show = run(['show', id as string]);
@@ -170,6 +149,22 @@ describe('taskdeck CLI', () => {
     expect(await again.exited).toBe(1);
     expect(again.stderr()).toContain('already ended (cancelled)');
   });
+
+  it.each(['SIGTERM', 'SIGHUP'] as const)(
+    'stops its own hub and servers on %s (a closed terminal), and the task reads interrupted',
+    async (signal) => {
+      const r = run(deployArgs(signal === 'SIGTERM' ? '4.6.0' : '4.7.0', 'staging'), { timeScale: '1' });
+      await until(() => r.stderr().includes('Pulling image'), 'the deploy to start');
+      r.child.kill(signal);
+      expect(await r.exited).toBe(signal === 'SIGTERM' ? 143 : 129);
+      // The hub shut down before the exit: lock released, endpoint gone, the task ended on record.
+      expect(existsSync(join(dataDir, 'hub.lock'))).toBe(false);
+      expect(existsSync(join(dataDir, 'endpoint.json'))).toBe(false);
+      const tasks = run(['tasks']);
+      expect(await tasks.exited).toBe(0);
+      expect(tasks.stdout()).toMatch(/interrupted .* cloud-ops\/deploy_service/);
+    },
+  );
 
   it('shows a task as interrupted after its taskdeck was killed, and leaves no server behind', async () => {
     const r = run(deployArgs('4.5.0', 'staging'), { timeScale: '1' });
@@ -194,5 +189,70 @@ describe('taskdeck CLI', () => {
     const tasks = run(['tasks']);
     expect(await tasks.exited).toBe(0);
     expect(tasks.stdout()).toMatch(/interrupted .* cloud-ops\/deploy_service/);
+  });
+});
+
+describe('taskdeck sign-in and sign-out', () => {
+  it('prints the address when no browser opens, finishes at the loopback redirect, and signs out', async () => {
+    const as = await TestAuthorizationServer.start({ scopes: ['mcp'] });
+    const server = await HttpMcpServer.start({ oauth: { authorizationServer: as, scopes: ['mcp'] } });
+    try {
+      writeFileSync(
+        join(dataDir, 'servers.json'),
+        JSON.stringify({ mcpServers: { remote: { url: server.url } } }),
+      );
+      const before = run(['call', 'remote', 'echo', '--arg', 'text=hi']);
+      expect(await before.exited).toBe(1);
+      expect(before.stderr()).toMatch(
+        /^taskdeck: Server remote needs sign-in: run taskdeck sign-in remote \(/,
+      );
+      const r = run(['sign-in', 'remote']);
+      await until(() => r.stderr().includes('  http'), 'the address');
+      expect(r.stderr()).toMatch(
+        /^To sign in to remote, open this address in a browser:\n {2}http:\/\/127\.0\.0\.1:\d+\/authorize\?/,
+      );
+      const url = r.stderr().split('\n')[1]?.trim() as string;
+      expect(new URL(url).searchParams.get('scope')).toBe('mcp');
+      expect((await as.browse(url)).status).toBe(200);
+      expect(await r.exited).toBe(0);
+      expect(r.stdout()).toBe('Signed in to remote (scope: mcp).\n');
+
+      const servers = run(['servers']);
+      expect(await servers.exited).toBe(0);
+      expect(servers.stdout()).toMatch(/^remote +ready +4 tools/m);
+      const echo = run(['call', 'remote', 'echo', '--arg', 'text=hi']);
+      expect(await echo.exited).toBe(0);
+      expect(echo.stdout()).toBe('hi\n');
+      const out = run(['sign-out', 'remote']);
+      expect(await out.exited).toBe(0);
+      expect(out.stdout()).toBe('Signed out of remote.\n');
+      expect(JSON.parse(readFileSync(join(dataDir, 'auth', 'credentials.json'), 'utf8')).servers).toEqual({});
+    } finally {
+      await server.stop();
+      await as.stop();
+    }
+  });
+
+  it('says why a sign-in did not finish, and exits 1', async () => {
+    const as = await TestAuthorizationServer.start({ consentPage: true });
+    const server = await HttpMcpServer.start({ oauth: { authorizationServer: as, scopes: ['mcp'] } });
+    try {
+      writeFileSync(
+        join(dataDir, 'servers.json'),
+        JSON.stringify({ mcpServers: { remote: { url: server.url } } }),
+      );
+      const r = run(['sign-in', 'remote']);
+      await until(() => r.stderr().includes('  http'), 'the address');
+      await as.browse(r.stderr().split('\n')[1]?.trim() as string, 'deny');
+      expect(await r.exited).toBe(1);
+      expect(r.stderr()).toContain(
+        'taskdeck: Signing in to remote did not finish: signing in failed: the authorization server answered access_denied (The user denied access)',
+      );
+      const unknown = run(['sign-in', 'nope']);
+      expect(await unknown.exited).toBe(2);
+    } finally {
+      await server.stop();
+      await as.stop();
+    }
   });
 });

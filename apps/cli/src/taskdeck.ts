@@ -2,10 +2,16 @@ import { readFile, realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { TaskdeckClient } from '@taskdeck/client';
-import { type TaskDetail, type TaskSummary, TERMINAL_TASK_STATUSES } from '@taskdeck/contract';
+import {
+  type ServerInfo,
+  type TaskDetail,
+  type TaskSummary,
+  TERMINAL_TASK_STATUSES,
+} from '@taskdeck/contract';
 import { dataDir as defaultDataDir } from '@taskdeck/node-common/environment';
 import { connectToHub, type HubConnection } from './connect.js';
 import { LineReader, promptForInput } from './input-prompt.js';
+import { openInBrowser } from './open-browser.js';
 import { formatDuration, plainProgressLine, progressLine } from './progress-line.js';
 import { parseToolArguments } from './tool-arguments.js';
 
@@ -18,12 +24,15 @@ const USAGE = `Usage:
   taskdeck grant <path>...     let the servers read these files or folders (MCP roots)
   taskdeck revoke <path>       take a grant back
   taskdeck roots               list what the servers may read
+  taskdeck sign-in <server>    sign in to a remote server (opens the browser, or prints the address)
+  taskdeck sign-out <server>   delete a remote server's sign-in
 
 Every command talks to the running Taskdeck (the app or the web host) on the same data dir,
 so a task started here shows in its window; with none running, it starts its own hub.
 Servers read only what you granted: grant a file or folder before a tool reads it.
 
-Environment: TASKDECK_DATA_DIR (history, server state), TASKDECK_TIME_SCALE (simulated durations).
+Environment: TASKDECK_DATA_DIR (history, server state), TASKDECK_TIME_SCALE (simulated durations),
+TASKDECK_BROWSER=none (sign-in prints the address instead of opening a browser).
 Exit codes of call: 0 completed, 1 failed, 130 cancelled, 2 usage error.`;
 
 const EXIT = { completed: 0, failed: 1, cancelled: 130, interrupted: 1, usage: 2 } as const;
@@ -53,6 +62,10 @@ async function main(argv: string[]): Promise<number> {
       return revoke(rest, dataDir);
     case 'roots':
       return roots(dataDir);
+    case 'sign-in':
+      return signIn(rest, dataDir);
+    case 'sign-out':
+      return signOut(rest, dataDir);
     case undefined:
     case '-h':
     case '--help':
@@ -72,7 +85,7 @@ async function withHub<T>(
   startServers: boolean,
   work: (connection: HubConnection) => Promise<T>,
 ): Promise<T> {
-  const connection = await connectToHub(dataDir, { startServers });
+  const connection = await connect(dataDir, startServers);
   try {
     return await work(connection);
   } finally {
@@ -87,7 +100,12 @@ async function waitForServer(client: TaskdeckClient, name: string): Promise<void
     const server = all.find((s) => s.name === name);
     if (!server)
       throw new UsageError(`Unknown server "${name}". Servers: ${all.map((s) => s.name).join(', ')}.`);
-    if (server.status === 'ready') return;
+    // An idle server's tools are known; the hub starts it for the call.
+    if (server.status === 'ready' || server.status === 'idle') return;
+    if (server.status === 'needs_sign_in')
+      throw new Error(
+        `Server ${name} needs sign-in: run taskdeck sign-in ${name} (${server.error ?? 'no reason given'})`,
+      );
     if (server.status === 'crashed' || (server.status === 'stopped' && server.error)) {
       throw new Error(`Server ${name} is ${server.status}: ${server.error ?? 'no reason given'}`);
     }
@@ -111,7 +129,8 @@ async function call(argv: string[], dataDir: string): Promise<number> {
   if (!serverName || !toolName || positionals.length > 2) throw new UsageError('call needs <server> <tool>.');
   if (values.output !== undefined && values.output !== 'json') throw new UsageError('--output takes "json".');
 
-  const connection = await connectToHub(dataDir, { startServers: true });
+  // A hub started here runs only the server called (waitForServer starts it, or the call does).
+  const connection = await connect(dataDir, false);
   const { client } = connection;
   // Follow every task from the start: the new one's first changes may come before startTool answers.
   const follower = new TaskFollower(client);
@@ -332,18 +351,44 @@ async function cancel(argv: string[], dataDir: string): Promise<number> {
     const task = await findTask(client, argv[0]);
     const id = task.id.slice(0, 8);
     if (isFinished(task.status)) throw new Error(`Task ${id} already ended (${task.status}).`);
-    await client.cancelTask(task.id);
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      const now = await client.getTask(task.id);
-      if (now && isFinished(now.status)) {
-        out(`Task ${id} ${now.status}.\n`);
-        return 0;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    // Follow the hub's events, not polls: the Taskdeck that ran the task may quit right after it ends.
+    let stop = () => {};
+    const ended = new Promise<TaskSummary>((resolve) => {
+      stop = client.onEvent((event) => {
+        const now = event.tasks.find((t) => t.id === task.id);
+        if (now && isFinished(now.status)) resolve(now);
+      });
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Asked Taskdeck to cancel ${id}, but it has not ended within 10 s.`)),
+        10_000,
+      );
+    });
+    const lost = new Promise<undefined>((resolve) => {
+      client.onConnection((state) => state.state === 'closed' && resolve(undefined));
+    });
+    try {
+      await client.cancelTask(task.id).catch((error: Error) => {
+        // The Taskdeck that ran it may quit the moment it ends, before its answer reaches us.
+        if (!/connection to the running Taskdeck was lost/.test(error.message)) throw error;
+      });
+      const final = (await Promise.race([ended, timeout, lost])) ?? (await afterItQuit(dataDir, task.id));
+      out(`Task ${id} ${final.status}.\n`);
+      return 0;
+    } finally {
+      stop();
+      clearTimeout(timer);
     }
-    throw new Error(`Asked Taskdeck to cancel ${id}, but it has not ended within 10 s.`);
   });
+}
+
+/** The task's state as the history has it, read from whatever hub owns the data dir now. */
+async function afterItQuit(dataDir: string, taskId: string): Promise<TaskSummary> {
+  const task = await withHub(dataDir, false, ({ client }) => client.getTask(taskId));
+  if (!task) throw new Error(`Task ${taskId.slice(0, 8)} is no longer in the history.`);
+  return task;
 }
 
 async function grant(argv: string[], dataDir: string): Promise<number> {
@@ -376,11 +421,103 @@ async function roots(dataDir: string): Promise<number> {
   return 0;
 }
 
+/** A usage error: ours, or node:util parseArgs' (an unknown option, a missing value). */
+function isUsageError(error: Error): boolean {
+  return error instanceof UsageError || /^ERR_PARSE_ARGS_/.test(String((error as { code?: unknown }).code));
+}
+
+/** Connections this command holds: a stop signal closes them (and a hub it started) before exiting. */
+const connections = new Set<HubConnection>();
+
+async function connect(dataDir: string, startServers: boolean): Promise<HubConnection> {
+  const connection = await connectToHub(dataDir, { startServers });
+  connections.add(connection);
+  return {
+    ...connection,
+    close: async () => {
+      connections.delete(connection);
+      await connection.close();
+    },
+  };
+}
+
+// The terminal closing (SIGHUP) or a stop request (SIGTERM) must not leave a hub's servers behind.
+for (const [signal, code] of [
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+] as const) {
+  process.on(signal, () => {
+    void Promise.allSettled([...connections].map((connection) => connection.close())).finally(() =>
+      process.exit(code),
+    );
+  });
+}
+
+/** The sign-in's end, from the hub's events: signed in, or back to signed out (with the log's reason). */
+function signInSettled(
+  client: TaskdeckClient,
+  name: string,
+): { ended: Promise<ServerInfo>; stop: () => void } {
+  let stop = () => {};
+  const ended = new Promise<ServerInfo>((resolve) => {
+    let pending = false;
+    stop = client.onEvent((event) => {
+      const server = event.servers.find((s) => s.name === name);
+      if (server?.auth?.state === 'pending') pending = true;
+      else if (server?.auth?.state === 'signed_in' || (pending && server?.auth?.state === 'signed_out'))
+        resolve(server);
+    });
+  });
+  return { ended, stop };
+}
+
+async function signIn(argv: string[], dataDir: string): Promise<number> {
+  if (argv.length !== 1) throw new UsageError('sign-in takes one server.');
+  const name = argv[0] as string;
+  return withHub(dataDir, true, async ({ client }) => {
+    // Let the server's first connection say what it asks for (the scope of its challenge).
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const server = (await client.servers()).find((s) => s.name === name);
+      if (!server) throw new UsageError(`Unknown server "${name}".`);
+      if ((server.status !== 'starting' && server.status !== 'reconnecting') || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const { ended, stop } = signInSettled(client, name);
+    try {
+      const { authorizationUrl } = await client.signIn(name);
+      err(
+        (await openInBrowser(authorizationUrl))
+          ? `Sign in to ${name} in your browser. If no page opened, open:\n  ${authorizationUrl}\n`
+          : `To sign in to ${name}, open this address in a browser:\n  ${authorizationUrl}\n`,
+      );
+      const server = await ended;
+      if (server.auth?.state !== 'signed_in') {
+        const why = server.stderrTail.filter((line) => line.startsWith('[taskdeck] ')).at(-1);
+        throw new Error(`Signing in to ${name} did not finish${why ? `: ${why.slice(11).trim()}` : '.'}`);
+      }
+      const scopes = server.auth.scopes?.join(' ');
+      out(`Signed in to ${name}${scopes ? ` (scope: ${scopes})` : ''}.\n`);
+      return 0;
+    } finally {
+      stop();
+    }
+  });
+}
+
+async function signOut(argv: string[], dataDir: string): Promise<number> {
+  if (argv.length !== 1) throw new UsageError('sign-out takes one server.');
+  const name = argv[0] as string;
+  await withHub(dataDir, false, ({ client }) => client.signOut(name));
+  out(`Signed out of ${name}.\n`);
+  return 0;
+}
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: Error) => {
     err(`taskdeck: ${error.message}\n`);
-    if (error instanceof UsageError) err(`\n${USAGE}\n`);
-    process.exit(error instanceof UsageError ? EXIT.usage : EXIT.failed);
+    if (isUsageError(error)) err(`\n${USAGE}\n`);
+    process.exit(isUsageError(error) ? EXIT.usage : EXIT.failed);
   },
 );

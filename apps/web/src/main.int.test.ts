@@ -29,7 +29,9 @@ async function serverPids(pageUrl: string): Promise<number[]> {
       ws.send(JSON.stringify({ id: 1, channel: 'hub:subscribe', args: [] }));
       const [data] = await once(ws, 'message');
       const message = JSON.parse(String(data));
-      const servers: { status: string; pid?: number }[] = message.event?.servers ?? [];
+      // A snapshot lists every server; a batch only those that changed.
+      const servers: { status: string; pid?: number }[] =
+        message.event?.type === 'snapshot' ? message.event.servers : [];
       if (servers.length > 0 && servers.every((s) => s.status === 'ready'))
         return servers.map((s) => s.pid as number);
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -93,6 +95,23 @@ describe('out/web/index.js', () => {
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
     // No orphans: every server process ended with the host.
+    expect(pids.filter(isAlive)).toEqual([]);
+  });
+
+  it('stops cleanly when its terminal closes (SIGHUP), servers included', async () => {
+    const data = join(dir, 'hangup');
+    const host = spawn(
+      process.execPath,
+      [serverJs, '--renderer-dir', join(dir, 'renderer'), '--data-dir', data],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const pids = await serverPids(await waitForUrl(host));
+    expect(pids.length).toBeGreaterThan(0);
+    host.kill('SIGHUP');
+    const [code] = await once(host, 'exit');
+    expect(code).toBe(0);
     expect(pids.filter(isAlive)).toEqual([]);
   });
 

@@ -2,14 +2,15 @@
 /**
  * `npm run web` / `node out/web/index.js`: starts the hub (with the bundled servers)
  * and the web host in front of it, prints the URL with its token, and stops both (no
- * orphan server processes) on Ctrl-C or SIGTERM. `--uploads-limit` (or TASKDECK_UPLOADS_LIMIT)
- * bounds `<data dir>/uploads/`.
+ * orphan server processes) on Ctrl-C, SIGTERM or SIGHUP. `--uploads-limit` (or TASKDECK_UPLOADS_LIMIT)
+ * bounds `<data dir>/uploads/`; `--server-idle` (or TASKDECK_SERVER_IDLE) is how long a bundled
+ * server may sit unused before it stops (it starts again on its next call; 0: never stop).
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Hub } from '@taskdeck/hub';
-import { dataDir as defaultDataDir } from '@taskdeck/node-common/environment';
+import { dataDir as defaultDataDir, serverIdle } from '@taskdeck/node-common/environment';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { DEFAULT_UPLOADS_TOTAL_BYTES, parseByteSize } from './upload';
 import { startWebHost, type WebHost } from './web-host';
@@ -28,6 +29,14 @@ function uploadsLimit(flag: string | undefined): number {
   return bytes;
 }
 
+/** The bundled servers' idle stop: the flag, else the environment, else 5 minutes. */
+function idleFlag(flag: string | undefined) {
+  const warn = (message: string) => console.error(`taskdeck: ${message}`);
+  return flag !== undefined
+    ? serverIdle(flag, warn, '--server-idle')
+    : serverIdle(process.env.TASKDECK_SERVER_IDLE, warn);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -35,12 +44,13 @@ async function main(): Promise<void> {
       'renderer-dir': { type: 'string' },
       'data-dir': { type: 'string' },
       'uploads-limit': { type: 'string' },
+      'server-idle': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     console.log(
-      'Usage: node out/web/index.js [--port N] [--data-dir DIR] [--renderer-dir DIR] [--uploads-limit SIZE]',
+      'Usage: node out/web/index.js [--port N] [--data-dir DIR] [--renderer-dir DIR] [--uploads-limit SIZE] [--server-idle DURATION]',
     );
     return;
   }
@@ -53,12 +63,15 @@ async function main(): Promise<void> {
   const rendererDir = values['renderer-dir'] ?? fileURLToPath(new URL('../renderer/', import.meta.url));
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   const appInfo = { version: packageJson.version, platform: process.platform, host: 'web' } as const;
+  let host: WebHost | undefined;
   const hub = await Hub.start({
     dataDir,
     appInfo,
     bundledServersDir: fileURLToPath(new URL('../servers/', import.meta.url)),
+    serverIdle: idleFlag(values['server-idle']),
+    // Sign-ins come back to this host's own page (before it listens, to a loopback listener).
+    auth: { callbackPage: () => host?.signInCallbackUrl },
   });
-  let host: WebHost;
   try {
     host = await startWebHost({
       port,
@@ -74,7 +87,8 @@ async function main(): Promise<void> {
     await hub.shutdown();
     throw error;
   }
-  console.log(`Taskdeck web host: ${host.url}`);
+  const started = host;
+  console.log(`Taskdeck web host: ${started.url}`);
   console.log(`Data folder: ${dataDir}`);
   let stopping = false;
   const stop = () => {
@@ -82,10 +96,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     // The hub stops the server processes (no orphans) before we exit.
-    void Promise.allSettled([host.close(), hub.shutdown()]).finally(() => process.exit(0));
+    void Promise.allSettled([started.close(), hub.shutdown()]).finally(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // Its terminal closed: without this, Node exits at once and servers that ignore stdin outlive it.
+  process.on('SIGHUP', stop);
 }
 
 main().catch((error: unknown) => {

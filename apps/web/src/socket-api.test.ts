@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -47,6 +47,21 @@ class RecordingHub implements HubApi {
   async startServer() {}
   async stopServer() {}
   async restartServer() {}
+  async addServer() {}
+  async removeServer() {}
+  async signIn(name: string) {
+    this.calls.push(['signIn', name]);
+    return { authorizationUrl: 'https://as.example.com/authorize?client_id=taskdeck' };
+  }
+  async signOut(name: string) {
+    this.calls.push(['signOut', name]);
+  }
+  async completeSignIn(params: URLSearchParams) {
+    this.calls.push(['completeSignIn', Object.fromEntries(params)]);
+    return params.get('state') === 'good'
+      ? { status: 200, title: 'Signed in to remote', message: 'You can close this tab.' }
+      : { status: 400, title: 'This sign-in link is not valid', message: 'Start again.' };
+  }
   async grantRoots(paths: string[]) {
     this.granted.push(...paths);
     return this.granted;
@@ -57,6 +72,10 @@ class RecordingHub implements HubApi {
   }
   roots() {
     return this.granted;
+  }
+  intact = true;
+  rootsIntact() {
+    return this.intact;
   }
   servers() {
     return [];
@@ -227,6 +246,53 @@ describe('web host API', () => {
     client.ws.close();
   });
 
+  it('forwards sign-in and sign-out, and answers the sign-in redirect at its own page without a credential', async () => {
+    const client = await open();
+    expect(await client.call('hub:sign-in', ['remote'])).toMatchObject({
+      ok: true,
+      result: { authorizationUrl: 'https://as.example.com/authorize?client_id=taskdeck' },
+    });
+    expect(await client.call('hub:sign-out', ['remote'])).toMatchObject({ ok: true, result: null });
+    expect(hub.calls).toContainEqual(['signIn', 'remote']);
+    expect(hub.calls).toContainEqual(['signOut', 'remote']);
+    client.ws.close();
+
+    expect(host.signInCallbackUrl).toBe(`${origin}/oauth/callback`);
+    const good = await fetch(`${host.signInCallbackUrl}?state=good&code=c0de`);
+    expect(good.status).toBe(200);
+    expect(good.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
+    expect(good.headers.get('cache-control')).toBe('no-store');
+    expect(await good.text()).toContain('<h1>Signed in to remote</h1>');
+    expect(hub.calls).toContainEqual(['completeSignIn', { state: 'good', code: 'c0de' }]);
+    // The hub refuses a state it did not issue; the page says so.
+    const wrong = await fetch(`${host.signInCallbackUrl}?state=forged&code=c0de`);
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toContain('This sign-in link is not valid');
+    // DNS rebinding: another Host never reaches the hub.
+    const calls = hub.calls.length;
+    const rebound = await new Promise<number>((resolve, reject) =>
+      request(
+        {
+          host: '127.0.0.1',
+          port: host.port,
+          path: '/oauth/callback?state=good&code=c',
+          headers: { Host: `evil.example:${host.port}` },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      )
+        .on('error', reject)
+        .end(),
+    );
+    expect(rebound).toBe(403);
+    expect((await fetch(host.signInCallbackUrl, { method: 'POST' })).status).toBe(405);
+    expect(hub.calls).toHaveLength(calls);
+  });
+
   it('refuses arguments nested deeper than any form produces', async () => {
     const client = await open();
     let deep: unknown = 'x';
@@ -327,6 +393,11 @@ describe('web host API', () => {
     });
   });
 
+  it('keeps the uploads folder readable by the user only', async () => {
+    await uploaded('private.csv', 'a\n');
+    expect((await stat(join(dir, 'data', 'uploads'))).mode & 0o777).toBe(0o700);
+  });
+
   it("accepts a page's session in the upload header", async () => {
     const session = await pageSession();
     const path = await uploaded('page.csv', 'a\n', { Origin: origin, [SESSION_HEADER]: session });
@@ -396,5 +467,22 @@ describe('web host API', () => {
     await again.close();
     expect(await exists(orphan)).toBe(false);
     expect(await exists(kept)).toBe(true);
+  });
+
+  it('deletes nothing at start when the saved grants were damaged (they were set aside, not lost)', async () => {
+    const orphan = join(dir, 'data', 'uploads', '2-maybe-granted');
+    await mkdir(orphan);
+    await writeFile(join(orphan, 'precious.csv'), 'p\n');
+    hub.intact = false;
+    try {
+      const again = await startWebHost({
+        rendererDir: join(dir, 'renderer'),
+        api: { hub, dataDir: join(dir, 'data'), appInfo: { version: '1', platform: 'linux', host: 'web' } },
+      });
+      await again.close();
+      expect(await exists(join(orphan, 'precious.csv'))).toBe(true);
+    } finally {
+      hub.intact = true;
+    }
   });
 });

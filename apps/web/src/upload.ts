@@ -86,7 +86,8 @@ export class Uploads {
   /** Creates the folder, deletes what is no longer granted and measures the rest. */
   static async open(options: UploadsOptions): Promise<Uploads> {
     const path = join(options.dataDir, 'uploads');
-    await mkdir(path, { recursive: true });
+    // Copies of the user's files: owner-only, whatever the file they came from allowed.
+    await mkdir(path, { recursive: true, mode: 0o700 });
     const uploads = new Uploads(
       await realpath(path),
       options.hub,
@@ -94,9 +95,11 @@ export class Uploads {
       options.totalLimitBytes ?? DEFAULT_UPLOADS_TOTAL_BYTES,
     );
     const granted = new Set(options.hub.roots().map((root) => dirname(root)));
+    // With the grants list damaged, nobody knows what was granted: delete nothing.
+    const intact = options.hub.rootsIntact();
     for (const entry of await readdir(uploads.folder)) {
       const folder = join(uploads.folder, entry);
-      if (granted.has(folder)) uploads.#stored += await sizeOf(folder);
+      if (granted.has(folder) || !intact) uploads.#stored += await sizeOf(folder);
       else await rm(folder, { recursive: true, force: true });
     }
     return uploads;

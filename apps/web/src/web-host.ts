@@ -24,6 +24,7 @@ import {
   UPLOAD_PATH,
 } from '@taskdeck/contract';
 import { RENDERER_CSP_HEADER } from '@taskdeck/contract/csp';
+import { CALLBACK_PAGE_CSP, callbackPageHtml } from '@taskdeck/hub/auth/callback-page';
 import type { HubApi } from '@taskdeck/hub/hub-api';
 import { parseTarget, presented, Sessions, secretsEqual } from './access';
 import { createSocketApi, type SocketApi } from './socket-api';
@@ -57,6 +58,8 @@ export interface WebHost {
   /** URL to open, token included: http://127.0.0.1:<port>/?token=<token> */
   url: string;
   port: number;
+  /** Where authorization servers send the browser back to after a sign-in (the hub's `callbackPage`). */
+  signInCallbackUrl: string;
   token: string;
   close(): Promise<void>;
 }
@@ -126,6 +129,9 @@ export function withSession(html: string, session: string): string {
   const at = head.index + head[0].length;
   return html.slice(0, at) + meta + html.slice(at);
 }
+
+/** The sign-in redirect: authenticated by the `state` the hub issued, not by a page session. */
+export const SIGN_IN_CALLBACK_PATH = '/oauth/callback';
 
 const NO_CREDENTIAL =
   'Unauthorized: open the address that the web host printed, or send Authorization: Bearer <token>';
@@ -242,7 +248,32 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     pipeline(createReadStream(file), res, () => {});
   }
 
+  /**
+   * The browser arrives from the authorization server, without the page's session: the hub
+   * checks the `state` it issued (once). Host-checked like every request; no Origin check, since
+   * it is a top-level navigation from another site by design.
+   */
+  async function handleSignInCallback(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const page = api
+      ? await api.hub.completeSignIn(url.searchParams)
+      : { status: 404, title: 'Not found', message: 'This web host has no hub.' };
+    res.writeHead(page.status, {
+      ...SECURITY_HEADERS,
+      'Content-Security-Policy': CALLBACK_PAGE_CSP,
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+    });
+    res.end(req.method === 'HEAD' ? undefined : callbackPageHtml(page));
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const target = parseTarget(req.url);
+    if (req.method === 'GET' && target?.pathname === SIGN_IN_CALLBACK_PATH) {
+      if (!allowedHosts.has((req.headers.host ?? '').toLowerCase()))
+        sendText(res, 403, 'Forbidden: unexpected Host header');
+      else await handleSignInCallback(req, res, target);
+      return;
+    }
     const isUpload = req.method === 'POST' && (req.url ?? '').split('?')[0] === UPLOAD_PATH;
     if (req.method !== 'GET' && req.method !== 'HEAD' && !isUpload) {
       const host = (req.headers.host ?? '').toLowerCase();
@@ -357,6 +388,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
+    signInCallbackUrl: `http://127.0.0.1:${port}${SIGN_IN_CALLBACK_PATH}`,
     token,
     close: () =>
       new Promise<void>((resolveClose, rejectClose) => {

@@ -1,13 +1,12 @@
 import { connect, type Socket } from 'node:net';
 import {
   type AppInfo,
-  type ConnectionState,
   type EndpointFile,
   EndpointWelcomeSchema,
   MAX_ENDPOINT_REPLY_BYTES,
 } from '@taskdeck/contract';
 import { jsonLineSplitter } from '@taskdeck/node-common/json-lines';
-import { Listeners, RequestBook, type Transport, type Warn } from './transport.js';
+import { ConnectionStates, Listeners, RequestBook, type Transport, type Warn } from './transport.js';
 
 const REQUEST_TIMEOUT_MS = 60_000;
 const CONNECT_TIMEOUT_MS = 3_000;
@@ -40,8 +39,7 @@ export function connectSocketTransport(
     const split = jsonLineSplitter(MAX_ENDPOINT_REPLY_BYTES);
     const requests = new RequestBook('the running Taskdeck', options.timeoutMs ?? REQUEST_TIMEOUT_MS);
     const events = new Listeners<unknown>(warn);
-    const connections = new Listeners<ConnectionState>(warn);
-    let connection: ConnectionState = { state: 'connecting' };
+    const connection = new ConnectionStates({ state: 'connecting' }, warn);
     let welcomed = false;
     const timer = setTimeout(
       () => fail(new Error('the running Taskdeck did not answer in time')),
@@ -77,7 +75,7 @@ export function connectSocketTransport(
       }
       welcomed = true;
       clearTimeout(timer);
-      connection = { state: 'open' };
+      connection.set({ state: 'open' });
       resolve({ transport: transport(socket), hub: welcome.data.welcome });
     }
 
@@ -103,8 +101,7 @@ export function connectSocketTransport(
         return;
       }
       requests.failAll(new Error('The connection to the running Taskdeck was lost'));
-      connection = { state: 'closed', reason: 'the running Taskdeck went away', retryInMs: 0 };
-      connections.emit(connection);
+      connection.set({ state: 'closed', reason: 'the running Taskdeck went away', retryInMs: 0 });
     });
 
     function transport(s: Socket): Transport {
@@ -118,11 +115,7 @@ export function connectSocketTransport(
           });
         },
         onEvent: (listener) => events.add(listener),
-        onConnection(listener) {
-          const remove = connections.add(listener);
-          listener(connection);
-          return remove;
-        },
+        onConnection: (listener) => connection.subscribe(listener),
         close() {
           s.end();
           s.destroy();

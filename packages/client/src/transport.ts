@@ -121,3 +121,30 @@ export class Listeners<T> {
     }
   }
 }
+
+/** The connection state, told to each new listener at once and to all of them on every change. */
+export class ConnectionStates {
+  private readonly listeners: Listeners<ConnectionState>;
+
+  constructor(
+    private current: ConnectionState,
+    warn: Warn,
+  ) {
+    this.listeners = new Listeners(warn);
+  }
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  set(state: ConnectionState): void {
+    this.current = state;
+    this.listeners.emit(state);
+  }
+
+  subscribe(listener: (state: ConnectionState) => void): () => void {
+    const remove = this.listeners.add(listener);
+    listener(this.current);
+    return remove;
+  }
+}

@@ -72,7 +72,8 @@ describe('webSocketTransport', () => {
     const states: string[] = [];
     transport.onConnection((state) => states.push(state.state));
     const hanging = transport.request('hub:hang', []);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Sent once the connection is open and the server has it.
+    while (hub.received.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     for (const ws of hub.server.clients) ws.terminate();
     await expect(hanging).rejects.toThrow(
       'The connection to the Taskdeck web host was lost; try again once it is back',

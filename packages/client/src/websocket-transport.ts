@@ -1,6 +1,6 @@
-import { type ConnectionState, MAX_SOCKET_MESSAGE_BYTES } from '@taskdeck/contract';
+import { MAX_SOCKET_MESSAGE_BYTES } from '@taskdeck/contract';
 import { formatBytes } from './format.js';
-import { Listeners, RequestBook, type Transport, type Warn } from './transport.js';
+import { ConnectionStates, Listeners, RequestBook, type Transport, type Warn } from './transport.js';
 
 const RETRY_MS = [500, 1000, 2000, 5000];
 /** A request that is neither answered nor failed by then fails with a clear message. */
@@ -57,24 +57,19 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
   const maxBytes = options.maxMessageBytes ?? MAX_SOCKET_MESSAGE_BYTES;
   const requests = new RequestBook(peer, options.timeoutMs ?? REQUEST_TIMEOUT_MS);
   const events = new Listeners<unknown>(warn);
-  const connections = new Listeners<ConnectionState>(warn);
-  let connection: ConnectionState = options.refused
-    ? { state: 'refused', reason: options.refused }
-    : { state: 'connecting' };
+  const connection = new ConnectionStates(
+    options.refused ? { state: 'refused', reason: options.refused } : { state: 'connecting' },
+    warn,
+  );
   let socket: WebSocketLike | undefined;
   let queue: string[] = [];
   let failures = 0;
   let retry: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
 
-  const setConnection = (state: ConnectionState) => {
-    connection = state;
-    connections.emit(state);
-  };
-
   function connect(): void {
     retry = undefined;
-    setConnection({ state: 'connecting' });
+    connection.set({ state: 'connecting' });
     let ws: WebSocketLike;
     try {
       ws = new (Ctor as NonNullable<typeof Ctor>)(options.url(), options.protocols?.());
@@ -88,7 +83,7 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
       const waiting = queue;
       queue = [];
       for (const line of waiting) ws.send(line);
-      setConnection({ state: 'open' });
+      connection.set({ state: 'open' });
     };
     ws.onmessage = (message) => {
       options.onReceive?.();
@@ -107,7 +102,7 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
     socket = undefined;
     requests.failAll(new Error(reason));
     queue = [];
-    setConnection({ state: 'refused', reason });
+    connection.set({ state: 'refused', reason });
   }
 
   function lost(ws: WebSocketLike | undefined, code: number, reason: string): void {
@@ -120,16 +115,17 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
     failures++;
     const why =
       reason || (code === 1006 || code === 0 ? `${peer} is not reachable` : `closed (code ${code})`);
-    setConnection({ state: 'closed', reason: why, retryInMs });
+    connection.set({ state: 'closed', reason: why, retryInMs });
     retry = setTimeout(connect, retryInMs);
   }
 
-  if (connection.state !== 'refused') connect();
+  if (connection.state.state !== 'refused') connect();
   return {
     request(channel, args) {
       return new Promise((resolve, reject) => {
-        if (connection.state === 'refused') {
-          reject(new Error(connection.reason));
+        const current = connection.state;
+        if (current.state === 'refused') {
+          reject(new Error(current.reason));
           return;
         }
         const line = requests.open(channel, args, { resolve, reject });
@@ -149,11 +145,7 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
       });
     },
     onEvent: (listener) => events.add(listener),
-    onConnection(listener) {
-      const remove = connections.add(listener);
-      listener(connection);
-      return remove;
-    },
+    onConnection: (listener) => connection.subscribe(listener),
     close() {
       closed = true;
       clearTimeout(retry);

@@ -41,7 +41,20 @@ export type AppInfo = z.infer<typeof AppInfoSchema>;
 
 /* ---------------------------------------------------------------- hub state */
 
-export const ServerStatusSchema = z.enum(['starting', 'ready', 'crashed', 'stopped']);
+/**
+ * `reconnecting`: a remote server's connection was lost and is being made again (its tasks
+ * keep running there); `needs_sign_in`: a remote server answered 401 and waits for the user;
+ * `idle`: stopped until its first use (its tools are known from the last run), it starts on a call.
+ */
+export const ServerStatusSchema = z.enum([
+  'starting',
+  'ready',
+  'reconnecting',
+  'needs_sign_in',
+  'crashed',
+  'stopped',
+  'idle',
+]);
 export type ServerStatus = z.infer<typeof ServerStatusSchema>;
 
 const JsonObjectSchema = z.record(z.string(), z.unknown());
@@ -56,20 +69,44 @@ export const ToolInfoSchema = z.object({
 });
 export type ToolInfo = z.infer<typeof ToolInfoSchema>;
 
+/** How the hub reaches a server: a child's stdio, Streamable HTTP, or the legacy HTTP+SSE transport only. */
+export const ServerTransportSchema = z.enum(['stdio', 'http', 'sse']);
+export type ServerTransport = z.infer<typeof ServerTransportSchema>;
+
+/**
+ * A remote server's sign-in (OAuth 2.1): `pending` while the user is at the authorization
+ * server in the browser. Absent for a server that never asked for one.
+ */
+export const ServerAuthSchema = z.object({
+  state: z.enum(['signed_out', 'pending', 'signed_in']),
+  /** The scopes the authorization server granted. */
+  scopes: z.array(z.string()).optional(),
+  /** The authorization server's origin. */
+  authorizationServer: z.string().optional(),
+  /** The server asked for more access than granted (step-up): signing in again asks for these too. */
+  needsScopes: z.array(z.string()).optional(),
+});
+export type ServerAuth = z.infer<typeof ServerAuthSchema>;
+
 export const ServerInfoSchema = z.object({
   name: z.string(),
   bundled: z.boolean(),
+  /** Absent: stdio. */
+  transport: ServerTransportSchema.optional(),
+  /** A remote server's URL, without credentials, query or fragment. */
+  url: z.string().optional(),
   status: ServerStatusSchema,
   pid: z.number().int().optional(),
   startedAt: z.number().optional(),
   restarts: z.number().int(),
   tools: z.array(ToolInfoSchema),
-  /** The last lines the server wrote on stderr. */
+  /** The last lines the server wrote on stderr, and the hub's notes about its connection ("[taskdeck] …"). */
   stderrTail: z.array(z.string()),
   /** Why it is not ready: crash reason, start or configuration error. */
   error: z.string().optional(),
   /** The last crash, kept after an automatic restart so a window opened later still sees it. */
   lastCrash: z.object({ reason: z.string(), at: z.number() }).optional(),
+  auth: ServerAuthSchema.optional(),
 });
 export type ServerInfo = z.infer<typeof ServerInfoSchema>;
 
@@ -126,6 +163,11 @@ export const TaskSummarySchema = z.object({
   input: InputRequestSchema.optional(),
   /** Error text of a failed task. */
   error: z.string().optional(),
+  /**
+   * The task runs on a remote server whose connection is lost (or Taskdeck just started): why,
+   * and since when. It is followed again by its id once the server is connected.
+   */
+  connectionLost: z.object({ reason: z.string(), since: z.number() }).optional(),
 });
 export type TaskSummary = z.infer<typeof TaskSummarySchema>;
 
@@ -184,6 +226,8 @@ export const HubEventSchema = z.discriminatedUnion('type', [
     servers: z.array(ServerInfoSchema),
     tasks: z.array(TaskSummarySchema),
     logs: z.array(z.object({ taskId: z.string(), lines: z.array(TaskLogLineSchema) })),
+    /** Servers the user removed since the last event. */
+    removedServers: z.array(z.string()).optional(),
     roots: z.array(z.string()).optional(),
     /** Notices new since the last event. */
     notices: z.array(NoticeSchema).optional(),
@@ -207,6 +251,40 @@ export const InputResponseSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('cancel') }),
 ]);
 export type InputResponse = z.infer<typeof InputResponseSchema>;
+
+/** A server's name in servers.json and in the UI. */
+export const SERVER_NAME_PATTERN = /^[\w.@-]{1,64}$/;
+/** An HTTP header name (an RFC 9110 token). */
+export const HTTP_HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~\w-]+$/;
+
+/** Header names and values a remote server gets with every request (values may use `${env:NAME}`). */
+const HeadersSchema = z
+  .record(
+    z.string().min(1).max(200).regex(HTTP_HEADER_NAME_PATTERN, 'must be a valid HTTP header name'),
+    z
+      .string()
+      .max(8192)
+      .refine((value) => !/[\r\n\0]/.test(value), 'must not contain line breaks'),
+  )
+  .refine((headers) => Object.keys(headers).length <= 50, 'at most 50 headers');
+
+/**
+ * A remote server the user adds by URL (written to servers.json as `{ type, url, headers }`).
+ * Only remote servers: a command to run is never taken from a client of the hub.
+ */
+export const AddRemoteServerSchema = z
+  .object({
+    name: z.string().regex(SERVER_NAME_PATTERN, 'must be 1-64 letters, digits, ".", "_", "@" or "-"'),
+    url: z
+      .string()
+      .max(2048)
+      .regex(/^https?:\/\/\S+$/i, 'must be an http:// or https:// URL'),
+    /** `sse`: the legacy HTTP+SSE transport only; default Streamable HTTP (falling back to it). */
+    type: z.enum(['http', 'sse']).optional(),
+    headers: HeadersSchema.optional(),
+  })
+  .strict();
+export type AddRemoteServer = z.infer<typeof AddRemoteServerSchema>;
 
 /* ---------------------------------------------------------------- commands */
 
@@ -246,6 +324,21 @@ export const commands = {
   startServer: { channel: 'hub:start-server', args: z.tuple([Name]), result: Done },
   stopServer: { channel: 'hub:stop-server', args: z.tuple([Name]), result: Done },
   restartServer: { channel: 'hub:restart-server', args: z.tuple([Name]), result: Done },
+  /** Adds a remote server to servers.json and starts it. */
+  addServer: { channel: 'hub:add-server', args: z.tuple([AddRemoteServerSchema]), result: Done },
+  /** Stops one of the user's servers and removes it from servers.json (bundled ones stay). */
+  removeServer: { channel: 'hub:remove-server', args: z.tuple([Name]), result: Done },
+  /**
+   * Starts signing in to a remote server: resolves with the authorization server's page, which
+   * the caller opens in the user's browser (the redirect back to Taskdeck finishes it).
+   */
+  signIn: {
+    channel: 'hub:sign-in',
+    args: z.tuple([Name]),
+    result: z.object({ authorizationUrl: z.string().url() }),
+  },
+  /** Deletes a remote server's sign-in (revoked where the authorization server allows) and disconnects it. */
+  signOut: { channel: 'hub:sign-out', args: z.tuple([Name]), result: Done },
   grantRoots: {
     channel: 'hub:grant-roots',
     args: z.tuple([z.array(PathSchema).min(1).max(100)]),

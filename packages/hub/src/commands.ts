@@ -38,6 +38,19 @@ export function hubHandlers(hub: HubApi): Handlers<HubCommands> {
       await hub.restartServer(name);
       return null;
     },
+    addServer: async (request) => {
+      await hub.addServer(request);
+      return null;
+    },
+    removeServer: async (name) => {
+      await hub.removeServer(name);
+      return null;
+    },
+    signIn: (name) => hub.signIn(name),
+    signOut: async (name) => {
+      await hub.signOut(name);
+      return null;
+    },
     grantRoots: (paths) => hub.grantRoots(paths),
     revokeRoot: (path) => hub.revokeRoot(path),
     roots: () => hub.roots(),

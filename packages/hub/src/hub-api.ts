@@ -1,4 +1,5 @@
 import type {
+  AddRemoteServer,
   HubEvent,
   InputResponse,
   ServerInfo,
@@ -6,6 +7,7 @@ import type {
   TaskDetail,
   TaskSummary,
 } from '@taskdeck/contract';
+import type { CallbackPage } from './auth/callback-page.js';
 
 /**
  * What every host (Electron main, web host, CLI) gets from the hub. The hub has no
@@ -23,10 +25,26 @@ export interface HubApi {
   startServer(name: string): Promise<void>;
   stopServer(name: string): Promise<void>;
   restartServer(name: string): Promise<void>;
+  /** Adds a remote server to the user's servers.json (other entries and keys kept) and starts it. */
+  addServer(request: AddRemoteServer): Promise<void>;
+  /** Stops one of the user's servers and removes its entry from servers.json. */
+  removeServer(name: string): Promise<void>;
+  /** Starts signing in to a remote server: the authorization URL to open in the user's browser. */
+  signIn(name: string): Promise<{ authorizationUrl: string }>;
+  /** Deletes a remote server's sign-in and disconnects it; it waits for a new sign-in. */
+  signOut(name: string): Promise<void>;
+  /**
+   * The redirect from an authorization server at the host's own callback page (the web host):
+   * checked against the sign-ins this hub started (their `state`, once). Resolves with the page
+   * the browser shows.
+   */
+  completeSignIn(params: URLSearchParams): Promise<CallbackPage>;
   /** Adds files or folders the user granted (dropped, picked) to the MCP roots; servers are told. */
   grantRoots(paths: string[]): Promise<string[]>;
   revokeRoot(path: string): Promise<string[]>;
   roots(): string[];
+  /** False when the saved grants were damaged and set aside: what is not granted now may have been. */
+  rootsIntact(): boolean;
   /** Every server: bundled, the user's, and entries of servers.json that could not be used. */
   servers(): ServerInfo[];
   shutdown(): Promise<void>;

@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -340,7 +341,7 @@ describe('hub with the real servers', () => {
         good: fixture('garbage'),
         'no-command': { args: ['x'] },
         'cloud-ops': fixture('garbage'),
-        remote: { url: 'https://example.invalid/mcp' },
+        remote: { url: 'ftp://127.0.0.1/mcp' },
       },
     });
     await h.ready('good', 'cloud-ops');
@@ -352,7 +353,27 @@ describe('hub with the real servers', () => {
     );
     expect(errors['no-command']).toMatch(/command: Invalid input: expected string, received undefined/);
     expect(errors['cloud-ops']).toMatch(/"cloud-ops" is the name of a bundled server/);
-    expect(errors.remote).toMatch(/Only stdio servers/);
+    expect(errors.remote).toMatch(/url: must start with http:\/\/ or https:\/\//);
+  });
+
+  it('reports a server the system refuses to start (a NUL byte in its command) and keeps running', async () => {
+    const h = await start({ userServers: { good: fixture('garbage'), nul: { command: 'node\u0000x' } } });
+    await h.ready('good');
+    await h.until(() => h.server('nul')?.status === 'crashed', 'the refused server to be marked crashed');
+    expect(h.server('nul')?.error).toContain('could not start "node\u0000x"');
+    expect(h.server('nul')?.error).toContain('without null bytes');
+  });
+
+  it('still runs the servers when their log folder cannot be created', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'taskdeck-hub-'));
+    writeFileSync(join(dataDir, 'logs'), 'a file where the logs folder should be');
+    try {
+      const h = await start({ dataDir, userServers: { good: fixture('garbage') } });
+      await h.ready('good');
+      expect(h.server('good')?.stderrTail.join('')).toContain('cannot write its log');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('coalesces a flood of progress into bounded batches and never drops the final state', async () => {
@@ -459,6 +480,16 @@ describe('hub with the real servers', () => {
     }
   });
 
+  it('creates a new data dir readable by the user only (history, uploads and server state are private)', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'taskdeck-hub-'));
+    try {
+      const h = await start({ dataDir: join(parent, 'Taskdeck'), startServers: false });
+      expect(statSync(h.dataDir).mode & 0o777).toBe(0o700);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
   it('grants roots and tells the servers', async () => {
     const h = await start();
     await h.ready('cloud-ops');
@@ -480,6 +511,18 @@ describe('hub with the real servers', () => {
     const second = await start({ dataDir: first.dataDir });
     expect(second.hub.getTask(taskId)).toMatchObject({ status: 'completed', tool: 'deploy_service' });
     expect(second.hub.getTask(taskId)?.result?.structuredContent).toMatchObject({ toVersion: '3.6.0' });
+  });
+
+  it('refuses to start or restart a server once it is shutting down, so none outlives it', async () => {
+    const h = await start();
+    await h.ready('cloud-ops');
+    const stopping = h.hub.shutdown();
+    await expect(h.hub.startServer('cloud-ops')).rejects.toThrow('Taskdeck is shutting down.');
+    await expect(h.hub.restartServer('analytics')).rejects.toThrow('Taskdeck is shutting down.');
+    await stopping;
+    expect(h.hub.servers().every((server) => server.status !== 'ready' && server.status !== 'starting')).toBe(
+      true,
+    );
   });
 
   it('marks tasks running at shutdown as interrupted in the journal', async () => {
@@ -587,6 +630,21 @@ describe('damaged files in the data dir', () => {
     const late: Notice[] = [];
     hub.hub.subscribe((event) => late.push(...(event.notices ?? [])))();
     expect(late).toEqual(snapshot?.notices);
+  });
+
+  it('starts, and says so, when the journal cannot be written at all at start (a full disk)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'taskdeck-hub-'));
+    mkdirSync(join(dataDir, 'journal'));
+    mkdirSync(`${TaskJournal.pathIn(dataDir)}.compact`);
+    const stderr = await stderrOf(async () => {
+      const h = await start({ dataDir });
+      await h.ready('cloud-ops');
+      const [notice] = noticesIn(h);
+      expect(notice?.message).toMatch(/^The task history could not be written to .*tasks\.jsonl \(EISDIR/);
+      const { taskId } = await h.hub.startTool(deploy('4.0.1', 'dev'));
+      expect(await h.finished(taskId)).toMatchObject({ status: 'completed' });
+    });
+    expect(stderr).toContain('The task history could not be written');
   });
 
   it('reports a journal it cannot write while running, and writes it in full once it can', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -18,6 +18,22 @@ describe('RootsStore', () => {
     const reopened = await RootsStore.open(dir);
     expect(reopened.list()).toEqual(['/b']);
     expect(reopened.notice).toBeUndefined();
+  });
+
+  it('takes back a grant it could not save, so what the user is told failed is not in effect', async () => {
+    const store = await RootsStore.open(dir);
+    await store.add(['/kept']);
+    rmSync(join(dir, 'roots.json'));
+    mkdirSync(join(dir, 'roots.json')); // a folder where the file goes: the save fails
+    await expect(store.add(['/new'])).rejects.toThrow();
+    expect(store.list()).toEqual(['/kept']);
+  });
+
+  it('saves every grant of concurrent grants (the last save holds them all)', async () => {
+    const store = await RootsStore.open(dir);
+    const paths = Array.from({ length: 20 }, (_, i) => `/granted/${i}`);
+    await Promise.all(paths.map((path) => store.add([path])));
+    expect((await RootsStore.open(dir)).list().sort()).toEqual([...paths].sort());
   });
 
   it('moves a damaged file aside and says so, then saves afresh', async () => {

@@ -1,19 +1,24 @@
 import { join } from 'node:path';
-import { loadJsonFile, writeJsonFileAtomic } from '@taskdeck/node-common/json-file';
+import { JsonFileWriter, loadJsonFile } from '@taskdeck/node-common/json-file';
 import { z } from 'zod';
 
 const RootsFile = z.object({ roots: z.array(z.string()) });
 
 /** The files and folders the user granted (the client's MCP roots), kept across restarts. */
 export class RootsStore {
+  /** Saves in call order: concurrent grants' atomic writes would otherwise land in any order. */
+  private readonly writer: JsonFileWriter;
+
   private constructor(
-    private readonly path: string,
+    path: string,
     private roots: string[],
     /** False while a damaged roots.json could not be moved aside: it is never written over. */
     private readonly persist: boolean,
     /** What went wrong with the saved file, for the user (undefined when all is well). */
     readonly notice: string | undefined,
-  ) {}
+  ) {
+    this.writer = new JsonFileWriter(path);
+  }
 
   static async open(dataDir: string): Promise<RootsStore> {
     const path = join(dataDir, 'roots.json');
@@ -49,10 +54,17 @@ export class RootsStore {
     const fresh = paths.filter((p) => !this.roots.includes(p));
     if (fresh.length === 0) return false;
     this.roots = [...this.roots, ...fresh];
-    await this.save();
+    try {
+      await this.save();
+    } catch (error) {
+      // A grant the user is told failed must not be in effect either.
+      this.roots = this.roots.filter((p) => !fresh.includes(p));
+      throw error;
+    }
     return true;
   }
 
+  /** A revoke takes effect even when it cannot be saved (safer); the save error is thrown after. */
   async remove(path: string): Promise<boolean> {
     if (!this.roots.includes(path)) return false;
     this.roots = this.roots.filter((p) => p !== path);
@@ -61,6 +73,6 @@ export class RootsStore {
   }
 
   private async save(): Promise<void> {
-    if (this.persist) await writeJsonFileAtomic(this.path, { roots: this.roots });
+    if (this.persist) await this.writer.save({ roots: this.roots });
   }
 }

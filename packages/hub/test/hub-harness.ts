@@ -34,7 +34,6 @@ export class HubHarness {
     const hub = await Hub.start({
       bundledServersDir: SERVERS_DIR,
       env: { TASKDECK_TIME_SCALE: '0.01' },
-      batchIntervalMs: 33,
       restartPolicy: { initialDelayMs: 100 },
       stopTimings: { stdinGraceMs: 1000, termGraceMs: 1000 },
       ...options,

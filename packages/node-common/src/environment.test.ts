@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dataDir, delay, timeScale } from './environment.js';
+import { DEFAULT_SERVER_IDLE_MS, dataDir, delay, serverIdle, timeScale } from './environment.js';
 
 describe('dataDir', () => {
   it('prefers TASKDECK_DATA_DIR', () => {
@@ -39,5 +39,31 @@ describe('delay', () => {
 
   it('rejects at once when already aborted', async () => {
     await expect(delay(10, AbortSignal.abort(new Error('late')))).rejects.toThrow('late');
+  });
+});
+
+describe('serverIdle', () => {
+  it('reads durations; a bare number is seconds; 0, off and never mean never stop', () => {
+    expect(serverIdle(undefined)).toEqual({ stopAfterMs: DEFAULT_SERVER_IDLE_MS });
+    expect(serverIdle('')).toEqual({ stopAfterMs: 300_000 });
+    expect(serverIdle('30s')).toEqual({ stopAfterMs: 30_000 });
+    expect(serverIdle(' 5m ')).toEqual({ stopAfterMs: 300_000 });
+    expect(serverIdle('1H')).toEqual({ stopAfterMs: 3_600_000 });
+    expect(serverIdle('250ms')).toEqual({ stopAfterMs: 250 });
+    expect(serverIdle('1.5')).toEqual({ stopAfterMs: 1500 });
+    expect(serverIdle('0')).toBeUndefined();
+    expect(serverIdle('0s')).toBeUndefined();
+    expect(serverIdle('off')).toBeUndefined();
+    expect(serverIdle('never')).toBeUndefined();
+  });
+
+  it('reports a bad value and keeps the default', () => {
+    const warnings: string[] = [];
+    expect(serverIdle('-1m', (m) => warnings.push(m), '--server-idle')).toEqual({ stopAfterMs: 300_000 });
+    expect(serverIdle('soon', (m) => warnings.push(m))).toEqual({ stopAfterMs: 300_000 });
+    expect(warnings).toEqual([
+      '--server-idle="-1m" is not a duration such as 30s, 5m or 0; using 5m',
+      'TASKDECK_SERVER_IDLE="soon" is not a duration such as 30s, 5m or 0; using 5m',
+    ]);
   });
 });

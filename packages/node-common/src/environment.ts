@@ -49,3 +49,32 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** Idle time after which a server that starts on first use is stopped, when nothing says otherwise. */
+export const DEFAULT_SERVER_IDLE_MS = 5 * 60 * 1000;
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * The bundled servers' idle stop: `--server-idle` / `TASKDECK_SERVER_IDLE` as a duration
+ * (`30s`, `5m`, `1h`, `500ms`; a bare number is seconds), default 5 minutes. `0` (or
+ * `off`, `never`) means never stop: every server starts with Taskdeck and keeps running,
+ * as user servers do. A bad value is reported and the default used.
+ */
+export function serverIdle(
+  text: string | undefined,
+  warn: (message: string) => void = () => {},
+  source = 'TASKDECK_SERVER_IDLE',
+): { stopAfterMs: number } | undefined {
+  if (text === undefined || text.trim() === '') return { stopAfterMs: DEFAULT_SERVER_IDLE_MS };
+  const trimmed = text.trim().toLowerCase();
+  if (trimmed === 'off' || trimmed === 'never') return undefined;
+  const match = DURATION.exec(trimmed);
+  if (!match) {
+    warn(`${source}=${JSON.stringify(text)} is not a duration such as 30s, 5m or 0; using 5m`);
+    return { stopAfterMs: DEFAULT_SERVER_IDLE_MS };
+  }
+  const ms = Number(match[1]) * (UNIT_MS[match[2] ?? 's'] ?? 1000);
+  return ms === 0 ? undefined : { stopAfterMs: Math.max(1, Math.round(ms)) };
+}

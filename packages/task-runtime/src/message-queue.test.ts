@@ -37,3 +37,25 @@ describe('TaskdeckMessageQueue', () => {
     expect(queue.pendingTasks).toBe(0);
   });
 });
+
+describe('TaskdeckMessageQueue across sessions', () => {
+  it('says which session took a message, puts one back in front, and removes what is not wanted', async () => {
+    const taken: [string, number | undefined, string | undefined][] = [];
+    const queue = new TaskdeckMessageQueue((taskId, m, sessionId) =>
+      taken.push([taskId, m.timestamp, sessionId]),
+    );
+    await queue.enqueue('t', message(1));
+    await queue.enqueue('t', message(2));
+    await queue.enqueue('t', message(3));
+    const first = await queue.dequeue('t', 'session-a');
+    expect(taken).toEqual([['t', 1, 'session-a']]);
+    queue.requeue('t', first as QueuedMessage);
+    queue.remove('t', (m) => m.timestamp === 2);
+    expect((await queue.dequeue('t', 'session-b'))?.timestamp).toBe(1);
+    expect((await queue.dequeue('t', 'session-b'))?.timestamp).toBe(3);
+    expect(queue.pendingTasks).toBe(0);
+    queue.requeue('u', message(4));
+    queue.remove('u', () => true);
+    expect(queue.pendingTasks).toBe(0);
+  });
+});

@@ -28,7 +28,8 @@ afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 async function connect(roots: string[] | undefined) {
   const server = new Server({ name: 's', version: '1' }, { capabilities: {} });
-  const guard = new RootsGuard(server);
+  const guard = new RootsGuard(() => server);
+  guard.watch(server);
   const client = new Client(
     { name: 'c', version: '1' },
     { capabilities: roots ? { roots: { listChanged: true } } : {} },
@@ -45,6 +46,7 @@ async function connect(roots: string[] | undefined) {
   await server.connect(b);
   await client.connect(a);
   return {
+    server,
     guard,
     calls: () => listCalls,
     setRoots: async (paths: string[]) => {
@@ -99,6 +101,27 @@ describe('RootsGuard', () => {
     const { guard } = await connect([granted]);
     expect(await guard.resolveNew(join(granted, 'out.csv'))).toBe(join(granted, 'out.csv'));
     await expect(guard.resolveNew(join(outside, 'out.csv'))).rejects.toThrow(/^Access denied/);
+  });
+
+  it('checks a path against the roots of the client whose call is running, each cached apart', async () => {
+    const a = await connect([granted]);
+    const b = await connect([outside]);
+    let caller: Server | undefined = a.server;
+    const guard = new RootsGuard(() => caller);
+    guard.watch(a.server);
+    guard.watch(b.server);
+    expect(await guard.resolve(join(granted, 'data.csv'), 'file')).toBe(join(granted, 'data.csv'));
+    caller = b.server;
+    await expect(guard.resolve(join(granted, 'data.csv'), 'file')).rejects.toThrow(/^Access denied/);
+    expect(await guard.roots()).toEqual([outside]);
+    caller = a.server;
+    expect(await guard.roots()).toEqual([granted]);
+    expect([a.calls(), b.calls()]).toEqual([1, 1]);
+    await b.setRoots([granted]);
+    expect(await guard.roots()).toEqual([granted]);
+    expect(a.calls()).toBe(1);
+    caller = undefined;
+    expect(await guard.roots()).toBeUndefined();
   });
 
   it('caches the roots until the client says they changed', async () => {

@@ -8,26 +8,36 @@ import { isInside } from '@taskdeck/node-common/paths';
 export type PathKind = 'file' | 'directory';
 
 /**
- * The client's MCP roots (the files and folders the user granted). When the client
- * declares the roots capability, every path a tool reads must resolve, symlinks
+ * The calling client's MCP roots (the files and folders the user granted). When the
+ * client declares the roots capability, every path a tool reads must resolve, symlinks
  * followed, inside one of them; a client without roots (a server run alone) is not
- * restricted. The list is cached until `notifications/roots/list_changed`.
+ * restricted. Each client's list is cached until its `notifications/roots/list_changed`.
+ * `caller` names the session (its SDK Server) of the tool call in progress; outside
+ * any call there is no client, and nothing to restrict.
  */
 export class RootsGuard {
-  private cached: Promise<string[]> | undefined;
+  private readonly cached = new WeakMap<Server, Promise<string[]>>();
 
-  constructor(private readonly server: Server) {
+  constructor(private readonly caller: () => Server | undefined) {}
+
+  /** Starts following a new session's roots changes. */
+  watch(server: Server): void {
     server.setNotificationHandler(RootsListChangedNotificationSchema, async () => {
-      this.cached = undefined;
+      this.cached.delete(server);
     });
   }
 
   /** Real paths of the granted roots, or undefined when the client declares no roots. */
   async roots(): Promise<string[] | undefined> {
-    if (!this.server.getClientCapabilities()?.roots) return undefined;
-    this.cached ??= this.fetch();
-    return this.cached.catch((error) => {
-      this.cached = undefined;
+    const server = this.caller();
+    if (!server?.getClientCapabilities()?.roots) return undefined;
+    let roots = this.cached.get(server);
+    if (!roots) {
+      roots = this.fetch(server);
+      this.cached.set(server, roots);
+    }
+    return roots.catch((error) => {
+      if (this.cached.get(server) === roots) this.cached.delete(server);
       throw error;
     });
   }
@@ -67,8 +77,8 @@ export class RootsGuard {
     return join(parent, basename(path));
   }
 
-  private async fetch(): Promise<string[]> {
-    const { roots } = await this.server.listRoots();
+  private async fetch(server: Server): Promise<string[]> {
+    const { roots } = await server.listRoots();
     const paths = await Promise.all(
       roots
         .filter((root) => root.uri.startsWith('file://'))

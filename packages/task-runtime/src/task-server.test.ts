@@ -23,8 +23,53 @@ interface Probe {
   ran: string[];
 }
 
+const until = async (predicate: () => boolean) => {
+  for (let i = 0; i < 400 && !predicate(); i++) await delay(5);
+  expect(predicate()).toBe(true);
+};
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+type Answer = (message: string, signal: AbortSignal) => ElicitResult | Promise<ElicitResult>;
+
+/** A real SDK client on its own in-process connection to `server`, recording what it is told. */
+async function connectClient(server: TaskServer, options: { elicit?: Answer; sessionId?: string } = {}) {
+  const client = new Client(
+    { name: 'test-client', version: '1.0.0' },
+    { capabilities: options.elicit ? { elicitation: { form: {} } } : {} },
+  );
+  const statuses: Task[] = [];
+  const progress: { progressToken: string | number; progress: number; message?: string }[] = [];
+  const logs: unknown[] = [];
+  client.setNotificationHandler(TaskStatusNotificationSchema, (n) => {
+    statuses.push(n.params);
+  });
+  client.setNotificationHandler(ProgressNotificationSchema, (n) => {
+    progress.push(n.params);
+  });
+  client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+    logs.push(n.params);
+  });
+  if (options.elicit) {
+    const answer = options.elicit;
+    client.setRequestHandler(ElicitRequestSchema, (r, extra) => answer(r.params.message, extra.signal));
+  }
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  serverSide.sessionId = options.sessionId;
+  await server.connect(serverSide);
+  await client.connect(clientSide);
+  await client.listTools();
+  cleanups.push(async () => {
+    await client.close();
+  });
+  return { client, statuses, progress, logs };
+}
+
 /** A server with test tools, connected in-process to a real SDK client. */
-async function setup(options: { elicit?: (message: string) => ElicitResult } = {}) {
+async function setup(options: { elicit?: Answer; sessionId?: string } = {}) {
   const server = new TaskServer({ name: 'test', version: '1.0.0' });
   const probe: Probe = { ran: [] };
   server.taskTool({
@@ -106,30 +151,7 @@ async function setup(options: { elicit?: (message: string) => ElicitResult } = {
     run: async ({ bytes }) => textResult('x'.repeat(bytes)),
   });
 
-  const client = new Client(
-    { name: 'test-client', version: '1.0.0' },
-    { capabilities: options.elicit ? { elicitation: { form: {} } } : {} },
-  );
-  const statuses: Task[] = [];
-  const progress: { progressToken: string | number; progress: number; message?: string }[] = [];
-  const logs: unknown[] = [];
-  client.setNotificationHandler(TaskStatusNotificationSchema, (n) => {
-    statuses.push(n.params);
-  });
-  client.setNotificationHandler(ProgressNotificationSchema, (n) => {
-    progress.push(n.params);
-  });
-  client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
-    logs.push(n.params);
-  });
-  if (options.elicit) {
-    const answer = options.elicit;
-    client.setRequestHandler(ElicitRequestSchema, (r) => answer(r.params.message));
-  }
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await server.connect(serverSide);
-  await client.connect(clientSide);
-  await client.listTools();
+  const { client, statuses, progress, logs } = await connectClient(server, options);
 
   const startTask = async (name: string, args: unknown, options: { progressToken?: boolean } = {}) => {
     const { task } = await client.request(
@@ -153,20 +175,8 @@ async function setup(options: { elicit?: (message: string) => ElicitResult } = {
       z.union([CreateTaskResultSchema, CallToolResultSchema]),
     );
   const statusesOf = (taskId: string) => statuses.filter((s) => s.taskId === taskId).map((s) => s.status);
-  const until = async (predicate: () => boolean) => {
-    for (let i = 0; i < 400 && !predicate(); i++) await delay(5);
-    expect(predicate()).toBe(true);
-  };
-  cleanups.push(async () => {
-    await client.close();
-  });
   return { server, client, probe, statuses, progress, logs, startTask, rawCall, statusesOf, until };
 }
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
 
 describe('TaskServer', () => {
   it('advertises real schemas and honest taskSupport', async () => {
@@ -407,5 +417,107 @@ describe('TaskServer', () => {
     await t.server.stopAll('shutting down', 1000);
     expect(t.server.runningCount).toBe(0);
     expect((await t.client.experimental.tasks.getTask(task.taskId)).statusMessage).toBe('shutting down');
+  });
+});
+
+describe('TaskServer across sessions (a client whose connection dropped comes back)', () => {
+  it('keeps a task running when its session closes; a new session reads it by id and then hears it', async () => {
+    const t = await setup({ sessionId: 'a' });
+    const task = await t.startTask('wait', { steps: 1 });
+    await until(() => t.probe.release !== undefined);
+    t.probe.ctx?.status('started on a');
+    await until(() => t.statuses.some((s) => s.statusMessage === 'started on a'));
+    await t.client.close();
+    await until(() => t.server.sessionCount === 0);
+    expect(t.server.runningCount).toBe(1);
+    const b = await connectClient(t.server, { sessionId: 'b' });
+    expect((await b.client.experimental.tasks.getTask(task.taskId)).statusMessage).toBe('started on a');
+    t.probe.ctx?.status('almost done');
+    await until(() => b.statuses.some((s) => s.statusMessage === 'almost done'));
+    t.probe.release?.();
+    const result = await b.client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
+    expect(result.structuredContent).toEqual({ steps: 1 });
+    await until(() => b.statuses.some((s) => s.taskId === task.taskId && s.status === 'completed'));
+    expect(b.statuses.map((s) => s.statusMessage)).not.toContain('started on a');
+    expect((await b.client.experimental.tasks.listTasks()).tasks.map((s) => s.taskId)).toEqual([task.taskId]);
+  });
+
+  it('sends a task’s notifications to the session that asked about it last (its old one may never close)', async () => {
+    const t = await setup({ sessionId: 'a' });
+    const task = await t.startTask('wait', { steps: 1 });
+    await until(() => t.probe.release !== undefined);
+    const b = await connectClient(t.server, { sessionId: 'b' });
+    await b.client.experimental.tasks.getTask(task.taskId);
+    t.probe.ctx?.status('for b');
+    await until(() => b.statuses.some((s) => s.statusMessage === 'for b'));
+    await t.client.experimental.tasks.getTask(task.taskId);
+    t.probe.ctx?.status('for a');
+    await until(() => t.statuses.some((s) => s.statusMessage === 'for a'));
+    expect(t.statuses.map((s) => s.statusMessage)).not.toContain('for b');
+    expect(b.statuses.map((s) => s.statusMessage)).not.toContain('for a');
+    t.probe.release?.();
+  });
+
+  /**
+   * Session 'a' runs a task that asks a question; its client takes the question when
+   * `take()` is called (tasks/result) and never answers it. `held()` is the signal of
+   * that client's handler: aborted when the server withdraws the question.
+   */
+  async function askedOnSessionA() {
+    let held: AbortSignal | undefined;
+    const t = await setup({
+      sessionId: 'a',
+      elicit: (_message, signal) => {
+        held = signal;
+        return new Promise<ElicitResult>(() => {});
+      },
+    });
+    const task = await t.startTask('behave', { how: 'ask' });
+    await until(() => t.statusesOf(task.taskId).includes('input_required'));
+    const take = async () => {
+      t.client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema).catch(() => {});
+      await until(() => held !== undefined);
+    };
+    return { t, task, take, held: () => held };
+  }
+
+  it.each([
+    ['still queued', false],
+    ['taken by the closed session and never answered', true],
+  ])('asks a new session the question that was %s', async (_case, takenFirst) => {
+    const { t, task, take } = await askedOnSessionA();
+    if (takenFirst) await take();
+    await t.client.close();
+    const asked: string[] = [];
+    const b = await connectClient(t.server, {
+      sessionId: 'b',
+      elicit: (message) => {
+        asked.push(message);
+        return { action: 'accept', content: { ok: true } };
+      },
+    });
+    const result = await b.client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
+    expect(asked).toEqual(['Proceed?']);
+    expect(result.structuredContent).toEqual({ answer: 'accept' });
+    await until(() => b.statuses.some((s) => s.taskId === task.taskId && s.status === 'completed'));
+  });
+
+  it('asks the question again on a new session whose tasks/result comes while the old one never closed', async () => {
+    const { t, task, take, held } = await askedOnSessionA();
+    await take();
+    const b = await connectClient(t.server, { sessionId: 'b', elicit: () => ({ action: 'decline' }) });
+    const result = await b.client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
+    expect(result.structuredContent).toEqual({ answer: 'decline' });
+    // The first client was told its copy of the question is void.
+    await until(() => held()?.aborted === true);
+  });
+
+  it('withdraws a question the task no longer needs from the client that holds it', async () => {
+    const { t, task, take, held } = await askedOnSessionA();
+    await take();
+    await t.client.experimental.tasks.cancelTask(task.taskId);
+    // notifications/cancelled for the question: the client's handler sees its signal abort.
+    await until(() => held()?.aborted === true);
+    expect(t.server.runningCount).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { type CreateTaskResult, isTerminal } from '@modelcontextprotocol/sdk/experimental/tasks';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
@@ -9,9 +10,12 @@ import {
   type ElicitRequestFormParams,
   type ElicitResult,
   ErrorCode,
+  isJSONRPCRequest,
+  type JSONRPCMessage,
   ListToolsRequestSchema,
   type LoggingLevel,
   RELATED_TASK_META_KEY,
+  type RequestId,
   type ServerNotification,
   type ServerRequest,
   type Task,
@@ -25,6 +29,7 @@ import { ProgressThrottle } from './progress-throttle.js';
 import { boundResult } from './result-bound.js';
 import { RootsGuard } from './roots.js';
 import { stderrLog } from './stderr-log.js';
+import { TaskInputs } from './task-inputs.js';
 import { TaskdeckTaskStore, type TaskStatus } from './task-store.js';
 import { Throttle } from './throttle.js';
 import { describeInvalidArguments } from './tool-arguments.js';
@@ -32,6 +37,8 @@ import { describeInvalidArguments } from './tool-arguments.js';
 /** How long a task waits for the user to answer an input request. */
 const INPUT_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 const MAX_QUEUED_MESSAGES_PER_TASK = 100;
+/** Requests about one task by id: the task's notifications follow the session that sends one. */
+const TASK_REQUESTS: ReadonlySet<string> = new Set(['tasks/get', 'tasks/result', 'tasks/cancel']);
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 // biome-ignore lint/suspicious/noExplicitAny: any zod object shape is accepted here
@@ -96,6 +103,25 @@ interface Registered {
   pollIntervalMs?: number;
 }
 
+/** One client connection (stdio, or one Streamable HTTP session): the SDK Server that serves it. */
+interface Session {
+  readonly mcp: Server;
+  readonly transport: Transport;
+  closed: boolean;
+}
+
+/**
+ * Where a call's notifications go. A plain call's travel with its request (over HTTP, in
+ * that request's response stream); a task's go to the session that last asked about it
+ * (created it, or sent tasks/get, tasks/result or tasks/cancel for it), so they reach a
+ * client that came back on a new session after its connection dropped, whether or not
+ * the old session was ever closed.
+ */
+interface Route {
+  session: Session;
+  requestId?: RequestId;
+}
+
 export interface ServerIdentity {
   name: string;
   version: string;
@@ -110,46 +136,54 @@ export interface ServerIdentity {
  * bad arguments name the field, task-support misuse gets the spec's error, results too
  * large for one message are refused, and a plain call to an `optional` task tool runs
  * inline without paying a poll interval.
+ *
+ * It serves any number of connections (`connect` once per stdio pipe or HTTP session),
+ * each with its own SDK Server (client capabilities, log level and roots are per
+ * connection) over one tool list, one task store and one input queue, so tasks outlive
+ * the connection that started them.
  */
 export class TaskServer {
-  readonly mcp: Server;
   readonly store: TaskdeckTaskStore;
-  /** The client's roots: tools that read user files check paths with it. */
+  /** The calling client's roots: tools that read user files check paths with it. */
   readonly roots: RootsGuard;
-  private readonly queue = new TaskdeckMessageQueue();
+  private readonly queue: TaskdeckMessageQueue;
+  private readonly inputs: TaskInputs;
   private readonly tools = new Map<string, Registered>();
   private readonly running = new Map<string, AbortController>();
   private readonly settling = new Set<Promise<void>>();
   /** Per running task: the status notifications for a new statusMessage alone, throttled. */
   private readonly messageNotices = new Map<string, Throttle<Task>>();
+  private readonly sessions = new Set<Session>();
+  /** Running tasks' routes (plain calls keep theirs in their own closures). */
+  private readonly routes = new Map<string, Route>();
+  /**
+   * The call a piece of tool code runs for: the roots check is called deep inside the
+   * servers' code (e.g. the knowledge base's folder checks), where no context is passed.
+   */
+  private readonly calls = new AsyncLocalStorage<Route>();
 
   constructor(readonly identity: ServerIdentity) {
-    this.store = new TaskdeckTaskStore({ onDelete: (taskId) => this.queue.clear(taskId) });
-    this.mcp = new Server(
-      { name: identity.name, version: identity.version, title: identity.title },
-      {
-        capabilities: {
-          logging: {},
-          tools: {},
-          tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } },
-        },
-        instructions: identity.instructions,
-        taskStore: this.store,
-        taskMessageQueue: this.queue,
-        maxTaskQueueSize: MAX_QUEUED_MESSAGES_PER_TASK,
+    this.queue = new TaskdeckMessageQueue((_taskId, message, sessionId) =>
+      this.inputs.delivered(message, sessionId),
+    );
+    this.inputs = new TaskInputs({
+      queue: this.queue,
+      maxQueued: MAX_QUEUED_MESSAGES_PER_TASK,
+      withdraw: (sessionId, requestId, reason) => {
+        const session = [...this.sessions].find((s) => s.transport.sessionId === sessionId);
+        if (session)
+          this.notify({ session }, { method: 'notifications/cancelled', params: { requestId, reason } });
       },
-    );
-    this.mcp.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.listTools() }));
-    this.mcp.setRequestHandler(CallToolRequestSchema, (request, extra) =>
-      this.callTool(request.params, extra),
-    );
-    this.roots = new RootsGuard(this.mcp);
+    });
+    this.store = new TaskdeckTaskStore({ onDelete: (taskId) => this.queue.clear(taskId) });
+    this.roots = new RootsGuard(() => this.calls.getStore()?.session.mcp);
     this.store.onChange(({ task, previousStatus, origin }) => {
       // Creation is answered by CreateTaskResult; plain calls have no task to report.
       if (origin === 'task' && previousStatus !== undefined) this.notifyStatus(task, previousStatus);
       if (task.status === 'cancelled') {
         this.running.get(task.taskId)?.abort(new TaskCancelledError(task.statusMessage ?? 'Cancelled'));
       }
+      if (isTerminal(task.status)) this.routes.delete(task.taskId);
     });
   }
 
@@ -163,8 +197,49 @@ export class TaskServer {
     this.remember({ def, taskSupport: 'forbidden' });
   }
 
+  /** Serves one client connection; every connection sees the same tools and tasks. */
   async connect(transport: Transport): Promise<void> {
-    await this.mcp.connect(transport);
+    const mcp = new Server(
+      { name: this.identity.name, version: this.identity.version, title: this.identity.title },
+      {
+        capabilities: {
+          logging: {},
+          tools: {},
+          tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } },
+        },
+        instructions: this.identity.instructions,
+        taskStore: this.store,
+        taskMessageQueue: this.queue,
+        maxTaskQueueSize: MAX_QUEUED_MESSAGES_PER_TASK,
+      },
+    );
+    const session: Session = { mcp, transport, closed: false };
+    mcp.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.listTools() }));
+    mcp.setRequestHandler(CallToolRequestSchema, (request, extra) =>
+      this.callTool(request.params, extra, session),
+    );
+    this.roots.watch(mcp);
+    mcp.onclose = () => this.disconnected(session);
+    this.sessions.add(session);
+    try {
+      await mcp.connect(transport);
+    } catch (error) {
+      this.sessions.delete(session);
+      throw error;
+    }
+    // Answers to our tasks' questions, and requests about a task (its notifications
+    // follow them), are seen before the session's SDK Server handles the message.
+    const deliver = transport.onmessage;
+    transport.onmessage = (message, extra) => {
+      if (this.inputs.answer(message, transport.sessionId)) return;
+      this.follow(message, session);
+      deliver?.(message, extra);
+    };
+  }
+
+  /** Open connections. */
+  get sessionCount(): number {
+    return this.sessions.size;
   }
 
   /**
@@ -204,37 +279,64 @@ export class TaskServer {
     this.tools.set(tool.def.name, tool);
   }
 
+  private disconnected(session: Session): void {
+    session.closed = true;
+    this.sessions.delete(session);
+    this.inputs.sessionClosed(session.transport.sessionId);
+  }
+
+  /**
+   * A running task's notifications go to the session that asked about it last; its
+   * questions go to the session that asks for its result.
+   */
+  private follow(message: JSONRPCMessage, session: Session): void {
+    if (!isJSONRPCRequest(message) || !TASK_REQUESTS.has(message.method)) return;
+    const taskId = message.params?.taskId;
+    if (typeof taskId !== 'string') return;
+    const route = this.routes.get(taskId);
+    if (route) route.session = session;
+    if (message.method === 'tasks/result') this.inputs.reclaim(taskId, session.transport.sessionId);
+  }
+
   private async callTool(
     params: CallToolRequest['params'],
     extra: Extra,
+    session: Session,
   ): Promise<CallToolResult | CreateTaskResult> {
     const tool = this.tools.get(params.name);
     if (!tool) throw new WireError(ErrorCode.InvalidParams, `Unknown tool: ${params.name}`);
     const asTask = params.task !== undefined;
     refuseTaskSupportMisuse(params.name, tool.taskSupport, asTask);
     const args = params.arguments ?? {};
-    if (tool.taskSupport === 'forbidden') return this.runQuickTool(tool.def, args, extra);
+    const route: Route = asTask ? { session } : { session, requestId: extra.requestId };
+    if (tool.taskSupport === 'forbidden') return this.runQuickTool(tool.def, args, extra, route);
     const task = this.store.create(
       { ttl: extra.taskRequestedTtl, pollInterval: tool.pollIntervalMs },
       asTask ? 'task' : 'plain',
-      extra.sessionId,
     );
     if (!asTask) {
       // A plain call runs inline and answers with the result (no polling of our own store).
-      await this.execute(tool.def, args, task.taskId, extra);
+      await this.execute(tool.def, args, task.taskId, extra, route);
       return (await this.store.getTaskResult(task.taskId)) as CallToolResult;
     }
+    this.routes.set(task.taskId, route);
     // Start after CreateTaskResult is on the wire, so it precedes any status notification.
-    setImmediate(() => void this.execute(tool.def, args, task.taskId, extra));
+    setImmediate(() => void this.execute(tool.def, args, task.taskId, extra, route));
     return { task };
   }
 
-  private async runQuickTool(def: Registered['def'], args: unknown, extra: Extra): Promise<CallToolResult> {
+  private async runQuickTool(
+    def: Registered['def'],
+    args: unknown,
+    extra: Extra,
+    route: Route,
+  ): Promise<CallToolResult> {
     const parsed = def.input.safeParse(args);
     if (!parsed.success) return errorResult(describeInvalidArguments(def.name, parsed.error, args));
-    const ctx = this.context(def.name, undefined, extra.signal, extra);
+    const ctx = this.context(def.name, undefined, extra.signal, extra, route);
     try {
-      return this.bound(def.name, this.checkOutput(def, await def.run(parsed.data, ctx)));
+      const result = await this.calls.run(route, () => def.run(parsed.data, ctx));
+      return this.bound(def.name, this.checkOutput(def, result));
     } catch (error) {
       return errorResult(messageOf(error));
     } finally {
@@ -242,8 +344,14 @@ export class TaskServer {
     }
   }
 
-  private execute(def: Registered['def'], rawArgs: unknown, taskId: string, extra: Extra): Promise<void> {
-    const work = this.runWork(def, rawArgs, taskId, extra);
+  private execute(
+    def: Registered['def'],
+    rawArgs: unknown,
+    taskId: string,
+    extra: Extra,
+    route: Route,
+  ): Promise<void> {
+    const work = this.calls.run(route, () => this.runWork(def, rawArgs, taskId, extra, route));
     this.settling.add(work);
     return work.finally(() => this.settling.delete(work));
   }
@@ -253,6 +361,7 @@ export class TaskServer {
     rawArgs: unknown,
     taskId: string,
     extra: Extra,
+    route: Route,
   ): Promise<void> {
     const controller = new AbortController();
     this.running.set(taskId, controller);
@@ -261,11 +370,11 @@ export class TaskServer {
     const isTask = this.store.origin(taskId) === 'task';
     if (isTask) {
       const notices = new Throttle<Task>((task) =>
-        this.notify({ method: 'notifications/tasks/status', params: task }),
+        this.notify(route, { method: 'notifications/tasks/status', params: task }),
       );
       this.messageNotices.set(taskId, notices);
     }
-    const ctx = this.context(def.name, isTask ? taskId : undefined, controller.signal, extra);
+    const ctx = this.context(def.name, isTask ? taskId : undefined, controller.signal, extra, route);
     try {
       const parsed = def.input.safeParse(rawArgs);
       if (!parsed.success) {
@@ -309,7 +418,8 @@ export class TaskServer {
       return;
     }
     notices?.drop();
-    this.notify({ method: 'notifications/tasks/status', params: task });
+    const route = this.routes.get(task.taskId);
+    if (route) this.notify(route, { method: 'notifications/tasks/status', params: task });
   }
 
   /** Ends a task unless it already ended (a cancel wins over the work's late result). */
@@ -346,12 +456,21 @@ export class TaskServer {
     );
   }
 
-  private context(toolName: string, taskId: string | undefined, signal: AbortSignal, extra: Extra) {
+  private context(
+    toolName: string,
+    taskId: string | undefined,
+    signal: AbortSignal,
+    extra: Extra,
+    route: Route,
+  ) {
     const progressToken = extra._meta?.progressToken;
     const meta = taskId ? { _meta: { [RELATED_TASK_META_KEY]: { taskId } } } : {};
     const throttle = new ProgressThrottle((update) => {
       if (progressToken === undefined) return;
-      this.notify({ method: 'notifications/progress', params: { progressToken, ...update, ...meta } });
+      this.notify(route, {
+        method: 'notifications/progress',
+        params: { progressToken, ...update, ...meta },
+      });
     });
     signal.addEventListener('abort', () => throttle.close({ flush: false }), { once: true });
     const setStatusMessage = (message: string | null) => {
@@ -361,12 +480,15 @@ export class TaskServer {
       this.store.setStatus(taskId, task.status, message);
     };
     const log = (level: LoggingLevel) => (message: string, data?: Record<string, unknown>) => {
+      const { session } = route;
+      if (session.closed) return;
       const params = {
         level,
         logger: `${this.identity.name}/${toolName}`,
         data: data ? { message, ...data } : message,
       };
-      this.mcp.sendLoggingMessage({ ...params, ...meta }).catch(() => {});
+      // The session id selects the level the client set for this session (logging/setLevel).
+      session.mcp.sendLoggingMessage({ ...params, ...meta }, session.transport.sessionId).catch(() => {});
     };
     const ctx: ToolContext & { close(flush: boolean): void } = {
       signal,
@@ -377,7 +499,8 @@ export class TaskServer {
         if (message !== undefined) setStatusMessage(message);
       },
       status: setStatusMessage,
-      elicit: (message, requestedSchema) => this.elicit(taskId, message, requestedSchema, signal, extra),
+      elicit: (message, requestedSchema) =>
+        this.elicit(taskId, message, requestedSchema, signal, extra, route),
       log: { debug: log('debug'), info: log('info'), warning: log('warning'), error: log('error') },
       close: (flush) => throttle.close({ flush }),
     };
@@ -390,19 +513,22 @@ export class TaskServer {
     requestedSchema: ElicitRequestFormParams['requestedSchema'],
     signal: AbortSignal,
     extra: Extra,
+    route: Route,
   ): Promise<ElicitResult> {
-    const options = { signal, timeout: INPUT_TIMEOUT_MS };
+    const { session } = route;
     if (!taskId) {
-      return this.mcp.elicitInput(
+      return session.mcp.elicitInput(
         { mode: 'form', message, requestedSchema },
-        { ...options, relatedRequestId: extra.requestId },
+        { signal, timeout: INPUT_TIMEOUT_MS, relatedRequestId: extra.requestId },
       );
     }
+    // Asked of whichever session fetches the task's result next; a client known not to
+    // answer questions is refused at once, as the SDK's elicitInput does.
+    if (!session.closed && !session.mcp.getClientCapabilities()?.elicitation?.form) {
+      throw new Error('Client does not support form elicitation.');
+    }
     // Queue the request first, so a client that reacts to input_required finds it at once.
-    const answer = this.mcp.elicitInput(
-      { mode: 'form', message, requestedSchema },
-      { ...options, relatedTask: { taskId } },
-    );
+    const answer = this.inputs.ask(taskId, message, requestedSchema, { signal, timeoutMs: INPUT_TIMEOUT_MS });
     this.store.setStatus(taskId, 'input_required', message);
     try {
       return await answer;
@@ -412,9 +538,16 @@ export class TaskServer {
     }
   }
 
-  private notify(notification: ServerNotification): void {
-    this.mcp.notification(notification).catch(() => {
-      // Transport closed: the client is gone, nobody to tell.
+  /**
+   * Sends a notification on the route's session. When that session is gone it is dropped:
+   * the task's state is in the store, and a client that comes back reads it with tasks/get
+   * (from then on, its notifications go to the new session).
+   */
+  private notify({ session, requestId }: Route, notification: ServerNotification): void {
+    if (session.closed) return;
+    const options = requestId === undefined ? undefined : { relatedRequestId: requestId };
+    session.mcp.notification(notification, options).catch(() => {
+      // The transport closed meanwhile, or the request's stream ended: nobody to tell.
     });
   }
 }

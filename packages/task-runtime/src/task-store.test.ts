@@ -1,3 +1,4 @@
+import type { TaskStore } from '@modelcontextprotocol/sdk/experimental/tasks';
 import { McpError, type Request } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { canTransition, type TaskChange, TaskdeckTaskStore } from './task-store.js';
@@ -179,10 +180,14 @@ describe('TaskdeckTaskStore', () => {
     await expect(store.listTasks('abc')).rejects.toMatchObject({ code: -32602 });
   });
 
-  it('hides another session’s tasks', async () => {
-    const mine = await store.createTask({}, 1, taskRequest, 'session-a');
-    expect(await store.getTask(mine.taskId, 'session-b')).toBeNull();
-    expect(await store.getTask(mine.taskId, 'session-a')).not.toBeNull();
-    expect((await store.listTasks(undefined, 'session-b')).tasks).toEqual([]);
+  it('serves a task to every session: a client that reconnects reads it by id', async () => {
+    // As the SDK calls it: with the session id of each request.
+    const sdkView: TaskStore = store;
+    const mine = await sdkView.createTask({}, 1, taskRequest, 'session-a');
+    expect(await sdkView.getTask(mine.taskId, 'session-b')).toMatchObject({ taskId: mine.taskId });
+    store.finish(mine.taskId, 'completed', { content: [] });
+    expect(await sdkView.getTaskResult(mine.taskId, 'session-b')).toEqual({ content: [] });
+    const listed = await sdkView.listTasks(undefined, 'session-b');
+    expect(listed.tasks.map((t) => t.taskId)).toEqual([mine.taskId]);
   });
 });

@@ -61,7 +61,6 @@ interface Entry {
   seq: number;
   task: Task;
   origin: TaskOrigin;
-  sessionId: string | undefined;
   result?: Result;
   expiryTimer?: NodeJS.Timeout;
 }
@@ -72,6 +71,12 @@ interface Entry {
  * (`null`), lists in O(page) by a sequence cursor, bounds the number of finished
  * tasks kept, and reports every status change to listeners (the runtime turns those
  * into `notifications/tasks/status` and, for cancel, into an AbortSignal).
+ *
+ * Tasks belong to the server, not to a connection: the SDK passes each request's
+ * session id, and it is ignored, so a client whose connection dropped reads its tasks
+ * by id from a new session. A session is a connection, not a principal; the server's
+ * one authorization context is its bearer token (MCP 2025-11-25, tasks, "Task
+ * Isolation"), and task ids are random UUIDs.
  */
 export class TaskdeckTaskStore implements TaskStore {
   private readonly entries = new Map<string, Entry>();
@@ -106,17 +111,12 @@ export class TaskdeckTaskStore implements TaskStore {
     return this.entries.size;
   }
 
-  async createTask(
-    params: CreateTaskOptions,
-    _requestId: RequestId,
-    request: Request,
-    sessionId?: string,
-  ): Promise<Task> {
-    return this.create(params, request.params?.task !== undefined ? 'task' : 'plain', sessionId);
+  async createTask(params: CreateTaskOptions, _requestId: RequestId, request: Request): Promise<Task> {
+    return this.create(params, request.params?.task !== undefined ? 'task' : 'plain');
   }
 
   /** Synchronous core of createTask, also used directly by the runtime. */
-  create(params: CreateTaskOptions, origin: TaskOrigin, sessionId?: string): Task {
+  create(params: CreateTaskOptions, origin: TaskOrigin): Task {
     const createdAt = new Date(this.opts.now()).toISOString();
     const task: Task = {
       taskId: randomUUID(),
@@ -130,15 +130,15 @@ export class TaskdeckTaskStore implements TaskStore {
       lastUpdatedAt: createdAt,
       pollInterval: params.pollInterval ?? this.opts.defaultPollIntervalMs,
     };
-    const entry: Entry = { seq: this.nextSeq++, task, origin, sessionId };
+    const entry: Entry = { seq: this.nextSeq++, task, origin };
     this.entries.set(task.taskId, entry);
     this.order.push(entry);
     this.emit(entry, undefined);
     return { ...task };
   }
 
-  async getTask(taskId: string, sessionId?: string): Promise<Task | null> {
-    const entry = this.lookup(taskId, sessionId);
+  async getTask(taskId: string): Promise<Task | null> {
+    const entry = this.entries.get(taskId);
     return entry ? { ...entry.task } : null;
   }
 
@@ -151,8 +151,8 @@ export class TaskdeckTaskStore implements TaskStore {
     return this.entries.get(taskId)?.origin;
   }
 
-  async storeTaskResult(taskId: string, status: 'completed' | 'failed', result: Result, sessionId?: string) {
-    this.finish(taskId, status, result, undefined, sessionId);
+  async storeTaskResult(taskId: string, status: 'completed' | 'failed', result: Result) {
+    this.finish(taskId, status, result, undefined);
   }
 
   /**
@@ -164,16 +164,15 @@ export class TaskdeckTaskStore implements TaskStore {
     status: 'completed' | 'failed' | 'cancelled',
     result: Result | undefined,
     statusMessage?: string | null,
-    sessionId?: string,
   ): void {
-    const entry = this.require(taskId, sessionId);
+    const entry = this.require(taskId);
     this.assertTransition(entry, status);
     entry.result = result;
     this.apply(entry, status, statusMessage);
   }
 
-  async getTaskResult(taskId: string, sessionId?: string): Promise<Result> {
-    const entry = this.require(taskId, sessionId);
+  async getTaskResult(taskId: string): Promise<Result> {
+    const entry = this.require(taskId);
     if (!isTerminal(entry.task.status)) {
       throw new McpError(
         ErrorCode.InvalidParams,
@@ -188,13 +187,13 @@ export class TaskdeckTaskStore implements TaskStore {
     };
   }
 
-  async updateTaskStatus(taskId: string, status: TaskStatus, statusMessage?: string, sessionId?: string) {
-    this.setStatus(taskId, status, statusMessage, sessionId);
+  async updateTaskStatus(taskId: string, status: TaskStatus, statusMessage?: string) {
+    this.setStatus(taskId, status, statusMessage);
   }
 
   /** `statusMessage`: a string sets it, `null` clears it, `undefined` keeps it. */
-  setStatus(taskId: string, status: TaskStatus, statusMessage?: string | null, sessionId?: string): void {
-    const entry = this.require(taskId, sessionId);
+  setStatus(taskId: string, status: TaskStatus, statusMessage?: string | null): void {
+    const entry = this.require(taskId);
     if (status !== entry.task.status) this.assertTransition(entry, status);
     else if (isTerminal(status)) {
       throw new McpError(ErrorCode.InvalidParams, `Task ${taskId} is already ${status}`);
@@ -202,7 +201,7 @@ export class TaskdeckTaskStore implements TaskStore {
     this.apply(entry, status, statusMessage);
   }
 
-  async listTasks(cursor?: string, sessionId?: string): Promise<{ tasks: Task[]; nextCursor?: string }> {
+  async listTasks(cursor?: string): Promise<{ tasks: Task[]; nextCursor?: string }> {
     let after = 0;
     if (cursor !== undefined) {
       after = Number(cursor);
@@ -219,7 +218,8 @@ export class TaskdeckTaskStore implements TaskStore {
       i++
     ) {
       const entry = this.order[i] as Entry;
-      if (this.entries.has(entry.task.taskId) && this.visible(entry, sessionId)) page.push(entry);
+      // A plain call's record is not a task the client knows of.
+      if (this.entries.has(entry.task.taskId) && entry.origin === 'task') page.push(entry);
     }
     const more = page.length > this.opts.pageSize;
     if (more) page.pop();
@@ -232,21 +232,8 @@ export class TaskdeckTaskStore implements TaskStore {
     for (const entry of this.entries.values()) clearTimeout(entry.expiryTimer);
   }
 
-  private visible(entry: Entry, sessionId: string | undefined): boolean {
-    if (entry.origin !== 'task') return false;
-    return sessionId === undefined || entry.sessionId === undefined || entry.sessionId === sessionId;
-  }
-
-  private lookup(taskId: string, sessionId: string | undefined): Entry | undefined {
+  private require(taskId: string): Entry {
     const entry = this.entries.get(taskId);
-    if (!entry) return undefined;
-    if (sessionId !== undefined && entry.sessionId !== undefined && entry.sessionId !== sessionId)
-      return undefined;
-    return entry;
-  }
-
-  private require(taskId: string, sessionId: string | undefined): Entry {
-    const entry = this.lookup(taskId, sessionId);
     if (!entry) throw new McpError(ErrorCode.InvalidParams, `Task not found: ${taskId}`);
     return entry;
   }

@@ -2,7 +2,7 @@
 // stdio (the bundled servers have no tool whose result can exceed a message). The runtime's
 // integration test bundles it; it is not shipped.
 import { z } from 'zod';
-import { runStdio } from '../src/stdio-main.js';
+import { runServer } from '../src/main.js';
 import { TaskServer, textResult } from '../src/task-server.js';
 
 const server = new TaskServer({ name: 'runtime-fixture', version: '0.0.0' });
@@ -25,4 +25,4 @@ server.tool({
   run: async ({ bytes }) => text(bytes),
 });
 
-await runStdio(server);
+await runServer(server);

@@ -17,6 +17,7 @@ import { DEV_SERVER_CSP, RENDERER_CSP_HEADER } from '@taskdeck/contract/csp';
 import { describeEnding, TaskEndings } from '@taskdeck/contract/task-endings';
 import { Hub } from '@taskdeck/hub';
 import { type Handler, hubHandlers, runCommand } from '@taskdeck/hub/commands';
+import { serverIdle } from '@taskdeck/node-common/environment';
 import {
   app,
   BrowserWindow,
@@ -26,11 +27,13 @@ import {
   Menu,
   Notification,
   nativeTheme,
+  safeStorage,
   screen,
   session,
   shell,
   type WebContents,
 } from 'electron';
+import { credentialsSealer } from './credentials-sealer';
 import { HubLifecycle } from './hub-lifecycle';
 import { menuTemplate } from './menu';
 import { CsvOpener, csvPathsFromArgv, isCsvPath } from './open-csv';
@@ -330,6 +333,12 @@ async function startHub(): Promise<Hub> {
     // The servers run on Electron's own Node: a packaged app has no other Node.
     execPath: process.execPath,
     electronRunAsNode: true,
+    serverIdle: serverIdle(process.env.TASKDECK_SERVER_IDLE, (message) =>
+      process.stderr.write(`Taskdeck: ${message}\n`),
+    ),
+    // Sign-ins come back to a loopback listener of the hub; the window opens the authorization
+    // page in the system browser (window.open → openExternally, http and https only).
+    auth: { sealer: credentialsSealer(safeStorage, process.platform) },
   });
 }
 

@@ -9,6 +9,8 @@ import { LocalEndpoint } from './local-endpoint.js';
 
 const APP: AppInfo = { version: '9.9.9', platform: 'linux', host: 'web' };
 
+const granted: string[] = [];
+
 /** A hub that answers a few commands; the endpoint's job (auth, framing, routing) is what is tested. */
 function hub(): HubApi & { emit(event: HubEvent): void } {
   const listeners = new Set<(event: HubEvent) => void>();
@@ -31,9 +33,18 @@ function hub(): HubApi & { emit(event: HubEvent): void } {
     startServer: async () => {},
     stopServer: async () => {},
     restartServer: async () => {},
-    grantRoots: async (paths) => paths,
+    addServer: async () => {},
+    removeServer: async () => {},
+    signIn: async () => ({ authorizationUrl: 'https://as.example.com/authorize' }),
+    signOut: async () => {},
+    completeSignIn: async () => ({ status: 400, title: 'No sign-in', message: 'none' }),
+    grantRoots: async (paths) => {
+      granted.push(...paths);
+      return paths;
+    },
     revokeRoot: async () => [],
     roots: () => ['/r'],
+    rootsIntact: () => true,
     servers: (): ServerInfo[] => [],
     shutdown: async () => {},
   };
@@ -156,6 +167,19 @@ describe('LocalEndpoint', () => {
     good.send({ id: 1, channel: 'hub:roots', args: [] });
     expect(await good.next()).toEqual({ id: 1, ok: true, result: ['/r'] });
     good.socket.destroy();
+  });
+
+  it('does nothing more for a client it dropped, even for lines already received with the bad one', async () => {
+    const file = await LocalEndpoint.read(dataDir);
+    const c = rawClient(file?.path as string);
+    c.send({ hello: { token: file?.token, client: 'test' } });
+    await c.next();
+    // One chunk: a malformed request, then a grant that must not run.
+    c.socket.write(
+      `${JSON.stringify({ id: 'x' })}\n${JSON.stringify({ id: 2, channel: 'hub:grant-roots', args: [['/etc']] })}\n`,
+    );
+    await c.closed;
+    expect(granted).toEqual([]);
   });
 
   it('removes its file and socket when it closes', async () => {

@@ -20,6 +20,8 @@ import { CommandSession } from './command-session.js';
 const HELLO_TIMEOUT_MS = 5_000;
 /** A client this far behind on its events is dropped (it reconnects for a fresh snapshot). */
 const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+/** How long closing waits for clients to take their last answers before it cuts them off. */
+const CLOSE_GRACE_MS = 1_000;
 /** Unix socket paths are limited to about 104 bytes (sun_path); longer ones go to the temp dir. */
 const MAX_SOCKET_PATH = 100;
 
@@ -93,8 +95,14 @@ export class LocalEndpoint {
 
   async close(): Promise<void> {
     await rm(this.file, { force: true });
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // Answers already written (a cancel that ended the task that makes us quit) still go out.
+    for (const socket of this.sockets) socket.end();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const late = setTimeout(() => {
+      for (const socket of this.sockets) socket.destroy();
+    }, CLOSE_GRACE_MS);
+    await closed;
+    clearTimeout(late);
     if (this.privateDir) await rm(this.privateDir, { recursive: true, force: true });
     else if (process.platform !== 'win32') await unlink(this.socketPath).catch(() => {});
   }
@@ -122,6 +130,8 @@ export class LocalEndpoint {
         return;
       }
       for (const line of lines) {
+        // A client dropped for an earlier line of this chunk gets nothing more done.
+        if (socket.destroyed) return;
         let value: unknown;
         try {
           value = JSON.parse(line);

@@ -55,7 +55,11 @@ export function parseJournalLine(line: Uint8Array): TaskRecord | undefined {
 
 /** The line that records `record` (without its newline). */
 export function journalLine(record: TaskRecord): string {
-  return record.journalText ?? JSON.stringify(journalValue(record));
+  if (record.journalText === undefined) return JSON.stringify(journalValue(record));
+  // Changed since it was read (a remote task followed again): its known fields are written anew.
+  if ((JSON.parse(record.journalText) as { updatedAt?: unknown }).updatedAt !== record.updatedAt)
+    rebaseJournalText(record);
+  return record.journalText;
 }
 
 /**

@@ -46,6 +46,49 @@ describe('TaskJournal', () => {
     await reopened.journal.close();
   });
 
+  it('keeps running the tasks the hub will follow again (on a remote server), and ends the others', async () => {
+    const { journal } = await TaskJournal.open(dataDir);
+    const remote = newRecord('r', 'remote', 't', {}, 'task', 1);
+    remote.mcpTaskId = 'server-task-1';
+    remote.connectionLost = { reason: 'Taskdeck quit while this task was running.', since: 2 };
+    journal.write(remote);
+    journal.write(newRecord('l', 'local', 't', {}, 'task', 2));
+    await journal.close();
+    const reopened = await TaskJournal.open(dataDir, {
+      resumable: (record) => record.server === 'remote' && record.mcpTaskId !== undefined,
+    });
+    expect(reopened.records.map((r) => [r.id, r.status])).toEqual([
+      ['r', 'working'],
+      ['l', 'interrupted'],
+    ]);
+    expect(reopened.records[0]).toMatchObject({
+      mcpTaskId: 'server-task-1',
+      connectionLost: { reason: 'Taskdeck quit while this task was running.', since: 2 },
+    });
+    expect(reopened.interrupted).toBe(1);
+    await reopened.journal.close();
+  });
+
+  it('records how a followed remote task ends, also when a newer Taskdeck wrote its line', async () => {
+    const remote = {
+      ...newRecord('r', 'remote', 't', {}, 'task', 1),
+      mcpTaskId: 'server-task-1',
+      owner: 'ops',
+    };
+    mkdirSync(join(dataDir, 'journal'), { recursive: true });
+    writeFileSync(TaskJournal.pathIn(dataDir), `${JSON.stringify(remote)}\n`);
+    const opened = await TaskJournal.open(dataDir, { resumable: (record) => record.server === 'remote' });
+    const record = opened.records[0] as TaskRecord;
+    expect(record.status).toBe('working');
+    // The hub follows it again and the server says it completed.
+    finish(record, 'completed', 5, { result: { content: [{ type: 'text', text: 'done' }] } });
+    opened.journal.write(record);
+    await opened.journal.close();
+    const reread = await TaskJournal.read(TaskJournal.pathIn(dataDir), 'keep');
+    expect(reread.records[0]?.status).toBe('completed');
+    expect(JSON.parse(lines().at(-1) as string)).toMatchObject({ status: 'completed', owner: 'ops' });
+  });
+
   it('reads a journal another live hub writes without ending its running tasks', async () => {
     const { journal } = await TaskJournal.open(dataDir);
     journal.write(newRecord('running', 's', 't', {}, 'task', 1));

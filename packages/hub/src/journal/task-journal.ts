@@ -18,6 +18,11 @@ export interface JournalOptions {
    * the next flush given the records rewrites it from them.
    */
   onWriteError?: (error: Error) => void;
+  /**
+   * A running record that stays running when the journal is opened (a task on a remote server,
+   * followed again by its id); every other running record ends `interrupted`.
+   */
+  resumable?: (record: TaskRecord) => boolean;
 }
 
 export interface JournalLoad {
@@ -57,7 +62,7 @@ export class TaskJournal {
   private liveBytes = new Map<string, number>();
   /** A write failed: the file may lack lines or end in a torn one until it is rewritten. */
   private failing = false;
-  private readonly opts: Required<Omit<JournalOptions, 'onWriteError'>> & JournalOptions;
+  private readonly opts: Required<Omit<JournalOptions, 'onWriteError' | 'resumable'>> & JournalOptions;
 
   private constructor(
     readonly path: string,
@@ -73,13 +78,15 @@ export class TaskJournal {
   /**
    * Reads the history without opening it for writing (the CLI's `tasks` and `show`).
    * `running: 'interrupted'` (after a crash) ends records that were running; `'keep'`
-   * shows them as they are, for a journal whose hub is still alive. Lines that hold no
-   * record are counted and handed to `unreadable` when given.
+   * shows them as they are, for a journal whose hub is still alive; with 'interrupted', those
+   * `resumable` says so stay running. Lines that hold no record are counted and handed to
+   * `unreadable` when given.
    */
   static async read(
     path: string,
     running: 'interrupted' | 'keep' = 'interrupted',
     unreadable?: UnreadableSink,
+    resumable: (record: TaskRecord) => boolean = () => false,
   ): Promise<JournalLoad> {
     const latest = new Map<string, TaskRecord>();
     let unreadableLines = 0;
@@ -106,7 +113,7 @@ export class TaskJournal {
     let interrupted = 0;
     const now = Date.now();
     for (const record of latest.values()) {
-      if (isFinished(record.status) || running === 'keep') continue;
+      if (isFinished(record.status) || running === 'keep' || resumable(record)) continue;
       finish(record, 'interrupted', now, { message: INTERRUPTED_MESSAGE });
       rebaseJournalText(record);
       interrupted++;
@@ -127,14 +134,20 @@ export class TaskJournal {
     );
     let loaded: JournalLoad;
     try {
-      loaded = await TaskJournal.read(path, 'interrupted', (line) => quarantine.add(line));
+      loaded = await TaskJournal.read(path, 'interrupted', (line) => quarantine.add(line), options.resumable);
     } finally {
       // Synced before the rewrite below replaces the only other copy of these lines.
       await quarantine.close();
     }
     const journal = new TaskJournal(path, options);
     const kept = journal.trim(loaded.records);
-    await journal.rewrite(kept);
+    try {
+      await journal.rewrite(kept);
+    } catch (error) {
+      // The history is read; a disk that refuses writes must not stop the app (the next flush retries).
+      journal.failing = true;
+      options.onWriteError?.(error as Error);
+    }
     return { journal, ...loaded, records: kept, ...(quarantine.used && { quarantinePath: quarantine.path }) };
   }
 

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: servers.json uses VS Code's ${env:NAME} syntax, not templates
 import {
   existsSync,
   mkdirSync,
@@ -24,7 +25,7 @@ describe('server config', () => {
           args: ['-y', '@modelcontextprotocol/server-filesystem', '/tmp'],
           env: { A: '1' },
         },
-        off: { command: 'node', disabled: true, cwd: '/srv' },
+        off: { command: 'node', disabled: true, cwd: '/srv', stopWhenIdle: true },
       },
     });
     expect(errors).toEqual([]);
@@ -37,8 +38,20 @@ describe('server config', () => {
         cwd: undefined,
         disabled: false,
         bundled: false,
+        transport: 'stdio',
+        stopWhenIdle: false,
       },
-      { name: 'off', command: 'node', args: [], env: {}, cwd: '/srv', disabled: true, bundled: false },
+      {
+        name: 'off',
+        transport: 'stdio',
+        command: 'node',
+        args: [],
+        env: {},
+        cwd: '/srv',
+        disabled: true,
+        bundled: false,
+        stopWhenIdle: true,
+      },
     ]);
   });
 
@@ -56,7 +69,7 @@ describe('server config', () => {
         typed: { command: 'x', args: 'not-a-list', env: { N: 1 } },
         'cloud-ops': { command: 'x' },
         'bad name!': { command: 'x' },
-        remote: { url: 'https://example.invalid' },
+        both: { url: 'https://example.invalid', command: 'x' },
       },
     });
     expect(servers.map((s) => s.name)).toEqual(['good']);
@@ -66,7 +79,141 @@ describe('server config', () => {
         'args: Invalid input: expected array, received string; env.N: Invalid input: expected string, received number',
       'cloud-ops': '"cloud-ops" is the name of a bundled server; pick another name',
       'bad name!': 'Server name "bad name!" must be 1-64 letters, digits, ".", "_", "@" or "-"',
-      remote: 'Only stdio servers (with "command") are supported; this entry has a "url"',
+      both: 'An entry has either "command" (stdio) or "url" (remote), not both',
+    });
+  });
+
+  it('reads remote entries in the shapes of Cursor, VS Code and Claude Code', () => {
+    const { servers, errors } = parse({
+      mcpServers: {
+        cursor: { url: 'https://mcp.example.com/mcp' },
+        vscode: { type: 'http', url: 'http://127.0.0.1:3001/mcp', headers: { 'X-Api-Key': 'k1' } },
+        streamable: { type: 'streamable-http', url: 'https://a.example/mcp', disabled: true },
+        legacy: { type: 'sse', url: 'https://b.example/sse' },
+      },
+    });
+    expect(errors).toEqual([]);
+    expect(servers).toEqual([
+      {
+        name: 'cursor',
+        transport: 'http',
+        url: 'https://mcp.example.com/mcp',
+        headers: {},
+        disabled: false,
+        bundled: false,
+      },
+      {
+        name: 'vscode',
+        transport: 'http',
+        url: 'http://127.0.0.1:3001/mcp',
+        headers: { 'X-Api-Key': 'k1' },
+        disabled: false,
+        bundled: false,
+      },
+      {
+        name: 'streamable',
+        transport: 'http',
+        url: 'https://a.example/mcp',
+        headers: {},
+        disabled: true,
+        bundled: false,
+      },
+      {
+        name: 'legacy',
+        transport: 'sse',
+        url: 'https://b.example/sse',
+        headers: {},
+        disabled: false,
+        bundled: false,
+      },
+    ]);
+  });
+
+  it('resolves ${env:NAME} in a remote entry’s url and headers', () => {
+    const env = { MCP_TOKEN: 's3cret', MCP_HOST: 'mcp.example.com' };
+    const { servers, errors } = parseServerConfig(
+      {
+        servers: {
+          r: {
+            type: 'http',
+            url: 'https://${env:MCP_HOST}/mcp',
+            headers: { Authorization: 'Bearer ${env:MCP_TOKEN}' },
+          },
+        },
+      },
+      '/cfg/servers.json',
+      reserved,
+      env,
+    );
+    expect(errors).toEqual([]);
+    expect(servers[0]).toMatchObject({
+      url: 'https://mcp.example.com/mcp',
+      headers: { Authorization: 'Bearer s3cret' },
+    });
+  });
+
+  it('reports a bad remote entry by name, never with a header’s value', () => {
+    const { servers, errors } = parseServerConfig(
+      {
+        mcpServers: {
+          unset: {
+            url: 'https://a.example/mcp',
+            headers: { Authorization: 'Bearer ${env:NOT_SET_ANYWHERE}' },
+          },
+          input: { type: 'http', url: 'https://a.example/mcp', headers: { 'X-Key': '${input:api-key}' } },
+          noUrl: { type: 'http' },
+          ftp: { url: 'ftp://files.example/mcp' },
+          junk: { url: 'not a url' },
+          badName: { url: 'https://a.example/mcp', headers: { 'Bad Header': 'x' } },
+          split: { url: 'https://a.example/mcp', headers: { 'X-Key': 'secret\r\nX-Evil: 1' } },
+          kind: { type: 'websocket', url: 'wss://a.example' },
+        },
+      },
+      '/cfg/servers.json',
+      reserved,
+      {},
+    );
+    expect(servers).toEqual([]);
+    expect(Object.fromEntries(errors.map((e) => [e.name, e.message]))).toEqual({
+      unset: 'headers.Authorization: the environment variable NOT_SET_ANYWHERE is not set',
+      input: 'headers.X-Key: ${input:api-key} is not supported; only ${env:NAME} is',
+      noUrl: 'url: Invalid input: expected string, received undefined',
+      ftp: 'url: must start with http:// or https://',
+      junk: 'url: is not a valid URL',
+      badName: 'headers: "Bad Header" is not a valid HTTP header name',
+      split: 'headers.X-Key: must not contain line breaks',
+      kind: 'type: Invalid option: expected one of "http"|"streamable-http"|"streamableHttp"|"sse"',
+    });
+    expect(JSON.stringify(errors)).not.toContain('secret');
+  });
+
+  it('reads a client registered by hand (oauth), its secret from the environment, never in a message', () => {
+    const { servers, errors } = parseServerConfig(
+      {
+        mcpServers: {
+          byHand: {
+            url: 'https://a.example/mcp',
+            oauth: { clientId: 'taskdeck', clientSecret: '${env:CLIENT_SECRET}' },
+          },
+          public: { url: 'https://b.example/mcp', oauth: { clientId: 'taskdeck-public' } },
+          unset: {
+            url: 'https://a.example/mcp',
+            oauth: { clientId: 'x', clientSecret: '${env:NOT_SET_ANYWHERE}' },
+          },
+          noId: { url: 'https://a.example/mcp', oauth: { clientId: '' } },
+        },
+      },
+      '/cfg/servers.json',
+      reserved,
+      { CLIENT_SECRET: 'hidden-value' },
+    );
+    expect(servers.map((spec) => (spec.transport === 'stdio' ? undefined : spec.oauth))).toEqual([
+      { clientId: 'taskdeck', clientSecret: 'hidden-value' },
+      { clientId: 'taskdeck-public' },
+    ]);
+    expect(Object.fromEntries(errors.map((e) => [e.name, e.message]))).toEqual({
+      unset: 'oauth.clientSecret: the environment variable NOT_SET_ANYWHERE is not set',
+      noId: 'oauth.clientId: must not be empty',
     });
   });
 

@@ -170,6 +170,33 @@ describe('TaskBook transitions', () => {
   });
 });
 
+describe('TaskBook: a remote task whose connection is lost', () => {
+  it('says why and since when it is not followed, until it is followed again', () => {
+    const t = book();
+    t.create();
+    const since = t.tick();
+    expect(t.b.apply('r1', { type: 'detached', reason: 'Server s cannot be reached' })).toBe('status');
+    expect(t.b.summary('r1')).toMatchObject({
+      status: 'working',
+      connectionLost: { reason: 'Server s cannot be reached', since },
+    });
+    t.tick();
+    expect(t.b.apply('r1', { type: 'attached' })).toBe('status');
+    expect(t.b.summary('r1')?.connectionLost).toBeUndefined();
+    expect(t.b.apply('r1', { type: 'attached' })).toBeUndefined();
+  });
+
+  it('forgets the lost connection when the task ends, and a finished task is never detached', () => {
+    const t = book();
+    t.create();
+    t.b.apply('r1', { type: 'detached', reason: 'lost' });
+    t.b.apply('r1', { type: 'ended', status: 'interrupted', message: 'no longer followed' });
+    expect(t.b.summary('r1')?.connectionLost).toBeUndefined();
+    expect(t.b.apply('r1', { type: 'detached', reason: 'again' })).toBeUndefined();
+    expect(t.b.summary('r1')?.connectionLost).toBeUndefined();
+  });
+});
+
 describe('TaskBook ordering', () => {
   it('ignores a state older (server clock) than the newest applied: a late poll answer', () => {
     const t = at('working');

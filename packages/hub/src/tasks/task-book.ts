@@ -34,7 +34,10 @@ export class TaskBook {
     this.now = options.now ?? Date.now;
   }
 
-  /** Records from the journal (finished ones; the journal ended any that were running). */
+  /**
+   * Records from the journal: finished ones, and tasks still running on a remote server (the
+   * journal ended every other one that was running).
+   */
   restore(records: readonly TaskRecord[]): void {
     for (const record of records) this.records.set(record.id, record);
   }
@@ -63,6 +66,16 @@ export class TaskBook {
         return applyProgress(record, event, now) ? 'progress' : undefined;
       case 'input':
         return applyInput(record, event.request, now) ? 'input' : undefined;
+      case 'detached':
+        if (isFinished(record.status)) return undefined;
+        record.connectionLost = { reason: event.reason, since: now };
+        record.updatedAt = now;
+        return 'status';
+      case 'attached':
+        if (!record.connectionLost) return undefined;
+        delete record.connectionLost;
+        record.updatedAt = now;
+        return 'status';
       case 'log':
         record.logs.push(event.line);
         if (record.logs.length > MAX_LOG_LINES) record.logs.splice(0, record.logs.length - MAX_LOG_LINES);
@@ -136,6 +149,7 @@ export function finish(
   if (details.result) record.result = storedResult(details.result);
   if (details.error) record.error = details.error;
   delete record.input;
+  delete record.connectionLost;
   setStatus(record, status, details.message ?? details.error ?? record.statusMessage, now);
   record.finishedAt = now;
   return true;

@@ -18,6 +18,10 @@ export type TaskEvent =
   /** The server asks the user something (or the question was withdrawn: `undefined`). */
   | { type: 'input'; request: InputRequest | undefined }
   | { type: 'log'; line: TaskLogLine }
+  /** The task runs on a remote server that cannot be reached now; it is followed again by id later. */
+  | { type: 'detached'; reason: string }
+  /** The server is connected again: the task is being followed. */
+  | { type: 'attached' }
   /** The end, or a result that arrives after the end was already known. */
   | {
       type: 'ended';

@@ -11,8 +11,8 @@ export interface TaskRecord extends TaskDetail {
   serverUpdatedAt?: number;
   /**
    * The journal line as read, for a record this version would not write back the same
-   * (written by a newer Taskdeck): the journal writes this text instead. Once loaded, only
-   * finished records have it, and the hub never changes a finished record.
+   * (written by a newer Taskdeck): the journal writes this text while the record is unchanged
+   * (same `updatedAt`), and its fields of its own with the record's once it changed.
    */
   journalText?: string;
 }

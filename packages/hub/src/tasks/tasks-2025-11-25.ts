@@ -37,6 +37,14 @@ export interface Call {
   mode: 'task' | 'plain';
 }
 
+/** How a server's connection went (the supervisor's word). */
+export interface Disconnect {
+  /** The server's tasks still run there (a remote server) … */
+  tasksOutlive: boolean;
+  /** … and its connection is being made again. */
+  retrying: boolean;
+}
+
 export interface AdapterDeps {
   /** The connected client of a ready server, or undefined. */
   client(server: string): Client | undefined;
@@ -46,10 +54,20 @@ export interface AdapterDeps {
   status(id: string): TaskStatus | undefined;
   /** A plain call with no answer for this long fails (default 10 min: long work should be a task). */
   plainCallTimeoutMs?: number;
+  /** A call on `server` began to be followed, and was let go (ended, result in): for the idle policy. */
+  callStarted?(server: string): void;
+  callEnded?(server: string): void;
 }
 
 interface LiveCall {
   call: Call;
+  /**
+   * The task runs on a remote server whose connection is lost (or Taskdeck just started): it is
+   * followed again by its id once the server is connected (`resume`).
+   */
+  detached?: boolean;
+  /** Bumped when the call is detached: what a request on the lost connection leaves behind is ignored. */
+  epoch: number;
   abort?: AbortController;
   pollTimer?: NodeJS.Timeout;
   pollMs: number;
@@ -103,7 +121,8 @@ export class Tasks20251125 {
   /** Starts following a call the book just created. */
   start(call: Call): void {
     const client = this.deps.client(call.server);
-    this.live.set(call.id, { call, pollMs: MIN_POLL_MS, resultPending: false, cancelRequested: false });
+    this.live.set(call.id, newLive(call));
+    this.deps.callStarted?.(call.server);
     if (!client) {
       this.end(call.id, 'failed', { error: `Server ${call.server} is not ready.` });
       return;
@@ -151,18 +170,83 @@ export class Tasks20251125 {
   }
 
   /**
-   * The server's connection is gone: whatever still runs on it ends failed with the reason.
-   * The supervisor calls this whenever a ready server's connection closes, so requests that
-   * failed with "Connection closed" leave their calls to it.
+   * The server's connection is gone: whatever still runs on it ends failed with the reason,
+   * except tasks that outlive the connection (a remote server's): while it is connected again
+   * they wait, and are followed again by id on `resume`; when it is not, Taskdeck stops
+   * following them (`interrupted`: they may still run there). The supervisor calls this
+   * whenever a ready server's connection closes, so requests that failed with "Connection
+   * closed" leave their calls to it.
    */
-  onDisconnect(server: string, reason: string): void {
-    for (const [id, live] of this.live)
-      if (live.call.server === server) this.end(id, 'failed', { error: reason });
+  onDisconnect(
+    server: string,
+    reason: string,
+    how: Disconnect = { tasksOutlive: false, retrying: false },
+  ): void {
+    for (const [id, live] of this.live) {
+      if (live.call.server !== server) continue;
+      if (!how.tasksOutlive || live.call.mode !== 'task' || !live.mcpTaskId)
+        this.end(id, 'failed', { error: reason });
+      else if (how.retrying) this.detach(id, live, reason);
+      else
+        this.end(id, 'interrupted', {
+          message: `${reason} Taskdeck no longer follows this task; it may still run on the server.`,
+        });
+    }
   }
 
-  /** Ends every call still followed (hub shutdown). */
-  interruptAll(message: string): void {
-    for (const id of [...this.live.keys()]) this.end(id, 'interrupted', { message });
+  /** The server is connected (again): its waiting tasks are followed again, state first. */
+  resume(server: string): void {
+    for (const [id, live] of this.live) {
+      if (live.call.server !== server || !live.detached) continue;
+      live.detached = false;
+      this.deps.emit(id, { type: 'attached' });
+      void this.poll(id);
+    }
+  }
+
+  /**
+   * Follows a task that was running on a remote server when Taskdeck stopped: it waits for
+   * the server's connection, then `resume` picks it up by its id.
+   */
+  adopt(call: Call, mcpTaskId: string, reason: string): void {
+    const live = newLive(call);
+    live.mcpTaskId = mcpTaskId;
+    this.live.set(call.id, live);
+    this.deps.callStarted?.(call.server);
+    this.byMcpTask.set(key(call.server, mcpTaskId), call.id);
+    this.detach(call.id, live, reason);
+  }
+
+  /**
+   * Hub shutdown: calls end `interrupted`, except tasks on servers whose tasks outlive
+   * Taskdeck (`keep`): they stay running in the journal and are adopted at the next start.
+   */
+  interruptAll(message: string, keep: (server: string) => boolean = () => false): void {
+    for (const [id, live] of [...this.live]) {
+      if (live.call.mode === 'task' && live.mcpTaskId && keep(live.call.server)) {
+        this.detach(
+          id,
+          live,
+          `${message} It still runs on server ${live.call.server}; Taskdeck follows it again when it starts.`,
+        );
+        this.forget(id, live);
+      } else this.end(id, 'interrupted', { message });
+    }
+  }
+
+  private detach(id: string, live: LiveCall, reason: string): void {
+    live.detached = true;
+    live.epoch++;
+    live.resultPending = false;
+    live.finalTask = undefined;
+    clearTimeout(live.pollTimer);
+    if (live.answerInput) {
+      // The question came over the lost connection: its answer could not reach the server.
+      live.answerInput({ action: 'cancel' });
+      live.answerInput = undefined;
+      this.deps.emit(id, { type: 'input', request: undefined });
+    }
+    this.deps.emit(id, { type: 'detached', reason });
   }
 
   private async runTask(client: Client, call: Call): Promise<void> {
@@ -231,7 +315,9 @@ export class Tasks20251125 {
   private onStatus(server: string, task: Task): void {
     const id = this.byMcpTask.get(key(server, task.taskId));
     if (!id) {
-      if (this.early.size < 1000) this.early.set(key(server, task.taskId), task);
+      // Bounded: the oldest give way (a server may announce tasks this hub never created).
+      if (this.early.size >= 1000) this.early.delete(this.early.keys().next().value as string);
+      this.early.set(key(server, task.taskId), task);
       return;
     }
     this.applyTask(id, task);
@@ -269,7 +355,7 @@ export class Tasks20251125 {
     const client = this.deps.client(live.call.server);
     if (!client) return;
     live.resultPending = true;
-    const mcpTaskId = live.mcpTaskId;
+    const { mcpTaskId, epoch } = live;
     try {
       const result = await client.experimental.tasks.getTaskResult(mcpTaskId, CallToolResultSchema, {
         timeout: RESULT_TIMEOUT_MS,
@@ -282,12 +368,12 @@ export class Tasks20251125 {
         this.end(id, 'failed', { result, error: final.statusMessage ?? errorText(result), remoteTime });
       } else this.end(id, 'completed', { result, message: final.statusMessage, remoteTime });
     } catch (error) {
-      if (connectionGone(client)) return;
+      if (connectionGone(client) || live.epoch !== epoch) return;
       const final = live.finalTask;
       if (final) this.end(id, final.status as EndStatus, { message: final.statusMessage });
       else this.end(id, 'failed', { error: describeCallError(error) });
     } finally {
-      live.resultPending = false;
+      if (live.epoch === epoch) live.resultPending = false;
       if (this.isOver(id)) this.release(id);
     }
   }
@@ -357,14 +443,20 @@ export class Tasks20251125 {
     live.answerInput?.({ action: 'cancel' });
     live.answerInput = undefined;
     if (live.resultPending) return; // tasks/result may still bring the result
+    this.forget(id, live);
+  }
+
+  private forget(id: string, live: LiveCall): void {
+    clearTimeout(live.pollTimer);
     this.live.delete(id);
+    this.deps.callEnded?.(live.call.server);
     if (live.mcpTaskId) this.byMcpTask.delete(key(live.call.server, live.mcpTaskId));
   }
 
   /** Something was heard from the task: push the fallback poll back. */
   private touch(id: string): void {
     const live = this.live.get(id);
-    if (live?.call.mode !== 'task' || !live.mcpTaskId || this.isOver(id)) return;
+    if (live?.call.mode !== 'task' || !live.mcpTaskId || live.detached || this.isOver(id)) return;
     clearTimeout(live.pollTimer);
     live.pollTimer = setTimeout(() => void this.poll(id), live.pollMs);
   }
@@ -372,10 +464,14 @@ export class Tasks20251125 {
   private async poll(id: string): Promise<void> {
     const live = this.live.get(id);
     const client = live && this.deps.client(live.call.server);
-    if (!live?.mcpTaskId || !client || this.isOver(id)) return;
+    if (!live?.mcpTaskId || !client || live.detached || this.isOver(id)) return;
+    const { epoch } = live;
     try {
-      this.applyTask(id, await client.experimental.tasks.getTask(live.mcpTaskId));
+      const task = await client.experimental.tasks.getTask(live.mcpTaskId);
+      if (live.epoch !== epoch) return;
+      this.applyTask(id, task);
     } catch (error) {
+      if (live.epoch !== epoch) return;
       if ((error as { code?: number }).code === -32602) {
         this.end(id, 'failed', {
           error: `The server no longer knows this task: ${(error as Error).message}`,
@@ -385,6 +481,10 @@ export class Tasks20251125 {
     }
     if (this.live.has(id)) this.touch(id);
   }
+}
+
+function newLive(call: Call): LiveCall {
+  return { call, epoch: 0, pollMs: MIN_POLL_MS, resultPending: false, cancelRequested: false };
 }
 
 /** A Task's `lastUpdatedAt` in ms, when the server gave a readable one. */

@@ -3,7 +3,7 @@ import { SESSION_META_NAME } from '@taskdeck/contract';
 const STORAGE_KEY = 'taskdeck.session';
 
 /**
- * The page's web host session (see webhost/access.ts): a page loaded with `?token=` finds a
+ * The page's web host session (see apps/web/src/access.ts): a page loaded with `?token=` finds a
  * fresh one in a `<meta>` tag and keeps it in sessionStorage, which the browser isolates per
  * tab and per port and never sends anywhere, so a reload (F5) keeps working. The token is
  * then removed from the address bar. Undefined when the page was opened without the token.

@@ -15,7 +15,10 @@ export function Launcher({ initialServer, initialTool }: { initialServer?: strin
   const servers = useStore((s) => s.monitor.servers);
   const openDialog = useStore((s) => s.openDialog);
   const select_ = useStore((s) => s.select);
-  const ready = servers.filter((server) => server.status === 'ready' && server.tools.length > 0);
+  // An idle server starts when one of its tools is run.
+  const ready = servers.filter(
+    (server) => (server.status === 'ready' || server.status === 'idle') && server.tools.length > 0,
+  );
   const [serverName, setServerName] = useState(initialServer ?? ready[0]?.name ?? '');
   const server = servers.find((s) => s.name === serverName);
   const [toolName, setToolName] = useState(initialTool ?? server?.tools[0]?.name ?? '');

@@ -3,8 +3,10 @@ import { useState } from 'react';
 import { taskdeck } from '../api/taskdeck';
 import { errorMessage, formatClock, formatDuration } from '../lib/format';
 import { useNow } from '../lib/use-now';
-import { serverAction } from '../state/actions';
+import { removeServer, serverAction } from '../state/actions';
 import { useStore } from '../state/store';
+import { AddServerForm } from './AddServerForm';
+import { ServerSignIn } from './ServerSignIn';
 import { Button, ServerBadge } from './ui';
 
 function ServerCard({ server, now }: { server: ServerInfo; now: number }) {
@@ -16,18 +18,37 @@ function ServerCard({ server, now }: { server: ServerInfo; now: number }) {
     await serverAction(action, server.name);
     setBusy(false);
   };
-  const running = server.status === 'ready' || server.status === 'starting';
+  const [confirmRemove, setConfirmRemove] = useState(false);
+  const running =
+    server.status === 'ready' || server.status === 'starting' || server.status === 'reconnecting';
+  const remote = server.transport === 'http' || server.transport === 'sse';
+  const remove = async () => {
+    setBusy(true);
+    await removeServer(server.name);
+    setBusy(false);
+    setConfirmRemove(false);
+  };
   return (
     <li
       data-testid="server"
       data-server={server.name}
       data-pid={server.pid}
+      data-status={server.status}
       className="space-y-2 rounded-lg border border-neutral-200 bg-white p-3 dark:border-neutral-800 dark:bg-neutral-900"
     >
       <div className="flex items-center gap-2">
         <h3 className="truncate font-medium">{server.name}</h3>
         <ServerBadge status={server.status} />
       </div>
+      {server.url && (
+        <p
+          data-testid="server-url"
+          className="truncate font-mono text-xs text-neutral-500"
+          title={server.url}
+        >
+          {server.transport === 'sse' ? 'HTTP+SSE' : 'HTTP'} · {server.url}
+        </p>
+      )}
       <p className="text-xs text-neutral-500 dark:text-neutral-400">
         {server.tools.length} {server.tools.length === 1 ? 'tool' : 'tools'}
         {server.pid !== undefined && ` · pid ${server.pid}`}
@@ -35,6 +56,7 @@ function ServerCard({ server, now }: { server: ServerInfo; now: number }) {
           server.startedAt !== undefined &&
           ` · up ${formatDuration(now - server.startedAt)}`}
         {server.restarts > 0 && ` · ${server.restarts} ${server.restarts === 1 ? 'restart' : 'restarts'}`}
+        {server.status === 'idle' && ' · starts on first use'}
       </p>
       {server.error && (
         <p
@@ -44,6 +66,7 @@ function ServerCard({ server, now }: { server: ServerInfo; now: number }) {
           {server.error}
         </p>
       )}
+      {remote && <ServerSignIn server={server} />}
       {crash && crash.reason !== server.error && (
         <p data-testid="server-last-crash" className="break-words text-xs text-amber-800 dark:text-amber-300">
           Last crash at {formatClock(crash.at)}: {crash.reason}
@@ -67,18 +90,37 @@ function ServerCard({ server, now }: { server: ServerInfo; now: number }) {
         >
           Restart
         </Button>
-        {server.status === 'ready' && server.tools.length > 0 && (
+        {(server.status === 'ready' || server.status === 'idle') && server.tools.length > 0 && (
           <Button small variant="ghost" onClick={() => openDialog({ kind: 'launcher', server: server.name })}>
             Run a tool…
           </Button>
         )}
+        {!server.bundled && !confirmRemove && (
+          <Button small variant="ghost" onClick={() => setConfirmRemove(true)} disabled={busy}>
+            Remove…
+          </Button>
+        )}
       </div>
+      {confirmRemove && (
+        <div className="flex flex-wrap items-center gap-1.5 text-xs">
+          <span>Remove {server.name} from your servers.json?</span>
+          <Button small variant="danger" onClick={() => void remove()} disabled={busy}>
+            Remove
+          </Button>
+          <Button small variant="ghost" onClick={() => setConfirmRemove(false)} disabled={busy}>
+            Keep
+          </Button>
+        </div>
+      )}
       <details className="text-xs">
         <summary className="cursor-pointer select-none text-neutral-500 dark:text-neutral-400">
-          stderr ({server.stderrTail.length} {server.stderrTail.length === 1 ? 'line' : 'lines'})
+          {remote ? 'connection log' : 'stderr'} ({server.stderrTail.length}{' '}
+          {server.stderrTail.length === 1 ? 'line' : 'lines'})
         </summary>
         {server.stderrTail.length === 0 ? (
-          <p className="mt-1 text-neutral-500">Nothing written to stderr.</p>
+          <p className="mt-1 text-neutral-500">
+            {remote ? 'Nothing logged yet.' : 'Nothing written to stderr.'}
+          </p>
         ) : (
           <pre
             data-testid="server-stderr"
@@ -133,6 +175,7 @@ export function ServersPanel() {
   const servers = useStore((s) => s.monitor.servers);
   const loaded = useStore((s) => s.monitor.loaded);
   const now = useNow(5000);
+  const [adding, setAdding] = useState(false);
   return (
     <aside aria-label="Servers" className="flex h-full min-h-0 flex-col gap-4 overflow-y-auto p-3">
       <h2 className="text-xs font-semibold uppercase tracking-wide text-neutral-500 dark:text-neutral-400">
@@ -151,6 +194,14 @@ export function ServersPanel() {
           ))}
         </ul>
       )}
+      {loaded &&
+        (adding ? (
+          <AddServerForm onDone={() => setAdding(false)} />
+        ) : (
+          <Button small variant="ghost" className="self-start" onClick={() => setAdding(true)}>
+            Add a remote server…
+          </Button>
+        ))}
       <div className="space-y-2">
         <h2 className="text-xs font-semibold uppercase tracking-wide text-neutral-500 dark:text-neutral-400">
           Granted

@@ -19,7 +19,11 @@ interface TaskRowProps {
 export const TaskRow = memo(function TaskRow({ task, selected, now, onSelect }: TaskRowProps) {
   const running = !TERMINAL_TASK_STATUSES.has(task.status);
   const eta = etaMs(task, now);
-  const message = task.error ?? task.statusMessage ?? (running ? 'Started' : '');
+  const message =
+    task.error ??
+    (task.connectionLost && `Waiting for the server: ${task.connectionLost.reason}`) ??
+    task.statusMessage ??
+    (running ? 'Started' : '');
   return (
     <div
       data-testid="task-row"

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useStore } from '../state/store';
 import { Notices } from './Notices';
 import { ProgressBar } from './ProgressBar';
+import { ServersPanel } from './ServersPanel';
 import { StatusBadge } from './ui';
 import { VirtualList } from './VirtualList';
 
@@ -135,5 +136,30 @@ describe('StatusBadge', () => {
     expect(badge.title).toBe("unknown status 'paused' (written by a newer Taskdeck)");
     act(() => root.render(<StatusBadge status="completed" />));
     expect(container.querySelector('[data-testid=task-status]')?.hasAttribute('title')).toBe(false);
+  });
+});
+
+describe('ServersPanel', () => {
+  it('shows a server that starts on first use as idle, with its cached tools ready to run', () => {
+    const tool = { name: 'scan_project', inputSchema: { type: 'object' }, taskSupport: 'optional' as const };
+    act(() =>
+      useStore.getState().receive({
+        type: 'snapshot',
+        servers: [
+          { name: 'dev-tools', bundled: true, status: 'idle', restarts: 0, tools: [tool], stderrTail: [] },
+        ],
+        tasks: [],
+        roots: [],
+        notices: [],
+      }),
+    );
+    act(() => root.render(<ServersPanel />));
+    const card = container.querySelector('[data-testid=server][data-server="dev-tools"]') as HTMLElement;
+    const badge = card.querySelector('[data-testid=server-status]') as HTMLElement;
+    expect(badge.textContent).toBe('idle');
+    expect(badge.title).toBe('Not running; starts on first use');
+    expect(card.textContent).toContain('1 tool · starts on first use');
+    const buttons = [...card.querySelectorAll('button')].map((b) => b.textContent);
+    expect(buttons).toEqual(['Start', 'Restart', 'Run a tool…']);
   });
 });

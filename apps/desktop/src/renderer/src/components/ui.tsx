@@ -54,8 +54,11 @@ const TASK_LABELS: Record<TaskStatus, string> = {
 const SERVER_COLORS: Record<ServerStatus, string> = {
   starting: 'bg-sky-100 text-sky-800 dark:bg-sky-950 dark:text-sky-300',
   ready: 'bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300',
+  reconnecting: 'bg-amber-100 text-amber-800 dark:bg-amber-950 dark:text-amber-300',
+  needs_sign_in: 'bg-violet-100 text-violet-800 dark:bg-violet-950 dark:text-violet-300',
   crashed: 'bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300',
   stopped: 'bg-neutral-200 text-neutral-700 dark:bg-neutral-800 dark:text-neutral-300',
+  idle: 'bg-neutral-100 text-neutral-600 dark:bg-neutral-900 dark:text-neutral-400',
 };
 
 function Badge({
@@ -99,10 +102,16 @@ export function StatusBadge({
   );
 }
 
+const SERVER_LABELS: Partial<Record<ServerStatus, string>> = { needs_sign_in: 'needs sign-in' };
+
 export function ServerBadge({ status }: { status: ServerStatus }) {
   return (
-    <Badge className={SERVER_COLORS[status]} testId="server-status">
-      {status}
+    <Badge
+      className={SERVER_COLORS[status]}
+      testId="server-status"
+      title={status === 'idle' ? 'Not running; starts on first use' : undefined}
+    >
+      {SERVER_LABELS[status] ?? status}
     </Badge>
   );
 }

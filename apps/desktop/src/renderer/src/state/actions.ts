@@ -56,6 +56,40 @@ export async function serverAction(action: 'start' | 'stop' | 'restart', name: s
   }
 }
 
+/** Removes one of the user's servers (the hub deletes its entry from servers.json). */
+export async function removeServer(name: string): Promise<void> {
+  try {
+    await taskdeck().removeServer(name);
+  } catch (error) {
+    fail(`Could not remove ${name}`, error);
+  }
+}
+
+/**
+ * Starts signing in to a remote server and opens the authorization server's page in the
+ * browser (Electron hands http(s) pages to the system browser); resolves with its URL, or
+ * undefined (and a toast) when the sign-in could not start.
+ */
+export async function signIn(name: string): Promise<string | undefined> {
+  try {
+    const { authorizationUrl } = await taskdeck().signIn(name);
+    const { protocol } = new URL(authorizationUrl);
+    if (protocol === 'https:' || protocol === 'http:')
+      window.open(authorizationUrl, '_blank', 'noopener,noreferrer');
+    return authorizationUrl;
+  } catch (error) {
+    return fail(`Could not sign in to ${name}`, error);
+  }
+}
+
+export async function signOut(name: string): Promise<void> {
+  try {
+    await taskdeck().signOut(name);
+  } catch (error) {
+    fail(`Could not sign out of ${name}`, error);
+  }
+}
+
 /** Profiles a CSV file from disk (Electron) or uploaded (web): analyze_csv on analytics. */
 export async function profileCsvFile(file: File): Promise<void> {
   const { toast, dismissToast } = useStore.getState();

@@ -134,6 +134,28 @@ describe('applyEvent', () => {
     expect(same.crashes.get('a')?.at).toBe(5000);
   });
 
+  it('drops a removed server and its last crash; a server waiting for sign-in has not crashed', () => {
+    let state = fold([snapshot([], [server('a'), server('r')])]);
+    state = applyEvent(
+      state,
+      batch([], [server('r', { status: 'reconnecting', error: 'Server r cannot be reached' })]),
+      10,
+    );
+    expect(state.crashes.get('r')?.reason).toBe('Server r cannot be reached');
+    state = applyEvent(state, { type: 'batch', servers: [], tasks: [], logs: [], removedServers: ['r'] });
+    expect(state.servers.map((s) => s.name)).toEqual(['a']);
+    expect(state.crashes.has('r')).toBe(false);
+    state = applyEvent(
+      state,
+      batch([], [server('s', { status: 'needs_sign_in', error: 'answered HTTP 401' })]),
+    );
+    expect(state.servers.map((s) => [s.name, s.status])).toEqual([
+      ['a', 'ready'],
+      ['s', 'needs_sign_in'],
+    ]);
+    expect(state.crashes.has('s')).toBe(false);
+  });
+
   it('handles thousands of tasks with shuffled, repeated updates and ends at the newest of each', () => {
     const count = 5000;
     let seed = 42;
@@ -160,16 +182,12 @@ describe('applyEvent', () => {
       [updates[i], updates[j]] = [updates[j] as TaskSummary, updates[i] as TaskSummary];
     }
     let state = fold([snapshot([])]);
-    const started = performance.now();
     for (let i = 0; i < updates.length; i += 500) state = applyEvent(state, batch(updates.slice(i, i + 500)));
-    const elapsed = performance.now() - started;
     expect(state.tasks.size).toBe(count);
     expect([...state.tasks.values()].every((t) => t.status === 'completed' && t.progress === 4)).toBe(true);
     expect(state.order[0]).toBe(`t${count - 1}`);
     expect(state.order.at(-1)).toBe('t0');
     expect(new Set(state.order).size).toBe(count);
-    // 40 batches over 5000 tasks: a slow (quadratic) path would take seconds.
-    expect(elapsed).toBeLessThan(3000);
   });
 });
 

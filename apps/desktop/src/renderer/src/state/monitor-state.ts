@@ -52,7 +52,7 @@ export const initialMonitorState: MonitorState = {
   version: 0,
 };
 
-/** A server that is not ready and reports an error has crashed or failed to start. */
+/** A server that is not ready and reports an error has crashed or failed to start (waiting for sign-in is neither). */
 function recordCrashes(
   crashes: ReadonlyMap<string, ServerCrash>,
   servers: readonly ServerInfo[],
@@ -60,7 +60,9 @@ function recordCrashes(
 ): ReadonlyMap<string, ServerCrash> {
   let next: Map<string, ServerCrash> | undefined;
   for (const server of servers) {
-    if (server.status === 'ready' || server.status === 'stopped' || !server.error) continue;
+    if (server.status === 'ready' || server.status === 'stopped' || server.status === 'needs_sign_in')
+      continue;
+    if (!server.error) continue;
     if (crashes.get(server.name)?.reason === server.error) continue;
     next ??= new Map(crashes);
     next.set(server.name, { reason: server.error, at: now });
@@ -110,6 +112,16 @@ export function dismissNotice(state: MonitorState, id: string): MonitorState {
   };
 }
 
+function forget(
+  crashes: ReadonlyMap<string, ServerCrash>,
+  names: readonly string[],
+): ReadonlyMap<string, ServerCrash> {
+  if (!names.some((name) => crashes.has(name))) return crashes;
+  const next = new Map(crashes);
+  for (const name of names) next.delete(name);
+  return next;
+}
+
 function sortServers(servers: Iterable<ServerInfo>): ServerInfo[] {
   return [...servers].sort((a, b) => Number(b.bundled) - Number(a.bundled) || a.name.localeCompare(b.name));
 }
@@ -142,8 +154,10 @@ export function applyEvent(state: MonitorState, event: HubEvent, now = Date.now(
   }
 
   let servers: ServerInfo[] | undefined;
-  if (event.servers.length > 0) {
+  const removed = event.removedServers ?? [];
+  if (event.servers.length > 0 || removed.length > 0) {
     const byName = new Map(state.servers.map((server) => [server.name, server]));
+    for (const name of removed) byName.delete(name);
     for (const server of event.servers) byName.set(server.name, server);
     servers = sortServers(byName.values());
   }
@@ -171,7 +185,7 @@ export function applyEvent(state: MonitorState, event: HubEvent, now = Date.now(
     tasks: tasks ?? state.tasks,
     order,
     roots: roots ?? state.roots,
-    crashes: servers ? recordCrashes(state.crashes, event.servers, now) : state.crashes,
+    crashes: servers ? recordCrashes(forget(state.crashes, removed), event.servers, now) : state.crashes,
     notices,
     dismissedNotices: state.dismissedNotices,
     version: state.version + 1,

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Bundles the Node entry points into standalone ESM files under out/:
 //   servers/<name>/index.ts -> out/servers/<name>.js
+//   servers/<name>/worker.ts -> out/servers/<name>.worker.js (a server's worker threads, if it has any:
+//     a small entry, so a thread does not load the whole server; not a server, so not in the manifest)
 //   apps/cli/src/taskdeck.ts -> out/cli/taskdeck.js
 //   apps/web/src/main.ts    -> out/web/index.js
 // Everything is bundled (MCP SDK, zod, ...), so each file runs with plain `node` and no node_modules.
@@ -23,10 +25,10 @@ const REQUIRE_BANNER =
 /**
  * Lists the entry points to bundle.
  * @param {string} root project root
- * @returns {{ name: string, entry: string, outfile: string, shebang?: boolean }[]}
+ * @returns {{ name: string, entry: string, outfile: string, shebang?: boolean, worker?: boolean }[]}
  */
 export function listNodeEntries(root = projectRoot) {
-  /** @type {{ name: string, entry: string, outfile: string, shebang?: boolean }[]} */
+  /** @type {{ name: string, entry: string, outfile: string, shebang?: boolean, worker?: boolean }[]} */
   const entries = [];
   const serversDir = join(root, 'servers');
   if (existsSync(serversDir)) {
@@ -39,6 +41,15 @@ export function listNodeEntries(root = projectRoot) {
         entry,
         outfile: join(root, 'out', 'servers', `${dirent.name}.js`),
       });
+      const worker = join(serversDir, dirent.name, 'worker.ts');
+      if (existsSync(worker)) {
+        entries.push({
+          name: `servers/${dirent.name}/worker`,
+          entry: worker,
+          outfile: join(root, 'out', 'servers', `${dirent.name}.worker.js`),
+          worker: true,
+        });
+      }
     }
   }
   entries.sort((a, b) => a.name.localeCompare(b.name));
@@ -88,7 +99,7 @@ export async function buildServers(options = {}) {
   await Promise.all(entries.map((item) => bundleNodeEntry(item, root)));
   // Executables (the CLI) run through their shebang: `npx taskdeck`, or the installed bin.
   for (const item of entries) if (item.shebang) chmodSync(item.outfile, 0o755);
-  const servers = entries.filter((item) => item.name.startsWith('servers/'));
+  const servers = entries.filter((item) => item.name.startsWith('servers/') && !item.worker);
   if (servers.length > 0) {
     writeFileSync(join(root, 'out', 'servers', 'package.json'), '{ "type": "module" }\n');
     // The hub knows no server by name: it runs what this manifest lists (see ARCHITECTURE.md).

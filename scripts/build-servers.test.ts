@@ -24,6 +24,21 @@ describe('listNodeEntries', () => {
     expect(entries[3]?.outfile).toBe(join(root, 'out', 'web', 'index.js'));
   });
 
+  it("lists a server's worker entry (servers/<name>/worker.ts) after the server, as a worker", async () => {
+    root = await mkdtemp(join(tmpdir(), 'taskdeck-build-'));
+    await mkdir(join(root, 'servers', 'alpha'), { recursive: true });
+    await writeFile(join(root, 'servers', 'alpha', 'index.ts'), '');
+    await writeFile(join(root, 'servers', 'alpha', 'worker.ts'), '');
+    const entries = listNodeEntries(root);
+    expect(entries.map((entry) => [entry.name, entry.worker ?? false])).toEqual([
+      ['servers/alpha', false],
+      ['servers/alpha/worker', true],
+      ['cli', false],
+      ['web', false],
+    ]);
+    expect(entries[1]?.outfile).toBe(join(root, 'out', 'servers', 'alpha.worker.js'));
+  });
+
   it('handles a project without servers/', async () => {
     root = await mkdtemp(join(tmpdir(), 'taskdeck-build-'));
     expect(listNodeEntries(root).map((entry) => entry.name)).toEqual(['cli', 'web']);
@@ -31,7 +46,7 @@ describe('listNodeEntries', () => {
 });
 
 describe('the bundled servers manifest', () => {
-  it('lists every built server in the shape the hub reads', async () => {
+  it('lists every built server in the shape the hub reads, and no worker entry', async () => {
     // Built by the vitest global setup.
     const path = join(import.meta.dirname, '..', 'out', 'servers', BUNDLED_MANIFEST);
     const manifest = BundledManifestSchema.parse(JSON.parse(await readFile(path, 'utf8')));

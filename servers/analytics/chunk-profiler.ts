@@ -4,6 +4,7 @@ import { parseRecords, type RecordSink } from './csv-records.js';
 import type { ColumnProfile } from './profile-schema.js';
 import type { ProfileDetail } from './result-size.js';
 import type { SketchLimits } from './sketch-limits.js';
+import { encodeUtf8 } from './utf8-bytes.js';
 
 /** What a profiler of chunks needs to know about the file (sent to each worker). */
 export interface ChunkConfig {
@@ -49,13 +50,19 @@ const MAX_COLUMN_WARNINGS = 20;
 
 /**
  * Profiles chunks of complete records into column accumulators. The same class runs
- * in the main thread (small files, row limits) and in each worker thread.
+ * in the main thread (small files, row limits) and in each worker thread. (Profiling
+ * each chunk column by column instead, for the caches, cost more than it saved once
+ * repeated values became a dictionary lookup.)
  */
 export class ChunkProfiler implements RecordSink {
   readonly columns: (ColumnAccumulator | undefined)[];
   private report!: ChunkReport;
+  private readonly delimiter: number;
+  /** The chunk being parsed is Latin-1 text with bytes ≥ 0x80. */
+  private latin1 = false;
 
   constructor(private readonly config: ChunkConfig) {
+    this.delimiter = config.delimiter.charCodeAt(0);
     this.columns = Array.from({ length: config.columnCount }, () => undefined);
     for (const index of config.selected)
       this.columns[index] = new ColumnAccumulator(index + 1, config.limits);
@@ -64,9 +71,8 @@ export class ChunkProfiler implements RecordSink {
   process(bytes: Uint8Array, index: number, maxRows = Number.POSITIVE_INFINITY): ChunkReport {
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const decodedLatin1 = !this.config.latin1 && !isUtf8(buffer);
-    // Valid UTF-8 is read as Latin-1 (a copy) and only fields with non-ASCII bytes are decoded.
-    const utf8 = this.config.latin1 || decodedLatin1 || isAscii(buffer) ? undefined : buffer;
-    const text = buffer.toString('latin1');
+    // Fields of Latin-1 text with bytes ≥ 0x80 are re-encoded as UTF-8, which the columns count and compare.
+    this.latin1 = (this.config.latin1 || decodedLatin1) && !isAscii(buffer);
     this.report = {
       index,
       rows: 0,
@@ -81,21 +87,30 @@ export class ChunkProfiler implements RecordSink {
       binary: buffer.indexOf(0) !== -1,
       complete: true,
     };
-    const stats = parseRecords(text, this.config.delimiter, this, maxRows, utf8);
+    // A plain Uint8Array, like every other array of bytes the columns read (see encodeUtf8).
+    const chunk = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const stats = parseRecords(chunk, this.delimiter, this, maxRows);
     Object.assign(this.report, {
       lines: stats.lines,
       blankLines: stats.blankLines,
       malformed: stats.malformed,
       malformedLines: stats.malformedLines,
       unclosedQuoteLine: stats.unclosedQuoteLine,
-      complete: stats.consumed >= text.length,
+      complete: stats.consumed >= chunk.length,
     });
     return this.report;
   }
 
-  field(index: number, value: string): void {
+  field(index: number, bytes: Uint8Array, start: number, end: number): void {
     const column = this.columns[index];
-    if (column !== undefined) column.add(value);
+    if (column === undefined) return;
+    if (this.latin1 && hasHighByte(bytes, start, end)) {
+      const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+      const utf8 = encodeUtf8(text);
+      column.add(utf8, 0, utf8.length);
+    } else {
+      column.add(bytes, start, end);
+    }
   }
 
   endRecord(fieldCount: number, line: number): void {
@@ -141,4 +156,9 @@ export class ChunkProfiler implements RecordSink {
       ],
     };
   }
+}
+
+function hasHighByte(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if ((bytes[i] as number) >= 0x80) return true;
+  return false;
 }

@@ -5,7 +5,10 @@ import { FULL_LIMITS, type SketchLimits } from './sketch-limits.js';
 
 function accumulate(values: string[], limits: SketchLimits = FULL_LIMITS): ColumnAccumulator {
   const column = new ColumnAccumulator(1, limits);
-  for (const value of values) column.add(value);
+  for (const value of values) {
+    const bytes = Buffer.from(value);
+    column.add(bytes, 0, bytes.length);
+  }
   return column;
 }
 
@@ -51,7 +54,8 @@ describe('ColumnAccumulator histograms', () => {
   it('draws the histogram from the kept values until they overflow the sample, with the same bins', () => {
     const random = new Random(5);
     const values = Array.from({ length: 1000 }, () => (random.next() * 500).toFixed(2));
-    const small: SketchLimits = { ...FULL_LIMITS, sampleSize: 64 };
+    // Past 32 distinct values the column streams, and past 64 values the sample is a sample.
+    const small: SketchLimits = { ...FULL_LIMITS, exactDistinct: 32, sampleSize: 64 };
     const expected = profileOf(values).histogram;
     expect(profileOf(values, small).histogram).toEqual(expected);
     // Merged across threads: exact into sampled, sampled into exact, both exact but overflowing together.
@@ -69,20 +73,58 @@ describe('ColumnAccumulator histograms', () => {
 
   it('keeps a histogram only as fine as the result shows, and none when it shows none', () => {
     const values = Array.from({ length: 200 }, (_, i) => String(i));
-    const ten = accumulate(values, { ...FULL_LIMITS, sampleSize: 64, histogramBins: 10 });
-    expect(ten.state().numbers?.histogram?.counts).toHaveLength(64);
+    const streamed = { ...FULL_LIMITS, exactDistinct: 32, sampleSize: 64 };
+    const ten = accumulate(values, { ...streamed, histogramBins: 10 });
+    expect(ten.state().stream?.numbers?.histogram?.counts).toHaveLength(64);
     expect(ten.profile('c', 0).profile.histogram?.bins).toHaveLength(10);
+    expect(accumulate(values, streamed).state().stream?.numbers?.histogram?.counts).toHaveLength(256);
+    const none = profileOf(values, { ...streamed, histogramBins: 0 });
     expect(
-      accumulate(values, { ...FULL_LIMITS, sampleSize: 64 }).state().numbers?.histogram?.counts,
-    ).toHaveLength(256);
-    const none = profileOf(values, { ...FULL_LIMITS, sampleSize: 64, histogramBins: 0 });
-    expect(
-      accumulate(values, { ...FULL_LIMITS, sampleSize: 64, histogramBins: 0 }).state().numbers?.histogram,
+      accumulate(values, { ...streamed, histogramBins: 0 }).state().stream?.numbers?.histogram,
     ).toBeNull();
     expect(none.histogram).toBeNull();
     expect(none.quantiles?.exact).toBe(false);
     expect(none.min).toBe(0);
     expect(none.max).toBe(199);
+  });
+});
+
+describe('ColumnAccumulator dictionary', () => {
+  it('derives from its counts what streaming every value computes, with exact quantiles', () => {
+    const random = new Random(9);
+    // 40 distinct values, 20,000 of them: more than a sample holds.
+    const values = Array.from({ length: 20_000 }, () => String(random.int(1, 40) * 2.5));
+    const counted = accumulate(values);
+    const streamed = accumulate(values, { ...FULL_LIMITS, exactDistinct: 32 });
+    expect(counted.state().dictionary?.hashes).toHaveLength(40);
+    expect(streamed.state().dictionary).toBeNull();
+    const c = counted.profile('c', 0).profile;
+    const s = streamed.profile('c', 0).profile;
+    expect({ ...c, mean: 0, stddev: 0, quantiles: null, distinct: null, topValues: null }).toEqual({
+      ...s,
+      mean: 0,
+      stddev: 0,
+      quantiles: null,
+      distinct: null,
+      topValues: null,
+    });
+    expect(c.mean).toBeCloseTo(s.mean as number, 9);
+    expect(c.stddev).toBeCloseTo(s.stddev as number, 9);
+    expect(s.quantiles?.exact).toBe(false);
+    const sorted = values.map(Number).sort((a, b) => a - b);
+    const at = (q: number) => {
+      const pos = q * (sorted.length - 1);
+      const lo = Math.floor(pos);
+      return (sorted[lo] as number) + ((sorted[lo + 1] as number) - (sorted[lo] as number)) * (pos - lo);
+    };
+    expect(c.quantiles).toEqual({ p25: at(0.25), p50: at(0.5), p75: at(0.75), exact: true });
+    expect(c.distinct).toEqual({ count: 40, exact: true, allDistinct: false });
+  });
+
+  it('counts a value missing from a short row as a null, and empty values as empty', () => {
+    const column = accumulate(['1', '', ' ', 'NULL', '2']);
+    column.addAbsent();
+    expect(column.profile('c', 0).profile).toMatchObject({ count: 2, nulls: 2, empty: 2, type: 'integer' });
   });
 });
 

@@ -1,137 +1,54 @@
-import { Histogram, type HistogramBin, type HistogramState } from './histogram.js';
-import { Moments, type MomentsState } from './moments.js';
+import { hashBytes } from './distinct-counter.js';
+import {
+  CountedValues,
+  DAY_SECONDS,
+  Distribution,
+  type DistributionState,
+  type NumericSummary,
+  type RepeatedValues,
+} from './distribution.js';
+import type { HistogramBin } from './histogram.js';
 import type { ColumnProfile } from './profile-schema.js';
-import { QuantileSketch, type QuantileSketchState } from './quantile-sketch.js';
 import { FULL_DETAIL, type ProfileDetail } from './result-size.js';
 import { FULL_LIMITS, type SketchLimits } from './sketch-limits.js';
-import { cutText, detach, isCut, ValueCounter, type ValueCounterState } from './value-counter.js';
+import { compareUtf16Order, decodeUtf8, encodeUtf8, utf16Length } from './utf8-bytes.js';
 import {
-  classify,
+  cutText,
+  exactSummary,
+  isCut,
+  longKey,
+  MAX_KEY_LENGTH,
+  ValueCounter,
+  type ValueCounterState,
+  type ValueSummary,
+} from './value-counter.js';
+import { SPELLINGS_PER_VALUE, ValueDictionary, type ValueDictionaryState } from './value-dictionary.js';
+import {
+  classifyBytes,
   formatEpochSeconds,
   Kind,
+  needsTrim,
   parsed,
   trimValue,
   VALUE_KINDS,
   type ValueKind,
 } from './value-types.js';
 
-const DAY_SECONDS = 86_400;
-
-/**
- * Statistics of values of one kind (numbers, or instants in epoch seconds). While the
- * quantile sketch still holds every value, the histograms are not kept but drawn from
- * those values when asked: a column of a few values costs a few numbers, not a 2 KB array.
- * With `limits.histogramBins` 0 (the result shows none) they are never kept.
- */
-class Distribution {
-  readonly moments = new Moments();
-  readonly quantiles: QuantileSketch;
-  private histogram: Histogram | null = null;
-  /** Instants only: the date-only values in days, so a date column's bins fall on midnights. */
-  private days: Histogram | null = null;
-
-  /** `instants`: values are epoch seconds (bins from 1 s wide; day bins for dates). */
-  constructor(
-    seed: number,
-    private readonly limits: SketchLimits,
-    readonly instants: boolean,
-  ) {
-    this.quantiles = new QuantileSketch(seed, limits.sampleSize);
-  }
-
-  /** `isDate`: a date-only instant, counted in the day bins too. */
-  add(x: number, isDate: boolean): void {
-    this.moments.add(x);
-    const histogram = this.histogram ?? this.histogramFrom(this.quantiles.count);
-    if (histogram !== null) {
-      histogram.add(x);
-      if (isDate) this.days?.add(x / DAY_SECONDS);
-    }
-    this.quantiles.add(x);
-  }
-
-  /** The histogram kept from now on, when `count` values fill the sample (and the result shows one). */
-  private histogramFrom(count: number): Histogram | null {
-    if (count !== this.limits.sampleSize || this.limits.histogramBins === 0) return null;
-    return this.keepHistograms().histogram;
-  }
-
-  merge(other: Distribution): void {
-    this.moments.merge(other.moments);
-    const sampled = this.quantiles.count + other.quantiles.count > this.limits.sampleSize;
-    if (this.limits.histogramBins > 0 && (this.histogram !== null || sampled)) {
-      const mine = this.keepHistograms();
-      const theirs = other.histograms();
-      mine.histogram.merge(theirs.histogram);
-      if (mine.days && theirs.days) mine.days.merge(theirs.days);
-    }
-    this.quantiles.merge(other.quantiles);
-  }
-
-  /** Bins of the values; for instants in days (`days`) or in seconds. */
-  bins(days: boolean, minWidth: number, maxBins: number): HistogramBin[] {
-    const { histogram, days: dayHistogram } = this.histograms();
-    return ((days ? dayHistogram : histogram) as Histogram).bins(minWidth, maxBins);
-  }
-
-  state(): DistributionState {
-    return {
-      moments: this.moments.state(),
-      quantiles: this.quantiles.state(),
-      histogram: this.histogram?.state() ?? null,
-      days: this.days?.state() ?? null,
-    };
-  }
-
-  static from(state: DistributionState, seed: number, limits: SketchLimits, instants: boolean): Distribution {
-    const d = new Distribution(seed, limits, instants);
-    Object.assign(d, {
-      moments: Moments.from(state.moments),
-      quantiles: QuantileSketch.from(state.quantiles),
-      histogram: state.histogram && Histogram.from(state.histogram),
-      days: state.days && Histogram.from(state.days),
-    });
-    return d;
-  }
-
-  /**
-   * The histograms, drawn from the sketch's values while it holds them all. Day bins take
-   * every instant then: they are only reported for a column of dates alone.
-   */
-  private histograms(): { histogram: Histogram; days: Histogram | null } {
-    if (this.histogram !== null) return { histogram: this.histogram, days: this.days };
-    const values = this.quantiles.values;
-    const bins = this.limits.histogramBins;
-    return {
-      histogram: Histogram.of(values, this.instants ? 0 : undefined, bins),
-      days: this.instants
-        ? Histogram.of(
-            values.map((x) => x / DAY_SECONDS),
-            0,
-            bins,
-          )
-        : null,
-    };
-  }
-
-  /** Starts keeping the histograms (the sketch is about to hold a sample only). */
-  private keepHistograms(): { histogram: Histogram; days: Histogram | null } {
-    const kept = this.histograms();
-    this.histogram = kept.histogram;
-    this.days = kept.days;
-    return kept;
-  }
-}
-
-interface DistributionState {
-  moments: MomentsState;
-  quantiles: QuantileSketchState;
-  histogram: HistogramState | null;
-  days: HistogramState | null;
-}
+/** Index of each Kind in `kinds` (Integer..String map to VALUE_KINDS order). */
+const KIND_OFFSET = Kind.Integer;
 
 export interface ColumnState {
   empty: number;
+  absent: number;
+  /** UTF-8 bytes of the least and greatest text values. */
+  minText: Uint8Array | null;
+  maxText: Uint8Array | null;
+  firstText: string | null;
+  dictionary: ValueDictionaryState | null;
+  stream: StreamState | null;
+}
+
+interface StreamState {
   nulls: number;
   kinds: number[];
   numbers: DistributionState | null;
@@ -139,82 +56,80 @@ export interface ColumnState {
   minLength: number;
   maxLength: number;
   totalLength: number;
-  minText: string | null;
-  maxText: string | null;
-  firstText: string | null;
   values: ValueCounterState;
 }
 
-/** Index of each Kind in `kinds` (Integer..String map to VALUE_KINDS order). */
-const KIND_OFFSET = Kind.Integer;
+/** What the profile reports of a column's values, from its dictionary or from its streamed statistics. */
+interface Tally {
+  nulls: number;
+  /** Values of each kind, in VALUE_KINDS order. */
+  kinds: number[];
+  minLength: number;
+  maxLength: number;
+  totalLength: number;
+  numbers: NumericSummary | null;
+  instants: NumericSummary | null;
+  values: ValueSummary;
+}
 
 /**
- * Everything the profile reports about one column, accumulated value by value in
- * bounded memory and mergeable (each worker keeps its own, the main thread merges).
- * The type is only decided at the end, so each value feeds the statistics of the kind
- * it looks like; the final type then picks which ones to report. Every part is made when
- * the first value needing it arrives, and grows with the values up to `limits`.
+ * The statistics of a column with too many distinct values for a dictionary, value by
+ * value: kinds, lengths, moments, quantile samples and histograms, and estimated distinct
+ * counts and heavy hitters. Each value feeds the statistics of the kind it looks like
+ * (the type is decided at the end).
  */
-export class ColumnAccumulator {
-  private empty = 0;
-  private nulls = 0;
-  private kinds = [0, 0, 0, 0, 0, 0];
-  private numbers: Distribution | null = null;
-  private instants: Distribution | null = null;
-  private minLength = Number.POSITIVE_INFINITY;
-  private maxLength = 0;
-  private totalLength = 0;
-  private minText: string | null = null;
-  private maxText: string | null = null;
-  /** First value that is plain text: quoted in the warning when it makes a numeric column text. */
-  private firstText: string | null = null;
-  private values: ValueCounter;
+class StreamedColumn {
+  nulls = 0;
+  kinds = [0, 0, 0, 0, 0, 0];
+  numbers: Distribution | null = null;
+  instants: Distribution | null = null;
+  minLength = Number.POSITIVE_INFINITY;
+  maxLength = 0;
+  totalLength = 0;
 
   constructor(
     private readonly seed: number,
-    private readonly limits: SketchLimits = FULL_LIMITS,
-  ) {
-    this.values = new ValueCounter(limits);
+    private readonly limits: SketchLimits,
+    readonly values: ValueCounter,
+  ) {}
+
+  /** Takes over from a column's dictionary, its values added in the order they first appeared. */
+  static of(dictionary: ValueDictionary, seed: number, limits: SketchLimits): StreamedColumn {
+    const column = new StreamedColumn(seed, limits, ValueCounter.of(dictionary, limits));
+    for (let e = 0; e < dictionary.size; e++) addEntry(column, dictionary, e);
+    return column;
   }
 
-  add(raw: string): void {
-    const value = trimValue(raw);
-    const kind = classify(value);
-    if (kind === Kind.Empty) {
-      this.empty++;
-      return;
-    }
+  /** Adds a value counted by a dictionary (another thread's): its entries `group` (valueGroups). */
+  addValue(dictionary: ValueDictionary, group: number[]): void {
+    this.values.addValue(dictionary, group);
+    for (const e of group) addEntry(this, dictionary, e);
+  }
+
+  /** Adds the non-empty trimmed value bytes[start, end) of `kind`; returns its UTF-16 length. */
+  add(bytes: Uint8Array, start: number, end: number, kind: Kind): void {
     if (kind === Kind.Null) {
       this.nulls++;
       return;
     }
     (this.kinds[kind - KIND_OFFSET] as number)++;
+    // Numbers, dates and booleans are ASCII: one character per byte.
+    let length = end - start;
     if (kind === Kind.Integer || kind === Kind.Float) {
       this.numbers ??= new Distribution(this.seed, this.limits, false);
       this.numbers.add(parsed.number, false);
+      this.values.addNumber(parsed.number, bytes, start, end);
     } else if (kind === Kind.Date || kind === Kind.DateTime) {
       this.instants ??= new Distribution(this.seed, this.limits, true);
       this.instants.add(parsed.number, kind === Kind.Date);
-    } else if (kind === Kind.String) {
-      this.firstText ??= detach(value);
-      // Only text values: comparing strings costs more than all other statistics together.
-      if (this.minText === null || value < this.minText) this.minText = detach(value);
-      if (this.maxText === null || value > this.maxText) this.maxText = detach(value);
+      this.values.addNumber(parsed.number, bytes, start, end);
+    } else {
+      length = this.values.addText(bytes, start, end);
     }
-    const length = value.length;
-    if (length < this.minLength) this.minLength = length;
-    if (length > this.maxLength) this.maxLength = length;
-    this.totalLength += length;
-    this.values.add(value, kind, parsed.number);
+    this.addLength(length);
   }
 
-  /** A value missing from a short row. */
-  addAbsent(): void {
-    this.nulls++;
-  }
-
-  merge(other: ColumnAccumulator): void {
-    this.empty += other.empty;
+  merge(other: StreamedColumn): void {
     this.nulls += other.nulls;
     this.kinds = this.kinds.map((n, i) => n + (other.kinds[i] as number));
     this.numbers = mergeDistributions(this.numbers, other.numbers);
@@ -222,17 +137,15 @@ export class ColumnAccumulator {
     this.minLength = Math.min(this.minLength, other.minLength);
     this.maxLength = Math.max(this.maxLength, other.maxLength);
     this.totalLength += other.totalLength;
-    if (other.minText !== null && (this.minText === null || other.minText < this.minText))
-      this.minText = other.minText;
-    if (other.maxText !== null && (this.maxText === null || other.maxText > this.maxText))
-      this.maxText = other.maxText;
-    this.firstText ??= other.firstText;
     this.values.merge(other.values);
   }
 
-  state(): ColumnState {
+  tally(topValues: number): Tally {
+    return { ...this, values: this.values.summary(topValues) };
+  }
+
+  state(): StreamState {
     return {
-      empty: this.empty,
       nulls: this.nulls,
       kinds: this.kinds,
       numbers: this.numbers?.state() ?? null,
@@ -240,20 +153,235 @@ export class ColumnAccumulator {
       minLength: this.minLength,
       maxLength: this.maxLength,
       totalLength: this.totalLength,
+      values: this.values.state(),
+    };
+  }
+
+  static from(state: StreamState, seed: number, limits: SketchLimits): StreamedColumn {
+    const column = new StreamedColumn(seed, limits, ValueCounter.from(state.values, limits));
+    Object.assign(column, {
+      nulls: state.nulls,
+      kinds: state.kinds,
+      numbers: state.numbers && Distribution.from(state.numbers, seed, limits, false),
+      instants: state.instants && Distribution.from(state.instants, seed, limits, true),
+      minLength: state.minLength,
+      maxLength: state.maxLength,
+      totalLength: state.totalLength,
+    });
+    return column;
+  }
+
+  numberSink(): Distribution {
+    this.numbers ??= new Distribution(this.seed, this.limits, false);
+    return this.numbers;
+  }
+
+  instantSink(): Distribution {
+    this.instants ??= new Distribution(this.seed, this.limits, true);
+    return this.instants;
+  }
+
+  private addLength(length: number): void {
+    if (length < this.minLength) this.minLength = length;
+    if (length > this.maxLength) this.maxLength = length;
+    this.totalLength += length;
+  }
+}
+
+/** Where a dictionary entry's counts go: streamed statistics, or the tally of a dictionary. */
+interface EntrySink {
+  nulls: number;
+  kinds: number[];
+  minLength: number;
+  maxLength: number;
+  totalLength: number;
+  numberSink(): RepeatedValues;
+  instantSink(): RepeatedValues;
+}
+
+/** Adds the kind, length and number of `dictionary`'s entry `e`, `counts[e]` times (not its value's count). */
+function addEntry(sink: EntrySink, dictionary: ValueDictionary, e: number): void {
+  const count = dictionary.counts[e] as number;
+  const kind = dictionary.kinds[e] as Kind;
+  if (kind === Kind.Null) {
+    sink.nulls += count;
+    return;
+  }
+  (sink.kinds[kind - KIND_OFFSET] as number) += count;
+  const length = dictionary.lengths[e] as number;
+  if (length < sink.minLength) sink.minLength = length;
+  if (length > sink.maxLength) sink.maxLength = length;
+  sink.totalLength += length * count;
+  const x = dictionary.numbers[e] as number;
+  if (kind === Kind.Integer || kind === Kind.Float) sink.numberSink().addRepeated(x, count, false);
+  else if (kind === Kind.Date || kind === Kind.DateTime)
+    sink.instantSink().addRepeated(x, count, kind === Kind.Date);
+}
+
+/** What the profile reports of a column counted by its dictionary: all of it exact. */
+function dictionaryTally(dictionary: ValueDictionary, limits: SketchLimits, topValues: number): Tally {
+  let numbers: CountedValues | null = null;
+  let instants: CountedValues | null = null;
+  const sink: EntrySink = {
+    nulls: 0,
+    kinds: [0, 0, 0, 0, 0, 0],
+    minLength: Number.POSITIVE_INFINITY,
+    maxLength: 0,
+    totalLength: 0,
+    numberSink: () => {
+      numbers ??= new CountedValues(false, limits.histogramBins);
+      return numbers;
+    },
+    instantSink: () => {
+      instants ??= new CountedValues(true, limits.histogramBins);
+      return instants;
+    },
+  };
+  for (let e = 0; e < dictionary.size; e++) addEntry(sink, dictionary, e);
+  const { nulls, kinds, minLength, maxLength, totalLength } = sink;
+  return {
+    nulls,
+    kinds,
+    minLength,
+    maxLength,
+    totalLength,
+    numbers,
+    instants,
+    values: exactSummary(dictionary, topValues),
+  };
+}
+
+/**
+ * Everything the profile reports about one column, accumulated value by value in
+ * bounded memory and mergeable (each worker keeps its own; the first merges the others').
+ * While the column has few distinct values, a dictionary counts them exactly (a repeated
+ * value costs a lookup) and every statistic is derived from it at the end; past the
+ * limits (`limits.exactDistinct` values, `limits.exactChars` characters) its counts are
+ * handed to streamed statistics (StreamedColumn) that take every later value. Every
+ * part is made when the first value needing it arrives, and grows with the values.
+ */
+export class ColumnAccumulator {
+  private empty = 0;
+  /** Values missing from short rows (nulls, besides the null tokens). */
+  private absent = 0;
+  /** UTF-8 bytes of the least and greatest text values (compared as JavaScript compares strings). */
+  private minText: Uint8Array | null = null;
+  private maxText: Uint8Array | null = null;
+  /** First value that is plain text: quoted in the warning when it makes a numeric column text. */
+  private firstText: string | null = null;
+  private dictionary: ValueDictionary | null = new ValueDictionary();
+  private stream: StreamedColumn | null = null;
+
+  constructor(
+    private readonly seed: number,
+    private readonly limits: SketchLimits = FULL_LIMITS,
+  ) {}
+
+  /**
+   * Adds the value bytes[start, end) (UTF-8; a scratch buffer the caller may reuse: what is
+   * kept is copied). No string is made for it unless it needs trimming beyond the fast
+   * check, or is text that becomes the column's first, min or max.
+   */
+  add(raw: Uint8Array, rawStart: number, rawEnd: number): void {
+    let bytes = raw;
+    let start = rawStart;
+    let end = rawEnd;
+    if (needsTrim(bytes, start, end)) {
+      // Rare: JavaScript's trim, which also drops other white space once a space or tab is at an end.
+      bytes = encodeUtf8(trimValue(decodeUtf8(bytes, start, end)));
+      start = 0;
+      end = bytes.length;
+    }
+    if (start === end) {
+      this.empty++;
+      return;
+    }
+    const dictionary = this.dictionary;
+    if (dictionary === null) {
+      const kind = classifyBytes(bytes, start, end);
+      if (kind === Kind.String) this.trackText(bytes, start, end);
+      (this.stream as StreamedColumn).add(bytes, start, end, kind);
+      return;
+    }
+    // More bytes than characters only with non-ASCII text: most values skip counting characters.
+    if (end - start > MAX_KEY_LENGTH && utf16Length(bytes, start, end) > MAX_KEY_LENGTH) {
+      this.addLong(dictionary, bytes, start, end);
+      return;
+    }
+    const hash = hashBytes(bytes, start, end);
+    const e = dictionary.find(bytes, start, end, hash);
+    if (e >= 0) {
+      dictionary.counts[e] = (dictionary.counts[e] as number) + 1;
+      return;
+    }
+    const kind = classifyBytes(bytes, start, end);
+    if (kind === Kind.String) this.trackText(bytes, start, end);
+    const length = utf16Length(bytes, start, end);
+    dictionary.insert(bytes, start, end, hash, kind, parsed.number, length, length, 1);
+    if (this.outgrown(dictionary)) this.becomeStreamed(dictionary);
+  }
+
+  /** A value missing from a short row: a null. */
+  addAbsent(): void {
+    this.absent++;
+  }
+
+  merge(other: ColumnAccumulator): void {
+    this.empty += other.empty;
+    this.absent += other.absent;
+    const [min, otherMin] = [this.minText, other.minText];
+    if (
+      otherMin !== null &&
+      (min === null || compareUtf16Order(otherMin, 0, otherMin.length, min, 0, min.length) < 0)
+    )
+      this.minText = otherMin;
+    const [max, otherMax] = [this.maxText, other.maxText];
+    if (
+      otherMax !== null &&
+      (max === null || compareUtf16Order(otherMax, 0, otherMax.length, max, 0, max.length) > 0)
+    )
+      this.maxText = otherMax;
+    this.firstText ??= other.firstText;
+    const theirs = other.dictionary;
+    if (theirs === null) {
+      if (this.dictionary !== null) this.becomeStreamed(this.dictionary);
+      (this.stream as StreamedColumn).merge(other.stream as StreamedColumn);
+      return;
+    }
+    // Value by value, in the order they first appeared there: past the limits, the rest streams.
+    for (const group of theirs.valueGroups()) {
+      const dictionary = this.dictionary;
+      if (dictionary === null) {
+        (this.stream as StreamedColumn).addValue(theirs, group);
+        continue;
+      }
+      for (const e of group) dictionary.mergeEntry(theirs, e);
+      if (this.outgrown(dictionary)) this.becomeStreamed(dictionary);
+    }
+  }
+
+  state(): ColumnState {
+    return {
+      empty: this.empty,
+      absent: this.absent,
       minText: this.minText,
       maxText: this.maxText,
       firstText: this.firstText,
-      values: this.values.state(),
+      dictionary: this.dictionary?.state() ?? null,
+      stream: this.stream?.state() ?? null,
     };
   }
 
   static from(state: ColumnState, seed: number, limits: SketchLimits = FULL_LIMITS): ColumnAccumulator {
     const column = new ColumnAccumulator(seed, limits);
     Object.assign(column, {
-      ...state,
-      numbers: state.numbers && Distribution.from(state.numbers, seed, limits, false),
-      instants: state.instants && Distribution.from(state.instants, seed, limits, true),
-      values: ValueCounter.from(state.values, limits),
+      empty: state.empty,
+      absent: state.absent,
+      minText: state.minText,
+      maxText: state.maxText,
+      firstText: state.firstText,
+      dictionary: state.dictionary && ValueDictionary.from(state.dictionary),
+      stream: state.stream && StreamedColumn.from(state.stream, seed, limits),
     });
     return column;
   }
@@ -264,19 +392,23 @@ export class ColumnAccumulator {
     index: number,
     detail: ProfileDetail = FULL_DETAIL,
   ): { profile: ColumnProfile; warning?: string } {
-    const counts = Object.fromEntries(VALUE_KINDS.map((k, i) => [k, this.kinds[i] as number])) as Record<
+    const topValues = Math.min(detail.topValues, this.limits.topValues);
+    const tally = this.dictionary
+      ? dictionaryTally(this.dictionary, this.limits, topValues)
+      : (this.stream as StreamedColumn).tally(topValues);
+    const counts = Object.fromEntries(VALUE_KINDS.map((k, i) => [k, tally.kinds[i] as number])) as Record<
       ValueKind,
       number
     >;
-    const count = this.kinds.reduce((a, b) => a + b, 0);
+    const count = tally.kinds.reduce((a, b) => a + b, 0);
     const type = inferType(counts, count);
-    const values = this.values.summary(Math.min(detail.topValues, this.limits.topValues));
+    const { values, numbers, instants } = tally;
     const base: ColumnProfile = {
       name,
       index,
       type,
       count,
-      nulls: this.nulls,
+      nulls: tally.nulls + this.absent,
       empty: this.empty,
       typeCounts: counts,
       distinct: { count: values.distinct, exact: values.exact, allDistinct: values.allDistinct },
@@ -287,36 +419,84 @@ export class ColumnAccumulator {
       quantiles: null,
       topValues: { values: values.top, exact: values.exact, maxError: values.maxError },
       histogram: null,
-      length: count > 0 ? { min: this.minLength, max: this.maxLength, mean: this.totalLength / count } : null,
+      length:
+        count > 0 ? { min: tally.minLength, max: tally.maxLength, mean: tally.totalLength / count } : null,
       truncated: values.top.some((t) => isCut(t.value)),
     };
     const bins = Math.min(detail.histogramBins, this.limits.histogramBins);
-    if ((type === 'integer' || type === 'float') && this.numbers) {
+    if ((type === 'integer' || type === 'float') && numbers) {
       const integer = type === 'integer';
-      const histogram = bins > 0 ? this.numbers.bins(false, integer ? 1 : 0, bins) : null;
+      const histogram = bins > 0 ? numbers.bins(false, integer ? 1 : 0, bins) : null;
       Object.assign(
         base,
-        describe(this.numbers, (x) => x, histogram, integer ? 1 : 0),
+        describe(numbers, (x) => x, histogram, integer ? 1 : 0),
       );
-    } else if (type === 'datetime' && this.instants) {
+    } else if (type === 'datetime' && instants) {
       const format = (x: number) => formatEpochSeconds(x, false);
-      const histogram = bins > 0 ? this.instants.bins(false, 1, bins) : null;
-      Object.assign(base, describe(this.instants, format, histogram, 0, DAY_SECONDS));
-    } else if (type === 'date' && this.instants) {
+      const histogram = bins > 0 ? instants.bins(false, 1, bins) : null;
+      Object.assign(base, describe(instants, format, histogram, 0, DAY_SECONDS));
+    } else if (type === 'date' && instants) {
       const format = (x: number) => formatEpochSeconds(x, true);
       const histogram =
         bins > 0
-          ? this.instants
+          ? instants
               .bins(true, 1, bins)
               .map((b) => ({ ...b, from: b.from * DAY_SECONDS, to: b.to * DAY_SECONDS }))
           : null;
-      Object.assign(base, describe(this.instants, format, histogram, DAY_SECONDS, DAY_SECONDS));
+      Object.assign(base, describe(instants, format, histogram, DAY_SECONDS, DAY_SECONDS));
     } else if (type === 'string') {
-      base.min = this.minText === null ? null : cutText(this.minText);
-      base.max = this.maxText === null ? null : cutText(this.maxText);
+      const text = (bytes: Uint8Array | null) =>
+        bytes === null ? null : cutText(decodeUtf8(bytes, 0, bytes.length));
+      base.min = text(this.minText);
+      base.max = text(this.maxText);
       base.truncated ||= isCut(base.min ?? '') || isCut(base.max ?? '');
     }
     return { profile: base, warning: this.strayTextWarning(name, counts, count) };
+  }
+
+  /** A value of more than MAX_KEY_LENGTH characters: text is counted under its valueKey, a number as written. */
+  private addLong(dictionary: ValueDictionary, bytes: Uint8Array, start: number, end: number): void {
+    const kind = classifyBytes(bytes, start, end);
+    const number = parsed.number;
+    const text = kind === Kind.String || kind === Kind.Boolean;
+    const key = text ? longKey(bytes, start, end) : bytes;
+    const [keyStart, keyEnd] = text ? [0, key.length] : [start, end];
+    const hash = hashBytes(key, keyStart, keyEnd);
+    const keyChars = utf16Length(key, keyStart, keyEnd);
+    const length = utf16Length(bytes, start, end);
+    const e = dictionary.find(key, keyStart, keyEnd, hash);
+    if (e >= 0) {
+      dictionary.counts[e] = (dictionary.counts[e] as number) + 1;
+      return;
+    }
+    if (kind === Kind.String) this.trackText(bytes, start, end);
+    dictionary.insert(key, keyStart, keyEnd, hash, kind, number, length, keyChars, 1);
+    if (this.outgrown(dictionary)) this.becomeStreamed(dictionary);
+  }
+
+  /** First, min and max of the text values (only those: comparing every value as text cost more than all other statistics). */
+  private trackText(bytes: Uint8Array, start: number, end: number): void {
+    this.firstText ??= decodeUtf8(bytes, start, end);
+    const min = this.minText;
+    if (min === null || compareUtf16Order(bytes, start, end, min, 0, min.length) < 0)
+      this.minText = bytes.slice(start, end);
+    const max = this.maxText;
+    if (max === null || compareUtf16Order(bytes, start, end, max, 0, max.length) > 0)
+      this.maxText = bytes.slice(start, end);
+  }
+
+  private outgrown(dictionary: ValueDictionary): boolean {
+    const { exactDistinct, exactChars } = this.limits;
+    return (
+      dictionary.values > exactDistinct ||
+      dictionary.chars > exactChars ||
+      dictionary.size > SPELLINGS_PER_VALUE * exactDistinct
+    );
+  }
+
+  private becomeStreamed(dictionary: ValueDictionary): void {
+    this.stream = StreamedColumn.of(dictionary, this.seed, this.limits);
+    this.dictionary = null;
   }
 
   private strayTextWarning(
@@ -356,13 +536,13 @@ export function inferType(counts: Record<ValueKind, number>, total: number): Val
  * and the outer edges are the column's min and max, so a 1–5 rating reads 1 … 5, not 1 … 6.
  */
 function describe(
-  d: Distribution,
+  d: NumericSummary,
   format: (x: number) => number | string,
   bins: HistogramBin[] | null,
   step: number,
   stddevUnit = 1,
 ): Partial<ColumnProfile> {
-  const [p25, p50, p75] = d.quantiles.quantiles([0.25, 0.5, 0.75]).map((x) => format(x as number));
+  const [p25, p50, p75] = d.quantileValues([0.25, 0.5, 0.75]).map((x) => format(x as number));
   const stddev = d.moments.stddev();
   const { min, max } = d.moments;
   const shown =
@@ -378,7 +558,7 @@ function describe(
       p25: p25 as number | string,
       p50: p50 as number | string,
       p75: p75 as number | string,
-      exact: d.quantiles.isExact,
+      exact: d.exactQuantiles,
     },
     histogram: shown
       ? {

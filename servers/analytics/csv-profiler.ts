@@ -7,15 +7,15 @@ import { lastRecordEnd, parseRecords } from './csv-records.js';
 import { CANDIDATE_DELIMITERS, columnNames, type Dialect, detectDialect } from './dialect.js';
 import { CsvInputError, sniffText, type TextEncoding } from './file-sniff.js';
 import type { CsvProfile } from './profile-schema.js';
-import { WorkerPool } from './profiler-worker.js';
+import { IN_FLIGHT_PER_WORKER, WorkerPool } from './profiler-worker.js';
 import { detailFor, fitProfile, type ProfileDetail, SUMMARY_BUDGET_CHARS } from './result-size.js';
 import { FULL_LIMITS, type SketchLimits, sketchLimits, stateCopies, workersFor } from './sketch-limits.js';
 import { MAX_KEY_LENGTH } from './value-counter.js';
 
 /**
  * Bytes read at a time, and so the unit of work a worker gets. Small enough that a chunk
- * profiled in the main thread delays a cancel by little (about 30 ms per MB), and that
- * chunks in flight (two per worker) and their decoded text stay a few MB.
+ * profiled in the main thread delays a cancel by little (about 15 ms per MB), and that
+ * the chunks in flight (IN_FLIGHT_PER_WORKER per worker) stay a few MB.
  */
 const CHUNK_BYTES = 1024 * 1024;
 /** The head read to detect encoding and dialect. */
@@ -94,12 +94,16 @@ export async function profileCsv(path: string, options: ProfileOptions = {}): Pr
       limits: sketchLimits(selected.length, stateCopies(workerCount), detail),
     };
     const tally = new ReportTally(head.headerLines);
+    const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+    const buffers = new ReadBuffers(chunkBytes, workerCount);
     if (workerCount > 0 && options.workerScript) {
-      pool = new WorkerPool(options.workerScript, config, names, workerCount, (report) => tally.add(report));
+      pool = new WorkerPool(options.workerScript, config, names, workerCount, (report, bytes) => {
+        tally.add(report);
+        buffers.give(bytes);
+      });
     }
     // Column state in this thread only when no worker holds it.
     const main = pool ? null : new ChunkProfiler(config);
-    const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
 
     let offset = head.dataStart;
     let carry: Uint8Array = new Uint8Array(0);
@@ -108,7 +112,7 @@ export async function profileCsv(path: string, options: ProfileOptions = {}): Pr
     for (;;) {
       signal?.throwIfAborted();
       const want = Math.max(chunkBytes, carry.length);
-      const buffer = Buffer.allocUnsafeSlow(carry.length + want);
+      const buffer = buffers.take(carry.length + want);
       buffer.set(carry, 0);
       const { bytesRead } = await file.read(buffer, carry.length, want, offset);
       signal?.throwIfAborted();
@@ -132,6 +136,7 @@ export async function profileCsv(path: string, options: ProfileOptions = {}): Pr
         await (pool as WorkerPool).submit(chunk, index, signal);
       } else {
         const report = main.process(chunk, index, maxRows - tally.rows);
+        buffers.give(buffer.buffer);
         tally.add(report);
         if (tally.rows >= maxRows) stoppedEarly = !report.complete || carry.length > 0 || offset < size;
         // Let cancel and progress through between chunks.
@@ -140,6 +145,9 @@ export async function profileCsv(path: string, options: ProfileOptions = {}): Pr
       index++;
       if (atEnd || tally.rows >= maxRows) break;
     }
+    // After the workers' last reports: before them, rows profiled on workers are not counted yet.
+    const columns = main ? main.profiles(names, detail) : await (pool as WorkerPool).finish(detail, signal);
+    signal?.throwIfAborted();
     if (tally.rows === 0) {
       throw new CsvInputError(
         head.dialect.hasHeader
@@ -147,8 +155,6 @@ export async function profileCsv(path: string, options: ProfileOptions = {}): Pr
           : 'The file contains no data rows: only blank lines.',
       );
     }
-    const columns = main ? main.profiles(names, detail) : await (pool as WorkerPool).finish(detail, signal);
-    signal?.throwIfAborted();
     return buildProfile({
       path: options.displayPath ?? path,
       size,
@@ -228,26 +234,54 @@ async function readHead(
       length = Math.min(size, length * 4, maxRecord + 1);
       continue;
     }
-    const text = body.subarray(0, end).toString(encoding.encoding === 'latin-1' ? 'latin1' : 'utf8');
-    const dialect = detectDialect(text, { delimiter: options.delimiter, hasHeader: options.hasHeader });
+    const text = body.subarray(0, end);
+    const dialect = detectDialect(text, encoding.encoding === 'latin-1' ? 'latin1' : 'utf8', {
+      delimiter: options.delimiter,
+      hasHeader: options.hasHeader,
+    });
     let dataStart = encoding.bomLength;
     let headerLines = 0;
     if (dialect.hasHeader) {
-      const stats = parseRecords(text, dialect.delimiter, { field() {}, endRecord() {} }, 1);
+      const stats = parseRecords(text, dialect.delimiter.charCodeAt(0), { field() {}, endRecord() {} }, 1);
       if (stats.unclosedQuoteLine !== null) {
         throw new CsvInputError(
           'The header row opens a quoted field that is never closed, so the file cannot be read.',
         );
       }
-      const headerBytes = Buffer.byteLength(
-        text.slice(0, stats.consumed),
-        encoding.encoding === 'latin-1' ? 'latin1' : 'utf8',
-      );
-      if (headerBytes > maxRecord) throw hugeRecordError(encoding.bomLength, maxRecord);
-      dataStart += headerBytes;
+      if (stats.consumed > maxRecord) throw hugeRecordError(encoding.bomLength, maxRecord);
+      dataStart += stats.consumed;
       headerLines = stats.lines;
     }
     return { encoding, dialect, dataStart, headerLines };
+  }
+}
+
+/**
+ * Read buffers, each used again once its chunk is profiled (a worker hands the memory
+ * back): reading into fresh memory costs a page fault per 4 KB.
+ */
+class ReadBuffers {
+  private readonly free: ArrayBuffer[] = [];
+  /** Enough for every chunk in flight and the one being read. */
+  private readonly keep: number;
+
+  constructor(
+    private readonly chunkBytes: number,
+    workers: number,
+  ) {
+    this.keep = IN_FLIGHT_PER_WORKER * workers + 2;
+  }
+
+  /** A buffer of at least `length` bytes. */
+  take(length: number): Buffer {
+    const i = this.free.findIndex((b) => b.byteLength >= length);
+    if (i >= 0) return Buffer.from(this.free.splice(i, 1)[0] as ArrayBuffer);
+    // Room for a chunk plus the part record carried over from the last one.
+    return Buffer.allocUnsafeSlow(Math.max(length, this.chunkBytes + (this.chunkBytes >> 3)));
+  }
+
+  give(buffer: ArrayBufferLike): void {
+    if (this.free.length < this.keep && buffer instanceof ArrayBuffer) this.free.push(buffer);
   }
 }
 

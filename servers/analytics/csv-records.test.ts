@@ -2,17 +2,18 @@ import { Random } from '@taskdeck/node-common/random';
 import { describe, expect, it } from 'vitest';
 import { lastRecordEnd, parseRecords, type RecordSink } from './csv-records.js';
 
-function records(text: string, delimiter = ',', utf8?: Buffer) {
+function records(text: string | Buffer, delimiter = ',') {
   const out: { fields: string[]; line: number }[] = [];
   let current: string[] = [];
   const sink: RecordSink = {
-    field: (_i, value) => current.push(value),
+    field: (_i, bytes, start, end) => current.push(Buffer.from(bytes.subarray(start, end)).toString('utf8')),
     endRecord: (_n, line) => {
       out.push({ fields: current, line });
       current = [];
     },
   };
-  const stats = parseRecords(text, delimiter, sink, Number.POSITIVE_INFINITY, utf8);
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+  const stats = parseRecords(bytes, delimiter.charCodeAt(0), sink);
   return { out, stats };
 }
 
@@ -36,26 +37,47 @@ describe('parseRecords', () => {
   });
 
   it('keeps malformed quoting as text and counts it', () => {
-    const { out, stats } = records('a"b,"c"d,e\n');
-    expect(out[0]?.fields).toEqual(['a"b', 'cd', 'e']);
-    expect(stats.malformed).toBe(1);
-    expect(stats.malformedLines).toEqual([0]);
+    const { out, stats } = records('a"b,"c"d,e\n"x""y"z,"q"\r\n');
+    expect(out.map((r) => r.fields)).toEqual([
+      ['a"b', 'cd', 'e'],
+      ['x"yz', 'q'],
+    ]);
+    expect(stats.malformed).toBe(2);
+    expect(stats.malformedLines).toEqual([0, 1]);
   });
 
-  it('stops after maxRecords and says how far it read', () => {
+  it('reads an unclosed quote to the end of the text, and says where it opened', () => {
+    const { out, stats } = records('a,b\nc,"open\nmore,text\n');
+    expect(out.map((r) => r.fields)).toEqual([
+      ['a', 'b'],
+      ['c', 'open\nmore,text\n'],
+    ]);
+    expect(stats).toMatchObject({ unclosedQuoteLine: 1, lines: 3, consumed: 22 });
+  });
+
+  it('keeps CRs that do not end a line, and skips blank CRLF lines', () => {
+    const { out, stats } = records('a\r,b\r\r\n\r\nc\r');
+    expect(out.map((r) => r.fields)).toEqual([['a\r', 'b\r'], ['c']]);
+    expect(stats).toMatchObject({ records: 2, blankLines: 1, lines: 2 });
+  });
+
+  it('stops after maxRecords and says how many bytes it read', () => {
     const sink: RecordSink = { field() {}, endRecord() {} };
-    const stats = parseRecords('h\n1\n2\n3\n', ',', sink, 2);
+    const stats = parseRecords(Buffer.from('h\n1\n2\n3\n'), 44, sink, 2);
     expect(stats.records).toBe(2);
     expect(stats.consumed).toBe(4);
   });
 
-  it('decodes only the non-ASCII fields from UTF-8 bytes when given the Latin-1 reading', () => {
-    const bytes = Buffer.from('name,city\nJosé,"Zürich, CH"\nAnn,Oslo\n', 'utf8');
-    const { out } = records(bytes.toString('latin1'), ',', bytes);
-    expect(out.map((r) => r.fields)).toEqual([
+  it('hands fields over as ranges of the UTF-8 bytes, quotes removed, non-ASCII intact', () => {
+    const bytes = Buffer.from('name,city\nJosé,"Zürich, CH"\n"Ann ""😀""",Oslo\n', 'utf8');
+    const ranges: [Uint8Array, number, number][] = [];
+    parseRecords(bytes, 44, { field: (_i, b, start, end) => ranges.push([b, start, end]), endRecord() {} });
+    // A field that is one run of the text is that run, not a copy.
+    expect(ranges.slice(0, 4).every(([b]) => b === bytes)).toBe(true);
+    expect(records(bytes).out.map((r) => r.fields)).toEqual([
       ['name', 'city'],
       ['José', 'Zürich, CH'],
-      ['Ann', 'Oslo'],
+      ['Ann "😀"', 'Oslo'],
     ]);
   });
 });
@@ -86,8 +108,8 @@ describe('lastRecordEnd', () => {
       const cut = lastRecordEnd(bytes, 44);
       const whole = records(text).out.map((r) => r.fields);
       if (cut === -1) continue;
-      const head = records(bytes.subarray(0, cut).toString()).out.map((r) => r.fields);
-      const tail = records(bytes.subarray(cut).toString()).out.map((r) => r.fields);
+      const head = records(bytes.subarray(0, cut)).out.map((r) => r.fields);
+      const tail = records(bytes.subarray(cut)).out.map((r) => r.fields);
       expect([...head, ...tail], JSON.stringify(text)).toEqual(whole);
     }
   });

@@ -5,19 +5,26 @@
  * as data and counted as malformed. Records end at LF; a CR before it is dropped.
  */
 
+import { copyBytes } from './utf8-bytes.js';
+
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
 
 /** Receives the fields of each record; `field` is called with increasing `index`. */
 export interface RecordSink {
-  field(index: number, value: string): void;
+  /**
+   * A field's bytes: `bytes[start, end)`, quotes removed. `bytes` is the parsed text, or
+   * (for a field with doubled quotes or text after its closing quote) a scratch buffer
+   * that the next such field overwrites: a sink copies what it keeps.
+   */
+  field(index: number, bytes: Uint8Array, start: number, end: number): void;
   /** `line`: 0-based line of the record's first character, counted from the start of the text. */
   endRecord(fieldCount: number, line: number): void;
 }
 
 export interface ParseStats {
-  /** Characters consumed (the start of the first record not parsed when a limit stopped it). */
+  /** Bytes consumed (the start of the first record not parsed when a limit stopped it). */
   consumed: number;
   records: number;
   /** Newlines consumed. */
@@ -32,20 +39,34 @@ export interface ParseStats {
 
 const MAX_REPORTED_LINES = 10;
 
+/** Where a quoted field's value is put together when it is not one run of the text. */
+let scratch = new Uint8Array(4096);
+
+/** Appends bytes[start, end) to the scratch buffer at `at`, growing it; returns the new length. */
+function appendScratch(bytes: Uint8Array, start: number, end: number, at: number): number {
+  const length = at + end - start;
+  if (length > scratch.length) {
+    const grown = new Uint8Array(Math.max(length, scratch.length * 2));
+    grown.set(scratch.subarray(0, at));
+    scratch = grown;
+  }
+  copyBytes(bytes, start, end, scratch, at);
+  return length;
+}
+
 /**
- * Parses complete records from `text`. Written for speed: a record without quotes is
- * split with indexOf (native scans) and cached delimiter/quote positions; only records
- * containing a quote take the character-by-character path.
+ * Parses complete records from the bytes of ASCII-compatible text (UTF-8 or Latin-1),
+ * field by field, without making strings: a field is a range of the bytes. One loop over
+ * the bytes of each field; only quoted fields with doubled quotes (or text after the
+ * closing quote) are copied.
  */
 export function parseRecords(
-  text: string,
-  delimiter: string,
+  bytes: Uint8Array,
+  delimiter: number,
   sink: RecordSink,
   maxRecords = Number.POSITIVE_INFINITY,
-  utf8?: Buffer,
 ): ParseStats {
-  const n = text.length;
-  const piece = slicer(text, utf8);
+  const n = bytes.length;
   const stats: ParseStats = {
     consumed: 0,
     records: 0,
@@ -58,165 +79,99 @@ export function parseRecords(
   let pos = 0;
   let line = 0;
   let records = 0;
-  let nextQuote = -1;
-  let nextDelim = -1;
   while (pos < n && records < maxRecords) {
-    let lineEnd = text.indexOf('\n', pos);
-    if (lineEnd === -1) lineEnd = n;
-    if (nextQuote < pos) {
-      nextQuote = text.indexOf('"', pos);
-      if (nextQuote === -1) nextQuote = n;
+    const first = bytes[pos] as number;
+    // A blank line (LF, CRLF, or a CR that ends the text) is no record.
+    if (first === LF || (first === CR && (pos + 1 === n || bytes[pos + 1] === LF))) {
+      stats.blankLines++;
+      pos += first === LF ? 1 : 2;
+      if (pos <= n) line++;
+      continue;
     }
-    if (nextQuote >= lineEnd) {
-      let end = lineEnd;
-      if (end > pos && text.charCodeAt(end - 1) === CR) end--;
-      if (end === pos) {
-        stats.blankLines++;
-      } else {
-        let col = 0;
-        let p = pos;
+    const startLine = line;
+    let i = pos;
+    let col = 0;
+    let malformed = false;
+    for (;;) {
+      if (i < n && bytes[i] === QUOTE) {
+        // Quoted: runs of text between quotes (newlines inside are data, and counted); `""` is a quote.
+        let runStart = i + 1;
+        let runEnd = n;
+        let length = -1; // bytes put together in scratch; -1 while the value is one run of the text
         for (;;) {
-          if (nextDelim < p) {
-            nextDelim = text.indexOf(delimiter, p);
-            if (nextDelim === -1) nextDelim = n;
+          let q = runStart;
+          while (q < n) {
+            const c = bytes[q] as number;
+            if (c === QUOTE) break;
+            if (c === LF) line++;
+            q++;
           }
-          if (nextDelim >= end) {
-            sink.field(col++, piece(p, end));
+          if (q === n) {
+            // Unclosed quote: the rest of the text is this field.
+            stats.unclosedQuoteLine ??= startLine;
+            i = n;
             break;
           }
-          sink.field(col++, piece(p, nextDelim));
-          p = nextDelim + 1;
+          if (bytes[q + 1] === QUOTE) {
+            length = appendScratch(bytes, runStart, q + 1, Math.max(length, 0));
+            runStart = q + 2;
+            continue;
+          }
+          runEnd = q;
+          i = q + 1;
+          break;
         }
-        sink.endRecord(col, line);
-        records++;
+        // Text between the closing quote and the next delimiter is kept, but is malformed.
+        const tailStart = i;
+        while (i < n) {
+          const c = bytes[i] as number;
+          if (c === delimiter || c === LF || (c === CR && bytes[i + 1] === LF)) break;
+          i++;
+        }
+        if (i > tailStart) malformed = true;
+        if (length < 0 && i === tailStart) {
+          sink.field(col++, bytes, runStart, runEnd);
+        } else {
+          length = appendScratch(bytes, runStart, runEnd, Math.max(length, 0));
+          length = appendScratch(bytes, tailStart, i, length);
+          sink.field(col++, scratch, 0, length);
+        }
+      } else {
+        const fieldStart = i;
+        while (i < n) {
+          const c = bytes[i] as number;
+          if (c === delimiter || c === LF) break;
+          if (c === QUOTE) malformed = true;
+          i++;
+        }
+        // A CR before the record's LF (or the end of the text) ends the line, not the field.
+        const end = i > fieldStart && bytes[i - 1] === CR && (i === n || bytes[i] === LF) ? i - 1 : i;
+        sink.field(col++, bytes, fieldStart, end);
       }
-      pos = lineEnd + 1;
-      if (lineEnd < n) line++;
-    } else {
-      const startLine = line;
-      const result = parseQuotedRecord(text, piece, pos, delimiter.charCodeAt(0), sink, stats, startLine);
-      line = startLine + result.lines;
-      pos = result.end;
-      sink.endRecord(result.fields, startLine);
-      records++;
+      if (i >= n) break;
+      const c = bytes[i] as number;
+      if (c === delimiter) {
+        i++;
+        continue;
+      }
+      if (c === CR) i++;
+      // LF: the record ends.
+      i++;
+      line++;
+      break;
     }
+    if (malformed) {
+      stats.malformed++;
+      if (stats.malformedLines.length < MAX_REPORTED_LINES) stats.malformedLines.push(startLine);
+    }
+    sink.endRecord(col, startLine);
+    records++;
+    pos = i;
   }
   stats.consumed = Math.min(pos, n);
   stats.records = records;
   stats.lines = line;
   return stats;
-}
-
-/** The slow path: one record that contains a quote, character by character. */
-function parseQuotedRecord(
-  text: string,
-  piece: (start: number, end: number) => string,
-  start: number,
-  delim: number,
-  sink: RecordSink,
-  stats: ParseStats,
-  startLine: number,
-): { end: number; fields: number; lines: number } {
-  const n = text.length;
-  let i = start;
-  let col = 0;
-  let lines = 0;
-  let malformed = false;
-  for (;;) {
-    let value: string;
-    if (i < n && text.charCodeAt(i) === QUOTE) {
-      value = '';
-      let segment = i + 1;
-      for (;;) {
-        const q = text.indexOf('"', segment);
-        const segmentEnd = q === -1 ? n : q;
-        lines += countNewlines(text, segment, segmentEnd);
-        if (q === -1) {
-          // Unclosed quote: the rest of the text is this field.
-          value += piece(segment, n);
-          stats.unclosedQuoteLine ??= startLine;
-          i = n;
-          break;
-        }
-        if (text.charCodeAt(q + 1) === QUOTE) {
-          value += piece(segment, q + 1);
-          segment = q + 2;
-          continue;
-        }
-        value += piece(segment, q);
-        i = q + 1;
-        break;
-      }
-      // Text between the closing quote and the next delimiter is kept, but is malformed.
-      const tailStart = i;
-      while (i < n) {
-        const c = text.charCodeAt(i);
-        if (c === delim || c === LF || (c === CR && text.charCodeAt(i + 1) === LF)) break;
-        i++;
-      }
-      if (i > tailStart) {
-        value += piece(tailStart, i);
-        malformed = true;
-      }
-    } else {
-      const fieldStart = i;
-      while (i < n) {
-        const c = text.charCodeAt(i);
-        if (c === delim || c === LF) break;
-        if (c === QUOTE) malformed = true;
-        i++;
-      }
-      const end =
-        i > fieldStart && text.charCodeAt(i - 1) === CR && (i === n || text.charCodeAt(i) === LF) ? i - 1 : i;
-      value = piece(fieldStart, end);
-    }
-    sink.field(col++, value);
-    if (i >= n) break;
-    const c = text.charCodeAt(i);
-    if (c === delim) {
-      i++;
-      continue;
-    }
-    if (c === CR) i++;
-    // LF: the record ends.
-    i++;
-    lines++;
-    break;
-  }
-  if (malformed) {
-    stats.malformed++;
-    if (stats.malformedLines.length < MAX_REPORTED_LINES) stats.malformedLines.push(startLine);
-  }
-  return { end: i, fields: col, lines };
-}
-
-/**
- * Returns how to cut a field out of the text. `utf8`: the text is the Latin-1 reading of
- * these UTF-8 bytes (one char per byte, a fast copy instead of a UTF-8 decode); the few
- * fields with a byte ≥ 0x80 are then decoded from the bytes, found with one native regex
- * scan ahead of the parser.
- */
-function slicer(text: string, utf8: Buffer | undefined): (start: number, end: number) => string {
-  if (!utf8) return (start, end) => text.slice(start, end);
-  const high = /[\x80-\xff]/g;
-  let nextHigh = -1;
-  return (start, end) => {
-    if (nextHigh < start) {
-      high.lastIndex = start;
-      nextHigh = high.exec(text)?.index ?? text.length;
-    }
-    return nextHigh < end ? utf8.toString('utf8', start, end) : text.slice(start, end);
-  };
-}
-
-function countNewlines(text: string, from: number, to: number): number {
-  let count = 0;
-  let i = text.indexOf('\n', from);
-  while (i !== -1 && i < to) {
-    count++;
-    i = text.indexOf('\n', i + 1);
-  }
-  return count;
 }
 
 /**

@@ -21,12 +21,15 @@ export interface Dialect {
   header: string[];
 }
 
-/** Collects the head's records as arrays of fields. */
+/** Collects the head's records as arrays of fields, decoded. */
 class RecordCollector implements RecordSink {
   readonly records: string[][] = [];
   private current: string[] = [];
-  field(_index: number, value: string): void {
-    this.current.push(value);
+  constructor(private readonly encoding: BufferEncoding) {}
+  field(_index: number, bytes: Uint8Array, start: number, end: number): void {
+    this.current.push(
+      Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString(this.encoding),
+    );
   }
   endRecord(): void {
     this.records.push(this.current);
@@ -34,40 +37,46 @@ class RecordCollector implements RecordSink {
   }
 }
 
-/** The first `limit` records, fewer when the first one's width would make them more than `maxFields` fields (two at least). */
+/**
+ * The first `limit` records of `head` (text in `encoding`), fewer when the first one's
+ * width would make them more than `maxFields` fields (two at least).
+ */
 export function sampleRecords(
-  text: string,
+  head: Uint8Array,
+  encoding: BufferEncoding,
   delimiter: string,
   limit = SAMPLE_RECORDS,
   maxFields = Number.POSITIVE_INFINITY,
 ): string[][] {
-  const first = new RecordCollector();
-  parseRecords(text, delimiter, first, 1);
+  const code = delimiter.charCodeAt(0);
+  const first = new RecordCollector(encoding);
+  parseRecords(head, code, first, 1);
   const width = Math.max(1, first.records[0]?.length ?? 1);
   const records = Math.min(limit, Math.max(2, Math.floor(maxFields / width)));
-  const collector = new RecordCollector();
-  parseRecords(text, delimiter, collector, records);
+  const collector = new RecordCollector(encoding);
+  parseRecords(head, code, collector, records);
   return collector.records;
 }
 
 /**
- * Detects delimiter, header and line ending from the head of the file (complete
- * records only). The delimiter is the candidate that splits the records most
+ * Detects delimiter, header and line ending from the head of the file (complete records
+ * only, text in `encoding`). The delimiter is the candidate that splits the records most
  * consistently into two or more fields; explicit choices win.
  */
 export function detectDialect(
-  head: string,
+  head: Uint8Array,
+  encoding: BufferEncoding,
   overrides: { delimiter?: string; hasHeader?: boolean } = {},
 ): Dialect {
-  const firstLf = head.indexOf('\n');
-  if (firstLf === -1 && head.includes('\r')) {
+  const firstLf = head.indexOf(10);
+  if (firstLf === -1 && head.includes(13)) {
     throw new CsvInputError(
       'The file uses CR-only line endings (classic Mac OS), which are not supported: convert it to LF or CRLF.',
     );
   }
-  const lineEnding = firstLf === -1 ? 'none' : head.charCodeAt(firstLf - 1) === 13 ? 'crlf' : 'lf';
-  const delimiter = overrides.delimiter ?? detectDelimiter(head);
-  const records = sampleRecords(head, delimiter, SAMPLE_RECORDS, SAMPLE_FIELDS);
+  const lineEnding = firstLf === -1 ? 'none' : head[firstLf - 1] === 13 ? 'crlf' : 'lf';
+  const delimiter = overrides.delimiter ?? detectDelimiter(head, encoding);
+  const records = sampleRecords(head, encoding, delimiter, SAMPLE_RECORDS, SAMPLE_FIELDS);
   const first = records[0];
   if (!first) throw new CsvInputError('The file contains no data: only blank lines.');
   const hasHeader = overrides.hasHeader ?? looksLikeHeader(records);
@@ -89,12 +98,12 @@ function modalFieldCount(records: string[][]): number {
   return best;
 }
 
-function detectDelimiter(head: string): string {
+function detectDelimiter(head: Uint8Array, encoding: BufferEncoding): string {
   let best: string = CANDIDATE_DELIMITERS[0];
   let bestScore = -1;
   for (const delimiter of CANDIDATE_DELIMITERS) {
-    if (!head.includes(delimiter)) continue;
-    const records = sampleRecords(head, delimiter, SAMPLE_RECORDS, SAMPLE_FIELDS);
+    if (!head.includes(delimiter.charCodeAt(0))) continue;
+    const records = sampleRecords(head, encoding, delimiter, SAMPLE_RECORDS, SAMPLE_FIELDS);
     const fields = modalFieldCount(records);
     if (fields < 2) continue;
     const consistency = records.filter((r) => r.length === fields).length / records.length;

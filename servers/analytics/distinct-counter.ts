@@ -60,28 +60,123 @@ export class HyperLogLog {
   }
 }
 
+const SEED = 0x9747b28c;
+
+/** One 32-bit block of MurmurHash3 (x86_32). */
+function mixBlock(h: number, block: number): number {
+  let k = Math.imul(block, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  let x = h ^ Math.imul(k, 0x1b873593);
+  x = (x << 13) | (x >>> 19);
+  return (Math.imul(x, 5) + 0xe6546b64) | 0;
+}
+
+/** The last, unpaired code unit, and the finalizer over the length. */
+function finish(h: number, tail: number, units: number): number {
+  let x = h;
+  if (tail >= 0) {
+    let k = Math.imul(tail, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    x ^= Math.imul(k, 0x1b873593);
+  }
+  return fmix32(x ^ units);
+}
+
 /**
  * 32-bit MurmurHash3 (x86_32) of a string's UTF-16 code units, two per 32-bit block:
  * half the mixing steps of a per-character loop, on the hottest path of wide files.
  */
 export function hashString(value: string): number {
-  let h = 0x9747b28c;
+  let h = SEED;
   const n = value.length;
   const pairs = n & ~1;
-  for (let i = 0; i < pairs; i += 2) {
-    let k = value.charCodeAt(i) | (value.charCodeAt(i + 1) << 16);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  for (let i = 0; i < pairs; i += 2) h = mixBlock(h, value.charCodeAt(i) | (value.charCodeAt(i + 1) << 16));
+  return finish(h, pairs < n ? value.charCodeAt(pairs) : -1, n);
+}
+
+/** What hashUtf8 found besides the hash: the value's length in UTF-16 code units. */
+export const hashedText = { length: 0 };
+
+/**
+ * hashString of the text of the UTF-8 bytes[start, end), from the bytes (no string is
+ * made): ASCII two bytes per block; other characters decoded to their UTF-16 code units
+ * on the way. Leaves the text's UTF-16 length in `hashedText.length`.
+ */
+export function hashUtf8(bytes: Uint8Array, start: number, end: number): number {
+  let h = SEED;
+  let i = start;
+  for (; i + 1 < end; i += 2) {
+    const a = bytes[i] as number;
+    const b = bytes[i + 1] as number;
+    if ((a | b) >= 0x80) break;
+    h = mixBlock(h, a | (b << 16));
   }
-  if (pairs < n) {
-    let k = Math.imul(value.charCodeAt(pairs), 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
+  let units = i - start;
+  let pending = -1;
+  while (i < end) {
+    const b0 = bytes[i] as number;
+    let unit: number;
+    if (b0 < 0x80) {
+      unit = b0;
+      i++;
+    } else if (b0 < 0xe0) {
+      unit = ((b0 & 0x1f) << 6) | ((bytes[i + 1] as number) & 0x3f);
+      i += 2;
+    } else if (b0 < 0xf0) {
+      unit =
+        ((b0 & 0x0f) << 12) | (((bytes[i + 1] as number) & 0x3f) << 6) | ((bytes[i + 2] as number) & 0x3f);
+      i += 3;
+    } else {
+      const point =
+        ((b0 & 0x07) << 18) |
+        (((bytes[i + 1] as number) & 0x3f) << 12) |
+        (((bytes[i + 2] as number) & 0x3f) << 6) |
+        ((bytes[i + 3] as number) & 0x3f);
+      i += 4;
+      // A surrogate pair: the high half now, the low half below.
+      const high = 0xd800 + ((point - 0x10000) >> 10);
+      if (pending < 0) pending = high;
+      else {
+        h = mixBlock(h, pending | (high << 16));
+        pending = -1;
+      }
+      units++;
+      unit = 0xdc00 + ((point - 0x10000) & 0x3ff);
+    }
+    if (pending < 0) pending = unit;
+    else {
+      h = mixBlock(h, pending | (unit << 16));
+      pending = -1;
+    }
+    units++;
   }
-  return fmix32(h ^ n);
+  hashedText.length = units;
+  return finish(h, pending, units);
+}
+
+/**
+ * A cheaper 32-bit hash of bytes[start, end) (MurmurHash3 over four bytes per block), for
+ * lookups whose hash never reaches a result (the exact value table): hashUtf8 is kept for
+ * the sketches.
+ */
+export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let h = SEED;
+  let i = start;
+  for (; i + 3 < end; i += 4) {
+    h = mixBlock(
+      h,
+      (bytes[i] as number) |
+        ((bytes[i + 1] as number) << 8) |
+        ((bytes[i + 2] as number) << 16) |
+        ((bytes[i + 3] as number) << 24),
+    );
+  }
+  let tail = -1;
+  if (i < end) {
+    tail = 0;
+    for (let shift = 0; i < end; i++, shift += 8) tail |= (bytes[i] as number) << shift;
+  }
+  return finish(h, tail, end - start);
 }
 
 const F64 = new Float64Array(1);

@@ -1,3 +1,5 @@
+import { zeros } from './arrays.js';
+
 /** Bins reported at most, by default. */
 export const MAX_REPORTED_BINS = 40;
 /** Report-time groupings of fine bins: 1, 2, 5, 10, 20, 50, … */
@@ -50,10 +52,16 @@ export class Histogram {
     this.counts = zeros(2 ** Math.ceil(Math.log2(this.maxSpan + 1)));
   }
 
-  /** A histogram of `values`, added in order. */
-  static of(values: Iterable<number>, startExponent?: number, maxBins?: number): Histogram {
+  /** A histogram of `values` (each `counts[i]` times, or once), added in order. */
+  static of(
+    values: readonly number[],
+    startExponent?: number,
+    maxBins?: number,
+    counts?: readonly number[],
+  ): Histogram {
     const histogram = new Histogram(startExponent, maxBins);
-    for (const value of values) histogram.add(value);
+    for (let i = 0; i < values.length; i++)
+      histogram.add(values[i] as number, counts ? (counts[i] as number) : 1);
     return histogram;
   }
 
@@ -62,7 +70,8 @@ export class Histogram {
     return this.counts.length;
   }
 
-  add(value: number): void {
+  /** Counts `value` (`count` times). */
+  add(value: number, count = 1): void {
     if (Number.isNaN(this.exponent)) this.start(value);
     let key = keyOf(value, this.exponent);
     while (key < this.base || key >= this.base + this.window) {
@@ -70,8 +79,8 @@ export class Histogram {
       key = keyOf(value, this.exponent);
     }
     const index = key - this.base;
-    this.counts[index] = (this.counts[index] as number) + 1;
-    this.total++;
+    this.counts[index] = (this.counts[index] as number) + count;
+    this.total += count;
   }
 
   merge(other: Histogram): void {
@@ -208,13 +217,6 @@ export class Histogram {
   }
 }
 
-/** A packed array of zeros (`new Array(n).fill(0)` stays holey: slower loads). */
-function zeros(length: number): number[] {
-  const counts: number[] = [];
-  for (let i = 0; i < length; i++) counts.push(0);
-  return counts;
-}
-
 /**
  * floor(value / 10^exponent), robust to decimal inputs whose binary value falls just
  * below a bin edge (0.29 · 100 = 28.999999999999996 belongs to bin 29).
@@ -225,7 +227,8 @@ export function keyOf(value: number, exponent: number): number {
   // Only values within a hair of the next edge need the rounding check.
   if (scaled - floor < 1 - 1e-9) return floor;
   const rounded = Math.round(scaled);
-  return Math.abs(scaled - rounded) <= 1e-9 * Math.max(1, Math.abs(scaled)) ? rounded : floor;
+  // Relative to the value itself: a value far smaller than a bin (-12 in bins 10^13 wide) is no hair from 0.
+  return Math.abs(scaled - rounded) <= 1e-9 * Math.abs(scaled) ? rounded : floor;
 }
 
 /** 10^0 … 10^308, looked up instead of computed per value. */

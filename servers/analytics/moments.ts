@@ -26,6 +26,18 @@ export class Moments {
     if (x > this.max) this.max = x;
   }
 
+  /** Adds `x` `count` times at once (a merge with the moments of `count` equal values). */
+  addRepeated(x: number, count: number): void {
+    const n = this.n + count;
+    const delta = x - this.mean;
+    // count / n first: delta · count could overflow where the mean does not.
+    this.mean += delta * (count / n);
+    this.m2 += delta * delta * this.n * (count / n);
+    this.n = n;
+    if (x < this.min) this.min = x;
+    if (x > this.max) this.max = x;
+  }
+
   merge(other: Moments): void {
     if (other.n === 0) return;
     const n = this.n + other.n;

@@ -58,7 +58,7 @@ export const columnProfileSchema = z.object({
       exact: z
         .boolean()
         .describe(
-          'false: from a uniform random sample of 16,384 values (rank error about ±1 %), used beyond that many (fewer in wide files: see the warnings)',
+          'false: from a uniform random sample of 16,384 values (rank error about ±1 %), used for a column of more than 10,000 distinct values and more values than that (fewer in wide files: see the warnings)',
         ),
     })
     .nullable()

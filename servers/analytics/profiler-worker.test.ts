@@ -10,16 +10,10 @@ const dir = mkdtempSync(join(tmpdir(), 'analytics-workers-'));
 const script = join(dir, 'worker.mjs');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// Worker threads need a JavaScript entry: bundle one, as the build does for the server.
+// Worker threads need a JavaScript entry: bundle worker.ts, as the build does.
 beforeAll(async () => {
-  const entry = join(dir, 'entry.ts');
-  writeFileSync(
-    entry,
-    `import { isProfilerWorker, runProfilerWorker } from ${JSON.stringify(join(import.meta.dirname, 'profiler-worker.ts'))};\n` +
-      'if (isProfilerWorker()) runProfilerWorker();\n',
-  );
   await build({
-    entryPoints: [entry],
+    entryPoints: [join(import.meta.dirname, 'worker.ts')],
     outfile: script,
     bundle: true,
     platform: 'node',
@@ -59,6 +53,15 @@ describe('profiling on worker threads', () => {
       firstLines: [2, 502, 1002, 1502, 2002, 2502, 3002, 3502, 4002, 4502],
     });
     expect(comparable(threaded)).toEqual(comparable(inThread));
+  });
+
+  it('counts the rows of a file read before any worker has reported', async () => {
+    // A few chunks are read at once; the workers' reports come later, and the rows with them.
+    const path = join(dir, 'small.csv');
+    writeFileSync(path, 'name,score\na,1\nb,2\nc,3\n');
+    const profile = await profileCsv(path, { workerScript: script, workers: 2, workerMinBytes: 0 });
+    expect(profile.rows).toBe(3);
+    expect(profile.columns.map((c) => c.count)).toEqual([3, 3]);
   });
 
   it('stops the workers when cancelled', async () => {

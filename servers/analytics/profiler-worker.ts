@@ -3,10 +3,7 @@ import { type ChunkConfig, ChunkProfiler, type ChunkReport, type ColumnReport } 
 import type { ColumnState } from './column-profile.js';
 import type { ProfileDetail } from './result-size.js';
 
-/**
- * Worker threads run the same bundle as the server (the build makes one file per
- * server), told apart by this marker in workerData.
- */
+/** Marks the workerData of the pool's threads: the worker entry runs only as one of them. */
 const WORKER_ROLE = 'taskdeck-csv-profiler';
 
 interface WorkerSetup {
@@ -24,14 +21,11 @@ type ToWorker =
   | { type: 'chunk'; index: number; bytes: Uint8Array }
   | { type: 'finish'; detail: ProfileDetail };
 type FromWorker =
-  | { type: 'report'; report: ChunkReport }
+  /** The chunk's memory comes back with its report, to be read into again. */
+  | { type: 'report'; report: ChunkReport; bytes: Uint8Array }
   /** A worker other than the first has handed its states over, and can stop. */
   | { type: 'handed-over' }
   | { type: 'profiles'; result: ColumnReport };
-
-export function isProfilerWorker(): boolean {
-  return (workerData as { role?: string } | null)?.role === WORKER_ROLE;
-}
 
 /**
  * The worker side: profiles the chunks it is sent and reports each. At the end every
@@ -41,15 +35,15 @@ export function isProfilerWorker(): boolean {
  */
 export function runProfilerWorker(): void {
   const port = parentPort;
-  if (!port) throw new Error('runProfilerWorker must run in a worker thread');
+  if (!port || (workerData as { role?: string } | null)?.role !== WORKER_ROLE)
+    throw new Error('The CSV profiler worker runs only as a thread its WorkerPool starts.');
   const { config, names, peers, merger } = workerData as WorkerSetup;
   const profiler = new ChunkProfiler(config);
   port.on('message', (message: ToWorker) => {
     if (message.type === 'chunk') {
-      port.postMessage({
-        type: 'report',
-        report: profiler.process(message.bytes, message.index),
-      } satisfies FromWorker);
+      const { bytes } = message;
+      const report = profiler.process(bytes, message.index);
+      port.postMessage({ type: 'report', report, bytes } satisfies FromWorker, [bytes.buffer as ArrayBuffer]);
     } else if (merger) {
       // Queued at the first worker as this returns: this worker may be stopped right after.
       merger.postMessage(profiler.states());
@@ -82,8 +76,12 @@ async function mergePeers(profiler: ChunkProfiler, peers: MessagePort[]): Promis
  */
 const WORKER_HEAP = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 };
 
-/** Chunks a worker may hold at once: one being profiled, one waiting, so it never idles. */
-const IN_FLIGHT_PER_WORKER = 2;
+/**
+ * Chunks a worker may hold at once: one being profiled, the rest waiting, so it does not
+ * idle while the main thread waits for its turn on a busy machine (with four, workers
+ * waited for chunks a tenth of the time under load).
+ */
+export const IN_FLIGHT_PER_WORKER = 8;
 
 /**
  * Profiles chunks on worker threads. Chunk i always goes to worker i mod N, and the first
@@ -104,7 +102,7 @@ export class WorkerPool {
     config: ChunkConfig,
     names: string[],
     count: number,
-    private readonly onReport: (report: ChunkReport) => void,
+    private readonly onReport: (report: ChunkReport, bytes: ArrayBufferLike) => void,
   ) {
     const channels = Array.from({ length: count - 1 }, () => new MessageChannel());
     this.workers = Array.from({ length: count }, (_, w) => {
@@ -122,7 +120,7 @@ export class WorkerPool {
       worker.on('message', (message: FromWorker) => {
         if (message.type === 'report') {
           this.inFlight[w] = (this.inFlight[w] as number) - 1;
-          this.onReport(message.report);
+          this.onReport(message.report, message.bytes.buffer);
         } else if (message.type === 'handed-over') {
           // Its states are in the first worker's queue: its own copy can go now.
           this.retired.add(worker);

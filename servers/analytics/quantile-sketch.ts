@@ -69,6 +69,28 @@ export class QuantileSketch {
     this.nextSkip();
   }
 
+  /** Adds `value` `count` times: what `count` calls of add do, in time proportional to the replacements. */
+  addRepeated(value: number, count: number): void {
+    let left = count;
+    while (left > 0) {
+      if (this.n < this.size) {
+        this.add(value);
+        left--;
+      } else if (this.skip >= left) {
+        this.skip -= left;
+        this.n += left;
+        return;
+      } else {
+        // Pass over the skipped values; the next one replaces a sampled value.
+        this.n += this.skip;
+        left -= this.skip;
+        this.skip = 0;
+        this.add(value);
+        left--;
+      }
+    }
+  }
+
   /** Combines two samples into a uniform sample of both streams (each value drawn with its stream's weight). */
   merge(other: QuantileSketch): void {
     if (other.n === 0) return;
@@ -142,4 +164,36 @@ export class QuantileSketch {
     this.w *= Math.exp(Math.log(this.uniform() || Number.MIN_VALUE) / this.size);
     this.skip = Math.floor(Math.log(this.uniform() || Number.MIN_VALUE) / Math.log(1 - this.w));
   }
+}
+
+/**
+ * Quantiles q in [0, 1] of `values[i]` occurring `counts[i]` times, exactly: linear
+ * interpolation between order statistics, as numpy and pandas do by default (and as
+ * QuantileSketch does on the values it holds).
+ */
+export function exactQuantiles(
+  values: readonly number[],
+  counts: readonly number[],
+  qs: number[],
+): (number | null)[] {
+  const order = values.map((_, i) => i).sort((a, b) => (values[a] as number) - (values[b] as number));
+  let n = 0;
+  for (const c of counts) n += c;
+  if (n === 0) return qs.map(() => null);
+  /** The value of rank r (0-based) in sorted order. */
+  const at = (r: number): number => {
+    let seen = 0;
+    for (const i of order) {
+      seen += counts[i] as number;
+      if (r < seen) return values[i] as number;
+    }
+    return values[order[order.length - 1] as number] as number;
+  };
+  return qs.map((q) => {
+    const pos = q * (n - 1);
+    const lo = Math.floor(pos);
+    const a = at(lo);
+    const b = at(Math.min(lo + 1, n - 1));
+    return a + (b - a) * (pos - lo);
+  });
 }

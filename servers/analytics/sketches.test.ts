@@ -93,9 +93,13 @@ describe('FrequentItems', () => {
       const value = random.chance(0.3) ? `hot${random.int(1, 3)}` : `cold${random.int(1, 100_000)}`;
       truth.set(value, (truth.get(value) ?? 0) + 1);
       const hash = hashString(value);
-      if (!items.increment(value, hash)) items.add(value, hash, 1);
+      const bytes = Buffer.from(value);
+      if (!items.increment(bytes, 0, bytes.length, hash)) items.add(bytes, 0, bytes.length, hash, 1);
     }
     const found = new Map(items.entries());
+    // Moved across threads (a structured clone), the same counters answer.
+    const moved = FrequentItems.from(structuredClone(items.state()));
+    expect(moved.entries()).toEqual(items.entries());
     for (const [value, count] of truth) {
       const reported = found.get(value);
       if (count > items.offset) expect(reported, value).toBeDefined();
@@ -164,6 +168,18 @@ describe('Histogram', () => {
     expect(keyOf(0.3, -1)).toBe(3);
     expect(keyOf(-0.05, -1)).toBe(-1);
     expect(keyOf(1234, 2)).toBe(12);
+  });
+
+  it('keeps a small negative value below zero in a bin far wider than the value', () => {
+    // A column from -10^15 to 10^14 has bins 5·10^13 wide: -12 belongs below 0, not above.
+    expect(keyOf(-12, 13)).toBe(-1);
+    expect(keyOf(-4999, 13)).toBe(-1);
+    expect(keyOf(12, 13)).toBe(0);
+    const h = new Histogram();
+    for (const x of [-999_999_999_999_999, 123_456_789_012_345, -12, -3, 7]) h.add(x);
+    const bins = h.bins(1, 40);
+    const below = bins.filter((b) => b.to <= 0).reduce((n, b) => n + b.count, 0);
+    expect(below).toBe(3);
   });
 });
 

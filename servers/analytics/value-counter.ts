@@ -1,7 +1,9 @@
-import { HyperLogLog, hashNumber, hashString } from './distinct-counter.js';
+import { HyperLogLog, hashedText, hashNumber, hashString, hashUtf8 } from './distinct-counter.js';
 import { FrequentItems, type FrequentItemsState } from './frequent-items.js';
 import { FULL_LIMITS, type SketchLimits } from './sketch-limits.js';
-import { Kind } from './value-types.js';
+import { decodeUtf8, encodeUtf8 } from './utf8-bytes.js';
+import { isNumeric, type ValueDictionary } from './value-dictionary.js';
+import type { Kind } from './value-types.js';
 
 /** Values longer than this are counted by a prefix plus a hash of the whole value (and shown so). */
 export const MAX_KEY_LENGTH = 200;
@@ -22,15 +24,6 @@ export interface TopValue {
   count: number;
 }
 
-/** A mutable count (a repeat costs one map lookup, not a get and a set) and the value's text as first seen. */
-interface Counter {
-  n: number;
-  label: string;
-}
-
-/** Numbers and dates are counted by value (their parsed number), everything else by text. */
-type CountKey = number | string;
-
 /** What the counter says about a column's values. */
 export interface ValueSummary {
   /** Distinct values: exact, or an estimate kept within what is possible (never above the values seen). */
@@ -49,9 +42,7 @@ export interface ValueSummary {
 
 export interface ValueCounterState {
   n: number;
-  exact: Map<CountKey, Counter> | null;
-  keyChars: number;
-  hll: Uint8Array | null;
+  hll: Uint8Array;
   frequent: FrequentItemsState | null;
   /** Bit epochs (1 + clearings, summed over merged counters): a value loses at most one occurrence in each. */
   epochs: number;
@@ -74,92 +65,136 @@ export function isCut(shown: string): boolean {
   return shown.length > MAX_KEY_LENGTH;
 }
 
-/**
- * A copy of `value` that does not pin the text it was sliced from: V8 keeps a slice of
- * 13+ characters as a view of its parent (here a whole decoded chunk of the file), so a
- * kept value would otherwise hold megabytes alive.
- */
-export function detach(value: string): string {
-  return value.length < 13 ? value : ` ${value}`.slice(1);
+/** The key of a value of more than MAX_KEY_LENGTH characters (valueKey), in UTF-8: rare, so decoding costs little. */
+export function longKey(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  return encodeUtf8(valueKey(decodeUtf8(bytes, start, end)));
 }
 
 /**
- * Distinct count and most frequent values of one column. Exact (a map of every value)
- * while small; beyond the limits a HyperLogLog counts distinct values and a frequent-items
- * summary keeps the heavy hitters, with a known maximum error.
+ * Distinct count and top values of a column counted exactly by its dictionary: numbers
+ * and dates by value (shown as first written), text by key; the `limit` most frequent
+ * (by count, then value).
+ */
+export function exactSummary(dictionary: ValueDictionary, limit: number): ValueSummary {
+  const totals = valueTotals(dictionary);
+  let n = 0;
+  for (let e = 0; e < dictionary.size; e++) n += totals[e] as number;
+  const distinct = dictionary.values;
+  const allDistinct = n > 1 && distinct === n;
+  const entries: TopValue[] = [];
+  if (!allDistinct) {
+    for (let e = 0; e < dictionary.size; e++) {
+      if (dictionary.firstEntry[e] === e)
+        entries.push({ value: dictionary.label(e), count: totals[e] as number });
+    }
+  }
+  return { distinct, exact: true, allDistinct, top: mostFrequent(entries, limit), maxError: 0 };
+}
+
+/** Per value (at its first entry; 0 elsewhere), the count of all its entries. */
+function valueTotals(dictionary: ValueDictionary): Float64Array {
+  const totals = new Float64Array(dictionary.size);
+  for (let e = 0; e < dictionary.size; e++) {
+    const first = dictionary.firstEntry[e] as number;
+    if (first >= 0) totals[first] = (totals[first] as number) + (dictionary.counts[e] as number);
+  }
+  return totals;
+}
+
+/**
+ * Distinct count and most frequent values of a column with too many distinct values to
+ * count exactly: a HyperLogLog counts distinct values and a frequent-items summary keeps
+ * the heavy hitters, with a known maximum error.
  */
 export class ValueCounter {
   /** Values counted. */
   private n = 0;
-  private exactCounts: Map<CountKey, Counter> | null = new Map();
-  private keyChars = 0;
-  private hll: HyperLogLog | null = null;
-  private frequent: FrequentItems | null = null;
+  private hll: HyperLogLog;
+  private frequent: FrequentItems | null;
   private seen: Int32Array | null = null;
   private seenCount = 0;
-  private epochs = 0;
+  /** The first epoch is the exact counting's. */
+  private epochs = 1;
 
-  constructor(private readonly limits: SketchLimits = FULL_LIMITS) {}
-
-  get exact(): boolean {
-    return this.exactCounts !== null;
+  private constructor(private readonly limits: SketchLimits) {
+    this.hll = new HyperLogLog(limits.hllPrecision);
+    // Heavy hitters only for a result that lists top values.
+    this.frequent = limits.topValues > 0 ? new FrequentItems(limits.frequentItems) : null;
   }
 
   /**
-   * Counts a (trimmed) value of the given kind. Numbers and dates pass their parsed value
-   * and are counted by it ("1.0" and "1" are one value, shown as first written): a map
-   * lookup by number, or a hash of its bits, costs far less than one by text.
+   * Takes over from a column's dictionary: its values, in the order they first appeared,
+   * each with its count (numbers by value, under their first written text).
    */
-  add(value: string, kind: Kind, number: number): void {
+  static of(dictionary: ValueDictionary, limits: SketchLimits = FULL_LIMITS): ValueCounter {
+    const counter = new ValueCounter(limits);
+    for (const group of dictionary.valueGroups()) counter.addValue(dictionary, group);
+    return counter;
+  }
+
+  /**
+   * Adds a value counted by a dictionary (this column's, or another thread's): `group`, its
+   * entries (valueGroups), under the first one's text. A null token is no value.
+   */
+  addValue(dictionary: ValueDictionary, group: number[]): void {
+    const first = group[0] as number;
+    if (dictionary.firstEntry[first] !== first) return;
+    let count = 0;
+    for (const e of group) count += dictionary.counts[e] as number;
+    const keys = dictionary.keys.bytes;
+    const [start, end] = dictionary.keyRange(first);
+    const hash = isNumeric(dictionary.kinds[first] as Kind)
+      ? hashNumber(dictionary.numbers[first] as number)
+      : hashUtf8(keys, start, end);
+    this.n += count;
+    this.hll.addHash(hash);
+    this.frequent?.add(keys, start, end, hash, count);
+  }
+
+  /**
+   * Counts a number or date by its value `number` (the distinct count: a hash of its bits
+   * costs far less than one of its text) and its text as written, the ASCII
+   * bytes[start, end) (the heavy hitters).
+   */
+  addNumber(number: number, bytes: Uint8Array, start: number, end: number): void {
     this.n++;
-    const numeric = isNumeric(kind);
-    const exact = this.exactCounts;
-    if (exact !== null) {
-      const key: CountKey = numeric ? number + 0 : value.length <= MAX_KEY_LENGTH ? value : valueKey(value);
-      const counter = exact.get(key);
-      if (counter !== undefined) {
-        counter.n++;
-        return;
-      }
-      const label = numeric ? detach(value) : detach(key as string);
-      exact.set(typeof key === 'string' ? label : key, { n: 1, label });
-      this.keyChars += label.length;
-      if (this.overExactLimits(exact)) this.becomeApproximate();
-      return;
+    const hash = hashNumber(number);
+    if (end - start > MAX_KEY_LENGTH) {
+      const key = longKey(bytes, start, end);
+      this.add(hash, key, 0, key.length);
+    } else {
+      this.add(hash, bytes, start, end);
     }
-    const label = value.length <= MAX_KEY_LENGTH ? value : valueKey(value);
-    const hash = numeric ? hashNumber(number) : hashString(label);
-    (this.hll as HyperLogLog).addHash(hash);
-    // The seen bit first: a value not seen since the last clearing (most values of a unique
-    // column) skips the counter table; a counted value loses that one occurrence, within maxError.
-    const frequent = this.frequent;
-    if (frequent === null || !this.seenBefore(hash)) return;
-    if (!frequent.increment(label, hash)) frequent.add(detach(label), hash, 1);
+  }
+
+  /**
+   * Counts the text value bytes[start, end) (UTF-8; one of more than MAX_KEY_LENGTH
+   * characters under its valueKey). Returns the value's length in UTF-16 code units,
+   * found while hashing it.
+   */
+  addText(bytes: Uint8Array, start: number, end: number): number {
+    this.n++;
+    const hash = hashUtf8(bytes, start, end);
+    const chars = hashedText.length;
+    if (chars > MAX_KEY_LENGTH) {
+      const key = longKey(bytes, start, end);
+      this.add(hashUtf8(key, 0, key.length), key, 0, key.length);
+    } else {
+      this.add(hash, bytes, start, end);
+    }
+    return chars;
   }
 
   merge(other: ValueCounter): void {
     this.n += other.n;
-    if (other.exactCounts) {
-      for (const [key, counter] of other.exactCounts) this.addCount(key, counter);
-      return;
-    }
-    if (this.exactCounts) this.becomeApproximate();
-    (this.hll as HyperLogLog).merge(other.hll as HyperLogLog);
+    this.hll.merge(other.hll);
     if (other.frequent) this.frequent?.merge(other.frequent);
     this.epochs += other.epochs;
   }
 
-  /** Distinct count and the `limit` most frequent values (by count, then value). */
+  /** Distinct count (an estimate) and the `limit` most frequent values (by count, then value). */
   summary(limit: number): ValueSummary {
-    if (this.exactCounts) {
-      const distinct = this.exactCounts.size;
-      const allDistinct = this.n > 1 && distinct === this.n;
-      const entries = allDistinct
-        ? []
-        : [...this.exactCounts.values()].map((counter) => ({ value: counter.label, count: counter.n }));
-      return { distinct, exact: true, allDistinct, top: mostFrequent(entries, limit), maxError: 0 };
-    }
-    const hll = this.hll as HyperLogLog;
+    const hll = this.hll;
     const frequent = this.frequent;
     const entries = (frequent?.entries() ?? [])
       .filter(([, count]) => count > 1)
@@ -184,9 +219,7 @@ export class ValueCounter {
   state(): ValueCounterState {
     return {
       n: this.n,
-      exact: this.exactCounts,
-      keyChars: this.keyChars,
-      hll: this.hll?.registers ?? null,
+      hll: this.hll.registers,
       frequent: this.frequent?.state() ?? null,
       epochs: this.epochs,
     };
@@ -195,51 +228,20 @@ export class ValueCounter {
   static from(state: ValueCounterState, limits: SketchLimits = FULL_LIMITS): ValueCounter {
     const counter = new ValueCounter(limits);
     counter.n = state.n;
-    counter.exactCounts = state.exact;
-    counter.keyChars = state.keyChars;
-    counter.hll = state.hll ? new HyperLogLog(state.hll) : null;
+    counter.hll = new HyperLogLog(state.hll);
     counter.frequent = state.frequent ? FrequentItems.from(state.frequent) : null;
     counter.epochs = state.epochs;
     return counter;
   }
 
-  /** Adds another counter's count of a key (merging an exact counter into this one). */
-  private addCount(key: CountKey, other: Counter): void {
-    const exact = this.exactCounts;
-    if (exact !== null) {
-      const counter = exact.get(key);
-      if (counter) {
-        counter.n += other.n;
-        return;
-      }
-      exact.set(key, { n: other.n, label: other.label });
-      this.keyChars += other.label.length;
-      if (this.overExactLimits(exact)) this.becomeApproximate();
-      return;
-    }
-    const hash = hashOfKey(key);
-    (this.hll as HyperLogLog).addHash(hash);
-    this.frequent?.add(other.label, hash, other.n);
-  }
-
-  private overExactLimits(exact: Map<CountKey, Counter>): boolean {
-    return exact.size > this.limits.exactDistinct || this.keyChars > this.limits.exactChars;
-  }
-
-  private becomeApproximate(): void {
-    const hll = new HyperLogLog(this.limits.hllPrecision);
-    // Heavy hitters only for a result that lists top values.
-    const frequent = this.limits.topValues > 0 ? new FrequentItems(this.limits.frequentItems) : null;
-    for (const [key, counter] of this.exactCounts ?? []) {
-      const hash = hashOfKey(key);
-      hll.addHash(hash);
-      frequent?.add(counter.label, hash, counter.n);
-    }
-    this.hll = hll;
-    this.frequent = frequent;
-    this.exactCounts = null;
-    this.epochs = 1;
-    this.keyChars = 0;
+  /** The distinct count by `hash`, the heavy hitters by the text bytes[start, end). */
+  private add(hash: number, bytes: Uint8Array, start: number, end: number): void {
+    this.hll.addHash(hash);
+    // The seen bit first: a value not seen since the last clearing (most values of a unique
+    // column) skips the counter table; a counted value loses that one occurrence, within maxError.
+    const frequent = this.frequent;
+    if (frequent === null || !this.seenBefore(hash)) return;
+    if (!frequent.increment(bytes, start, end, hash)) frequent.add(bytes, start, end, hash, 1);
   }
 
   /** Tests and sets the value's bit; clears all bits when a quarter are set. */
@@ -265,12 +267,4 @@ function mostFrequent(entries: TopValue[], limit: number): TopValue[] {
   return entries
     .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
     .slice(0, limit);
-}
-
-const isNumeric = (kind: Kind) =>
-  kind === Kind.Integer || kind === Kind.Float || kind === Kind.Date || kind === Kind.DateTime;
-
-/** The hash `add` uses once approximate, for a key of the exact map. */
-function hashOfKey(key: CountKey): number {
-  return typeof key === 'number' ? hashNumber(key) : hashString(key);
 }

@@ -21,25 +21,64 @@ export enum Kind {
 export const parsed = { number: 0, bool: false };
 
 /** Tokens that mean "no value" in exports from databases, spreadsheets and pandas. */
-const NULL_TOKENS = new Set([
-  'null',
-  'NULL',
-  'Null',
-  'NA',
-  'N/A',
-  'n/a',
-  'None',
-  'none',
-  'nil',
-  '\\N',
-  'NaN',
-  'nan',
-]);
-const TRUE_TOKENS = new Set(['true', 'True', 'TRUE', 'yes', 'Yes', 'YES']);
-const FALSE_TOKENS = new Set(['false', 'False', 'FALSE', 'no', 'No', 'NO']);
+const NULL_TOKENS = ['null', 'NULL', 'Null', 'NA', 'N/A', 'n/a', 'None', 'none', 'nil', '\\N', 'NaN', 'nan'];
+const TRUE_TOKENS = ['true', 'True', 'TRUE', 'yes', 'Yes', 'YES'];
+const FALSE_TOKENS = ['false', 'False', 'FALSE', 'no', 'No', 'NO'];
+/** Longest token, in bytes: longer values are never looked up. */
+const MAX_TOKEN_LENGTH = 5;
+const NULL_TOKEN = 1;
+const TRUE_TOKEN = 2;
+const FALSE_TOKEN = 3;
+
+/** The first four bytes of a value as one 32-bit integer. */
+function firstFour(bytes: Uint8Array, start: number, end: number): number {
+  let code = 0;
+  for (let i = Math.min(end, start + 4) - 1; i >= start; i--) code = (code << 8) | (bytes[i] as number);
+  return code;
+}
+
+/**
+ * The tokens by length: their first four bytes, fifth byte (or 0) and kind, compared as
+ * integers (a Map keyed by five packed bytes made a heap number per lookup). A table of
+ * the bytes tokens start with turns most text away before that.
+ */
+const TOKEN_STARTS = new Uint8Array(256);
+const TOKENS: { codes: number[]; fifth: number[]; kinds: number[] }[] = Array.from(
+  { length: MAX_TOKEN_LENGTH + 1 },
+  () => ({ codes: [], fifth: [], kinds: [] }),
+);
+for (const [tokens, kind] of [
+  [NULL_TOKENS, NULL_TOKEN],
+  [TRUE_TOKENS, TRUE_TOKEN],
+  [FALSE_TOKENS, FALSE_TOKEN],
+] as const) {
+  for (const token of tokens) {
+    const bytes = Buffer.from(token, 'latin1');
+    const entry = TOKENS[bytes.length] as (typeof TOKENS)[number];
+    entry.codes.push(firstFour(bytes, 0, bytes.length));
+    entry.fifth.push(bytes[4] ?? 0);
+    entry.kinds.push(kind);
+    TOKEN_STARTS[bytes[0] as number] = 1;
+  }
+}
+
+/** The token kind of bytes[start, end) (at most MAX_TOKEN_LENGTH bytes), or 0. */
+function tokenKind(bytes: Uint8Array, start: number, end: number): number {
+  if (TOKEN_STARTS[bytes[start] as number] === 0) return 0;
+  const { codes, fifth, kinds } = TOKENS[end - start] as (typeof TOKENS)[number];
+  const code = firstFour(bytes, start, end);
+  const last = end - start === 5 ? (bytes[start + 4] as number) : 0;
+  for (let t = 0; t < codes.length; t++)
+    if (codes[t] === code && fifth[t] === last) return kinds[t] as number;
+  return 0;
+}
 
 /** Integers with more digits than this are not exact as doubles; they are identifiers, kept as text. */
 const MAX_INTEGER_DIGITS = 15;
+/** Decimal digits whose value a double holds exactly (below 2^53)… */
+const EXACT_DIGITS = 15;
+/** …and the powers of ten it holds exactly: digits × or ÷ 10^k is then correctly rounded (Clinger's fast path). */
+const EXACT_POWERS = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isSpace = (c: number) => c === 32 || c === 9;
@@ -51,146 +90,181 @@ export function trimValue(value: string): string {
   return isSpace(value.charCodeAt(0)) || isSpace(value.charCodeAt(n - 1)) ? value.trim() : value;
 }
 
+/** Whether the value in bytes[start, end) needs trimValue (it starts or ends with a space or tab). */
+export function needsTrim(bytes: Uint8Array, start: number, end: number): boolean {
+  return end > start && (isSpace(bytes[start] as number) || isSpace(bytes[end - 1] as number));
+}
+
 /** Classifies a trimmed value; numbers and dates leave their value in `parsed.number`. */
 export function classify(value: string): Kind {
-  const n = value.length;
+  const bytes = Buffer.from(value, 'utf8');
+  return classifyBytes(bytes, 0, bytes.length);
+}
+
+/**
+ * Classifies the trimmed UTF-8 value in bytes[start, end) without making a string: the
+ * hot path of the profiler, once per field. Numbers and dates leave their value in
+ * `parsed.number`; every kind but text is ASCII, so `end - start` is then its length.
+ */
+export function classifyBytes(bytes: Uint8Array, start: number, end: number): Kind {
+  const n = end - start;
   if (n === 0) return Kind.Empty;
-  const c0 = value.charCodeAt(0);
+  const c0 = bytes[start] as number;
   if (isDigit(c0) || c0 === 45 || c0 === 43 || c0 === 46) {
     // YYYY-… or YYYY/…: straight to the date parser (dates are common, numbers never look like this).
     if (n >= 10 && isDigit(c0)) {
-      const c4 = value.charCodeAt(4);
-      if (c4 === 45 || c4 === 47) return classifyDate(value, n);
+      const c4 = bytes[start + 4] as number;
+      if (c4 === 45 || c4 === 47) return classifyDate(bytes, start, end);
     }
-    const kind = classifyNumber(value, n);
-    return kind;
+    return classifyNumber(bytes, start, end);
   }
-  if (n <= 5) {
-    if (TRUE_TOKENS.has(value)) {
-      parsed.bool = true;
+  if (n <= MAX_TOKEN_LENGTH) {
+    const token = tokenKind(bytes, start, end);
+    if (token === NULL_TOKEN) return Kind.Null;
+    if (token !== 0) {
+      parsed.bool = token === TRUE_TOKEN;
       return Kind.Boolean;
     }
-    if (FALSE_TOKENS.has(value)) {
-      parsed.bool = false;
-      return Kind.Boolean;
-    }
-    if (NULL_TOKENS.has(value)) return Kind.Null;
   }
   return Kind.String;
 }
 
-function classifyNumber(s: string, n: number): Kind {
-  let i = 0;
+function classifyNumber(bytes: Uint8Array, start: number, end: number): Kind {
+  let i = start;
   let negative = false;
-  const c0 = s.charCodeAt(0);
+  const c0 = bytes[start] as number;
   if (c0 === 45 || c0 === 43) {
     negative = c0 === 45;
-    i = 1;
-    if (n === 1) return Kind.String;
+    i++;
+    if (end - start === 1) return Kind.String;
   }
   const digitsStart = i;
-  let intValue = 0;
-  while (i < n) {
-    const c = s.charCodeAt(i);
+  // All digits, integer and fraction, as one integer: exact while there are at most 15.
+  let mantissa = 0;
+  while (i < end) {
+    const c = bytes[i] as number;
     if (!isDigit(c)) break;
-    intValue = intValue * 10 + (c - 48);
+    mantissa = mantissa * 10 + (c - 48);
     i++;
   }
   const intDigits = i - digitsStart;
-  if (i === n) {
+  if (i === end) {
     // Leading zeros (zip codes, account numbers) would be lost as numbers: keep them text.
-    if (intDigits > MAX_INTEGER_DIGITS || (intDigits > 1 && s.charCodeAt(digitsStart) === 48))
-      return Kind.String;
-    parsed.number = negative ? -intValue : intValue;
+    if (intDigits > MAX_INTEGER_DIGITS || (intDigits > 1 && bytes[digitsStart] === 48)) return Kind.String;
+    parsed.number = negative ? -mantissa : mantissa;
     return Kind.Integer;
   }
   let fracDigits = 0;
-  if (s.charCodeAt(i) === 46) {
+  if (bytes[i] === 46) {
     i++;
-    while (i < n && isDigit(s.charCodeAt(i))) {
+    while (i < end) {
+      const c = bytes[i] as number;
+      if (!isDigit(c)) break;
+      mantissa = mantissa * 10 + (c - 48);
       i++;
       fracDigits++;
     }
   }
   if (intDigits + fracDigits === 0) return Kind.String;
-  if (i < n) {
-    const e = s.charCodeAt(i);
+  let exponent = 0;
+  if (i < end) {
+    const e = bytes[i] as number;
     if (e !== 101 && e !== 69) return Kind.String;
     i++;
-    if (i < n && (s.charCodeAt(i) === 45 || s.charCodeAt(i) === 43)) i++;
+    let expNegative = false;
+    if (i < end && (bytes[i] === 45 || bytes[i] === 43)) {
+      expNegative = bytes[i] === 45;
+      i++;
+    }
     const expStart = i;
-    while (i < n && isDigit(s.charCodeAt(i))) i++;
-    if (i === expStart || i !== n) return Kind.String;
+    while (i < end && isDigit(bytes[i] as number)) {
+      // Capped: an exponent this large takes the slow path anyway.
+      if (exponent < 10_000) exponent = exponent * 10 + ((bytes[i] as number) - 48);
+      i++;
+    }
+    if (i === expStart || i !== end) return Kind.String;
+    if (expNegative) exponent = -exponent;
   }
-  const value = Number(s);
-  if (!Number.isFinite(value)) return Kind.String;
+  const scale = exponent - fracDigits;
+  let value: number;
+  if (intDigits + fracDigits <= EXACT_DIGITS && scale >= -22 && scale <= 22) {
+    value =
+      scale >= 0 ? mantissa * (EXACT_POWERS[scale] as number) : mantissa / (EXACT_POWERS[-scale] as number);
+    if (negative) value = -value;
+  } else {
+    value = Number(Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1'));
+    if (!Number.isFinite(value)) return Kind.String;
+  }
   parsed.number = value;
   return Kind.Float;
 }
 
-const digitAt = (s: string, i: number) => s.charCodeAt(i) - 48;
-const two = (s: string, i: number) => {
-  const a = digitAt(s, i);
-  const b = digitAt(s, i + 1);
+/** The two digits at i, i + 1 (before `end`) as a number, or -1. */
+function two(bytes: Uint8Array, i: number, end: number): number {
+  if (i + 1 >= end) return -1;
+  const a = (bytes[i] as number) - 48;
+  const b = (bytes[i + 1] as number) - 48;
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
-};
+}
 
 /**
  * ISO 8601 dates `YYYY-MM-DD` (or with `/`) and datetimes `YYYY-MM-DD[T ]HH:MM[:SS[.fff]][Z|±HH[:]MM]`.
  * Day-first and month-first forms are ambiguous, so they stay text rather than guessed.
  */
-function classifyDate(s: string, n: number): Kind {
-  const year = two(s, 0) * 100 + two(s, 2);
-  const sep = s.charCodeAt(4);
-  if (year < 0 || (sep !== 45 && sep !== 47) || s.charCodeAt(7) !== sep) return Kind.String;
-  const month = two(s, 5);
-  const day = two(s, 8);
+function classifyDate(bytes: Uint8Array, start: number, end: number): Kind {
+  const s = start;
+  const n = end - start;
+  const year = two(bytes, s, end) * 100 + two(bytes, s + 2, end);
+  const sep = bytes[s + 4] as number;
+  if (year < 0 || (sep !== 45 && sep !== 47) || bytes[s + 7] !== sep) return Kind.String;
+  const month = two(bytes, s + 5, end);
+  const day = two(bytes, s + 8, end);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return Kind.String;
   const days = daysFromCivil(year, month, day);
   if (n === 10) {
     parsed.number = days * 86400;
     return Kind.Date;
   }
-  const t = s.charCodeAt(10);
-  if ((t !== 84 && t !== 32) || n < 16 || s.charCodeAt(13) !== 58) return Kind.String;
-  const hour = two(s, 11);
-  const minute = two(s, 14);
+  const t = bytes[s + 10] as number;
+  if ((t !== 84 && t !== 32) || n < 16 || bytes[s + 13] !== 58) return Kind.String;
+  const hour = two(bytes, s + 11, end);
+  const minute = two(bytes, s + 14, end);
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return Kind.String;
   let seconds = 0;
-  let i = 16;
-  if (i < n && s.charCodeAt(i) === 58) {
-    seconds = two(s, 17);
+  let i = s + 16;
+  if (i < end && bytes[i] === 58) {
+    seconds = two(bytes, s + 17, end);
     if (seconds < 0 || seconds > 60) return Kind.String;
-    i = 19;
-    if (i < n && (s.charCodeAt(i) === 46 || s.charCodeAt(i) === 44)) {
+    i = s + 19;
+    if (i < end && (bytes[i] === 46 || bytes[i] === 44)) {
       i++;
       let scale = 0.1;
-      const start = i;
-      while (i < n && isDigit(s.charCodeAt(i))) {
-        seconds += digitAt(s, i) * scale;
+      const fraction = i;
+      while (i < end && isDigit(bytes[i] as number)) {
+        seconds += ((bytes[i] as number) - 48) * scale;
         scale /= 10;
         i++;
       }
-      if (i === start) return Kind.String;
+      if (i === fraction) return Kind.String;
     }
   }
   let offset = 0;
-  if (i < n) {
-    const z = s.charCodeAt(i);
-    if (z === 90 && i === n - 1) {
+  if (i < end) {
+    const z = bytes[i] as number;
+    if (z === 90 && i === end - 1) {
       i++;
     } else if (z === 43 || z === 45) {
-      const oh = two(s, i + 1);
-      const colon = s.charCodeAt(i + 3) === 58 ? 1 : 0;
-      const om = two(s, i + 3 + colon);
-      if (oh < 0 || oh > 23 || om < 0 || om > 59 || i + 5 + colon !== n) return Kind.String;
+      const oh = two(bytes, i + 1, end);
+      const colon = i + 3 < end && bytes[i + 3] === 58 ? 1 : 0;
+      const om = two(bytes, i + 3 + colon, end);
+      if (oh < 0 || oh > 23 || om < 0 || om > 59 || i + 5 + colon !== end) return Kind.String;
       offset = (z === 45 ? -1 : 1) * (oh * 3600 + om * 60);
-      i = n;
+      i = end;
     } else {
       return Kind.String;
     }
   }
-  if (i !== n) return Kind.String;
+  if (i !== end) return Kind.String;
   parsed.number = days * 86400 + hour * 3600 + minute * 60 + seconds - offset;
   return Kind.DateTime;
 }

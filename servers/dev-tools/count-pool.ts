@@ -10,6 +10,13 @@ import { Totals, type TotalsState } from './totals.js';
  */
 
 const ROLE = 'taskdeck-dev-tools-counter';
+/**
+ * A counter allocates a buffer per file and little else: V8's default young generation
+ * (16 MB semi-spaces) let each thread touch ~20 MB more before collecting, with no gain in
+ * speed (117k files: peak RSS 200-206 MB with the default, 183-191 MB with 8 MB, same wall;
+ * 4 MB saves 6 MB more for 4 % more CPU).
+ */
+const WORKER_HEAP = { maxYoungGenerationSizeMb: 8 };
 
 interface Request {
   id: number;
@@ -49,7 +56,7 @@ export class CountPool {
   /** `entry` is the module that calls `runCounterWorker()` when `isCounterWorker()`. */
   constructor(size: number, entry: URL) {
     for (let k = 0; k < size; k++) {
-      const worker = new Worker(entry, { workerData: { role: ROLE } });
+      const worker = new Worker(entry, { workerData: { role: ROLE }, resourceLimits: WORKER_HEAP });
       const pending = new Map<number, Pending>();
       const failAll = (error: Error) => {
         for (const p of pending.values()) p.reject(error);

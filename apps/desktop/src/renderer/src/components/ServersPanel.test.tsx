@@ -3,12 +3,10 @@
 
 import type { AddRemoteServer, ServerInfo, TaskdeckApi } from '@taskdeck/contract';
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { reactRoot } from '../../test/react-root';
 import { useStore } from '../state/store';
 import { ServersPanel } from './ServersPanel';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 /** The host API as far as the servers pane uses it: records the calls, fails when told to. */
 const calls: {
@@ -50,17 +48,13 @@ const server = (name: string, patch: Partial<ServerInfo> = {}): ServerInfo => ({
   ...patch,
 });
 
-let container: HTMLDivElement;
-let root: Root;
+const dom = reactRoot();
 beforeEach(() => {
   calls.added = [];
   calls.removed = [];
   calls.signIns = [];
   calls.signOuts = [];
   calls.failWith = undefined;
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
   act(() =>
     useStore.getState().receive({
       type: 'snapshot',
@@ -77,14 +71,10 @@ beforeEach(() => {
       roots: [],
     }),
   );
-  act(() => root.render(<ServersPanel />));
-});
-afterEach(() => {
-  act(() => root.unmount());
-  container.remove();
+  act(() => dom.root.render(<ServersPanel />));
 });
 
-const card = (name: string) => container.querySelector(`[data-server="${name}"]`) as HTMLElement;
+const card = (name: string) => dom.container.querySelector(`[data-server="${name}"]`) as HTMLElement;
 /** A healthy server is one line: its card opens on a click. */
 function opened(name: string): HTMLElement {
   const header = card(name).querySelector<HTMLButtonElement>('h3 button');
@@ -105,7 +95,7 @@ function type(field: HTMLInputElement | HTMLTextAreaElement, value: string) {
   });
 }
 function fill(name: string, url: string, headers = '') {
-  const form = container.querySelector('form[aria-label="Add a remote server"]') as HTMLFormElement;
+  const form = dom.container.querySelector('form[aria-label="Add a remote server"]') as HTMLFormElement;
   const [nameField, urlField] = form.querySelectorAll('input');
   type(nameField as HTMLInputElement, name);
   type(urlField as HTMLInputElement, url);
@@ -128,7 +118,7 @@ describe('ServersPanel with remote servers', () => {
   });
 
   it('adds a remote server by name, URL and headers', async () => {
-    await click(button(container, 'Add a remote server…'));
+    await click(button(dom.container, 'Add a remote server…'));
     const form = fill('docs', ' https://docs.example.com/mcp ', 'Authorization: Bearer ${env:DOCS_TOKEN}\n');
     await click(button(form, 'Add server'));
     expect(calls.added).toEqual([
@@ -138,11 +128,11 @@ describe('ServersPanel with remote servers', () => {
         headers: { Authorization: 'Bearer ${env:DOCS_TOKEN}' },
       },
     ]);
-    expect(container.querySelector('form')).toBeNull(); // closed once added
+    expect(dom.container.querySelector('form')).toBeNull(); // closed once added
   });
 
   it('says what is wrong: a header line it cannot read, or the hub’s refusal, and keeps the form', async () => {
-    await click(button(container, 'Add a remote server…'));
+    await click(button(dom.container, 'Add a remote server…'));
     let form = fill('docs', 'https://docs.example.com/mcp', 'Bearer abc');
     await click(button(form, 'Add server'));
     expect(form.querySelector('[role=alert]')?.textContent).toBe('Header line 1: write it as Name: value');
@@ -152,7 +142,7 @@ describe('ServersPanel with remote servers', () => {
     form = fill('docs', 'https://docs.example.com/mcp');
     await click(button(form, 'Add server'));
     expect(form.querySelector('[role=alert]')?.textContent).toBe('There is already a server named "docs".');
-    expect(container.querySelector('form')).not.toBeNull();
+    expect(dom.container.querySelector('form')).not.toBeNull();
   });
 
   it('removes a user server after a confirmation', async () => {

@@ -2,8 +2,8 @@
 
 import type { TaskSummary } from '@taskdeck/contract';
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { reactRoot } from '../../test/react-root';
 import { useStore } from '../state/store';
 import { InputRequestDialog } from './InputRequestDialog';
 import { Notices } from './Notices';
@@ -11,8 +11,6 @@ import { ProgressBar } from './ProgressBar';
 import { ServersPanel } from './ServersPanel';
 import { StatusBadge } from './ui';
 import { VirtualList } from './VirtualList';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const task = (patch: Partial<TaskSummary>): TaskSummary => ({
   id: 't',
@@ -25,23 +23,13 @@ const task = (patch: Partial<TaskSummary>): TaskSummary => ({
   ...patch,
 });
 
-let container: HTMLDivElement;
-let root: Root;
-beforeEach(() => {
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-});
-afterEach(() => {
-  act(() => root.unmount());
-  container.remove();
-});
+const dom = reactRoot();
 
 describe('ProgressBar', () => {
-  const bar = () => container.querySelector('[role=progressbar]') as HTMLElement;
+  const bar = () => dom.container.querySelector('[role=progressbar]') as HTMLElement;
 
   it('carries its values when the task reports a total', () => {
-    act(() => root.render(<ProgressBar task={task({ progress: 30, total: 120 })} label="p" />));
+    act(() => dom.root.render(<ProgressBar task={task({ progress: 30, total: 120 })} label="p" />));
     expect(bar().getAttribute('aria-valuenow')).toBe('30');
     expect(bar().getAttribute('aria-valuemax')).toBe('120');
     expect(bar().getAttribute('aria-valuetext')).toBe('25 %');
@@ -49,12 +37,12 @@ describe('ProgressBar', () => {
   });
 
   it('is indeterminate without a total, and full when completed', () => {
-    act(() => root.render(<ProgressBar task={task({ progress: 30 })} label="p" />));
+    act(() => dom.root.render(<ProgressBar task={task({ progress: 30 })} label="p" />));
     expect(bar().hasAttribute('aria-valuenow')).toBe(false);
     expect(bar().dataset.state).toBe('indeterminate');
-    act(() => root.render(<ProgressBar task={task({ status: 'completed', progress: 30 })} label="p" />));
+    act(() => dom.root.render(<ProgressBar task={task({ status: 'completed', progress: 30 })} label="p" />));
     expect(bar().getAttribute('aria-valuenow')).toBe('100');
-    act(() => root.render(<ProgressBar task={task({ status: 'cancelled', progress: 30 })} label="p" />));
+    act(() => dom.root.render(<ProgressBar task={task({ status: 'cancelled', progress: 30 })} label="p" />));
     expect(bar().dataset.state).toBe('ended');
   });
 });
@@ -64,14 +52,14 @@ describe('VirtualList', () => {
 
   it('puts only the rows in view (plus overscan) in the DOM, at their offsets', () => {
     act(() =>
-      root.render(
+      dom.root.render(
         <VirtualList ids={ids} rowHeight={50} label="Tasks" renderRow={(id) => <span>{id}</span>} />,
       ),
     );
-    const rows = container.querySelectorAll('li');
+    const rows = dom.container.querySelectorAll('li');
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.length).toBeLessThan(40);
-    const list = container.querySelector('ul') as HTMLElement;
+    const list = dom.container.querySelector('ul') as HTMLElement;
     expect(list.style.height).toBe(`${ids.length * 50}px`);
     expect((rows[1] as HTMLElement).style.top).toBe('50px');
   });
@@ -79,7 +67,7 @@ describe('VirtualList', () => {
   it('moves the selection with the arrow keys, Home and End', () => {
     const moves: string[] = [];
     act(() =>
-      root.render(
+      dom.root.render(
         <VirtualList
           ids={ids}
           rowHeight={50}
@@ -90,7 +78,7 @@ describe('VirtualList', () => {
         />,
       ),
     );
-    const scroller = container.firstElementChild as HTMLElement;
+    const scroller = dom.container.firstElementChild as HTMLElement;
     for (const key of ['ArrowDown', 'ArrowUp', 'End', 'Home']) {
       act(() => {
         scroller.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
@@ -114,10 +102,10 @@ describe('Notices', () => {
         ],
       }),
     );
-    act(() => root.render(<Notices />));
-    const shown = () => [...container.querySelectorAll('[data-testid=notice]')] as HTMLElement[];
+    act(() => dom.root.render(<Notices />));
+    const shown = () => [...dom.container.querySelectorAll('[data-testid=notice]')] as HTMLElement[];
     const dismissFirst = () =>
-      act(() => container.querySelector<HTMLButtonElement>('[data-testid=notice] button')?.click());
+      act(() => dom.container.querySelector<HTMLButtonElement>('[data-testid=notice] button')?.click());
     expect(shown().map((n) => [n.getAttribute('role'), n.querySelector('p')?.textContent])).toEqual([
       ['status', '1 line of the task history could not be read'],
       ['alert', 'Your server list is not valid JSON'],
@@ -125,18 +113,18 @@ describe('Notices', () => {
     dismissFirst();
     expect(shown().map((n) => n.dataset.level)).toEqual(['error']);
     dismissFirst();
-    expect(container.innerHTML).toBe('');
+    expect(dom.container.innerHTML).toBe('');
   });
 });
 
 describe('StatusBadge', () => {
   it('says what a newer Taskdeck wrote when the status is unknown', () => {
-    act(() => root.render(<StatusBadge status="unknown" unrecognizedStatus="paused" />));
-    const badge = container.querySelector('[data-testid=task-status]') as HTMLElement;
+    act(() => dom.root.render(<StatusBadge status="unknown" unrecognizedStatus="paused" />));
+    const badge = dom.container.querySelector('[data-testid=task-status]') as HTMLElement;
     expect(badge.textContent).toBe('unknown');
     expect(badge.title).toBe("unknown status 'paused' (written by a newer Taskdeck)");
-    act(() => root.render(<StatusBadge status="completed" />));
-    expect(container.querySelector('[data-testid=task-status]')?.hasAttribute('title')).toBe(false);
+    act(() => dom.root.render(<StatusBadge status="completed" />));
+    expect(dom.container.querySelector('[data-testid=task-status]')?.hasAttribute('title')).toBe(false);
   });
 });
 
@@ -154,8 +142,8 @@ describe('ServersPanel', () => {
         notices: [],
       }),
     );
-    act(() => root.render(<ServersPanel />));
-    const card = container.querySelector('[data-testid=server][data-server="dev-tools"]') as HTMLElement;
+    act(() => dom.root.render(<ServersPanel />));
+    const card = dom.container.querySelector('[data-testid=server][data-server="dev-tools"]') as HTMLElement;
     const badge = card.querySelector('[data-testid=server-status]') as HTMLElement;
     expect(badge.textContent).toBe('idle');
     expect(badge.title).toBe('Not running; starts on first use');
@@ -186,12 +174,12 @@ describe('InputRequestDialog', () => {
       useStore.getState().receive({ type: 'snapshot', servers: [], tasks: [asking], roots: [], notices: [] });
       useStore.getState().openDialog({ kind: 'question', taskId: 'q1' });
     });
-    act(() => root.render(<InputRequestDialog />));
-    const accept = [...container.querySelectorAll('button')].find((b) => b.textContent === 'Accept');
+    act(() => dom.root.render(<InputRequestDialog />));
+    const accept = [...dom.container.querySelectorAll('button')].find((b) => b.textContent === 'Accept');
     act(() => accept?.click());
-    const reason = container.querySelector<HTMLInputElement>('input[name=reason]');
+    const reason = dom.container.querySelector<HTMLInputElement>('input[name=reason]');
     expect(reason?.getAttribute('aria-invalid')).toBe('true');
-    const error = container.querySelector('[data-testid=field-error]');
+    const error = dom.container.querySelector('[data-testid=field-error]');
     expect(error?.textContent).toBe('Required');
     expect(reason?.getAttribute('aria-describedby')).toContain(error?.id);
     // Nothing was sent: the question is still the open dialog.

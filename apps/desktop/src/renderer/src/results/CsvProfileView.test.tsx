@@ -1,11 +1,9 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { reactRoot } from '../../test/react-root';
 import { CsvProfileView } from './CsvProfileView';
 import { type CsvProfile, classifyResult } from './shapes';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 type Column = CsvProfile['columns'][number];
 const column = (patch: Partial<Column>): Column => ({
@@ -42,20 +40,10 @@ function profile(columns: Column[], omittedColumns = 0): CsvProfile {
   return classified.data;
 }
 
-let container: HTMLDivElement;
-let root: Root;
-beforeEach(() => {
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-});
-afterEach(() => {
-  act(() => root.unmount());
-  container.remove();
-});
+const dom = reactRoot();
 
 const card = (name: string) =>
-  [...container.querySelectorAll('[data-testid=column-card]')].find(
+  [...dom.container.querySelectorAll('[data-testid=column-card]')].find(
     (c) => c.querySelector('h4')?.textContent === name,
   ) as HTMLElement;
 
@@ -68,7 +56,7 @@ describe('CsvProfileView', () => {
       distinct: { count: 2, exact: true, allDistinct: false },
       topValues: { values: [{ value: 'Oslo', count: 2 }] },
     });
-    act(() => root.render(<CsvProfileView profile={profile([ids, city])} />));
+    act(() => dom.root.render(<CsvProfileView profile={profile([ids, city])} />));
     const distinct = [...card('id').querySelectorAll('dt')].find((dt) => dt.textContent === 'distinct');
     expect(distinct?.nextElementSibling?.textContent).toBe('≈all');
     expect(card('id').textContent).toContain('Every value occurs once');
@@ -80,7 +68,7 @@ describe('CsvProfileView', () => {
   it('draws inclusive integer bins as single values, from min to max', () => {
     const bins = [1, 2, 3, 4, 5].map((v) => ({ from: v, to: v, count: 10 * v }));
     const rating = column({ name: 'rating', min: 1, max: 5, histogram: { bins, inclusive: true } });
-    act(() => root.render(<CsvProfileView profile={profile([rating])} />));
+    act(() => dom.root.render(<CsvProfileView profile={profile([rating])} />));
     const figure = card('rating').querySelector('figure') as HTMLElement;
     const axis = [...figure.querySelectorAll('figcaption span')].map((s) => s.textContent);
     expect(axis).toEqual(['1', '5']);
@@ -96,8 +84,8 @@ describe('CsvProfileView', () => {
       truncated: true,
       max: `${'x'.repeat(200)}… (5,000 chars)`,
     });
-    act(() => root.render(<CsvProfileView profile={profile([note], 7_631)} />));
+    act(() => dom.root.render(<CsvProfileView profile={profile([note], 7_631)} />));
     expect(card('note').textContent).toContain('Long text values are cut to their first 200 characters');
-    expect(container.textContent).toContain('7,631 columns not shown');
+    expect(dom.container.textContent).toContain('7,631 columns not shown');
   });
 });

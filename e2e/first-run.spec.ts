@@ -5,7 +5,7 @@
  * keyboard, and a refused file that says how to grant it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -354,6 +354,46 @@ test('11. the keyboard: new task, next and previous, search, cancel with confirm
   await expect(page.getByRole('combobox', { name: 'Filter by status' })).toHaveValue('completed');
   await expect(detail.getByTestId('detail-title')).toHaveText(selected ?? '');
   await expect.poll(() => list.evaluate((element) => element.scrollTop)).toBe(400);
+});
+
+test('13. the folder chooser names the one folder a scan grants; Granted then lists exactly it, and its neighbours stay shut', async ({
+  page,
+  host,
+}) => {
+  await open(page, host);
+  const parent = mkdtempSync(join(tmpdir(), 'taskdeck-scan-grant-'));
+  try {
+    const app = join(parent, 'app');
+    const neighbour = join(parent, 'other', 'data.csv');
+    mkdirSync(app);
+    mkdirSync(join(parent, 'other'));
+    writeFileSync(join(app, 'main.ts'), '// entry\nexport const answer = 42;\n');
+    writeFileSync(neighbour, 'id,city\n1,Oslo\n');
+
+    await page.getByRole('button', { name: 'Scan a folder…' }).first().click();
+    const chooser = page.getByTestId('folder-chooser');
+    await chooser.getByLabel('Folder path on the machine running Taskdeck').fill(app);
+    await expect(chooser.getByTestId('grant-note')).toContainText(
+      `Scanning lets the servers read ${app} and nothing else`,
+    );
+    await expect(chooser.getByRole('alert')).toHaveCount(0);
+    await page.keyboard.press('Enter');
+
+    const detail = page.getByTestId('task-detail');
+    await expect(detail.getByTestId('detail-title')).toHaveText(`Scan ${app}`);
+    await expect(detail).toHaveAttribute('data-status', 'completed');
+    const granted = page.getByTestId('granted');
+    await expect(granted.locator(`li[title="${app}"]`)).toHaveCount(1);
+    await expect(granted.locator(`li[title="${parent}"]`)).toHaveCount(0);
+
+    await launch(page, 'analytics', 'analyze_csv', { 'File path': neighbour });
+    await expect(detail).toHaveAttribute('data-status', 'failed');
+    await expect(detail.getByRole('alert')).toContainText(
+      `Access denied: ${neighbour} is outside the folders`,
+    );
+  } finally {
+    rmSync(parent, { recursive: true, force: true });
+  }
 });
 
 test('14. a file outside the grants is refused with how to grant it; taskdeck grant lets it in, revoke shuts it out', async ({

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { timestampForFileName, writeJsonFileAtomic } from '@taskdeck/node-common/json-file';
+import { moveAside, writeJsonFileAtomic } from '@taskdeck/node-common/json-file';
 import { z } from 'zod';
 import { FILES, type SourcesFile, SourcesFileSchema } from './data-files.js';
 import { DocumentIndex, type DocumentRecord } from './document-index.js';
@@ -126,7 +126,7 @@ export async function loadIndex(dir: string): Promise<LoadedIndex> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { index: DocumentIndex.empty() };
     const reason = error instanceof Error ? error.message : String(error);
     // Keep the damaged file for a bug report, out of the way of the next save.
-    await rename(path, `${path}.corrupt-${timestampForFileName()}`).catch(() => rm(path, { force: true }));
+    await moveAside(path).catch(() => rm(path, { force: true }));
     return { index: DocumentIndex.empty(), problem: `The saved search index was damaged (${reason}).` };
   }
 }
@@ -182,10 +182,7 @@ export async function readSources(dir: string): Promise<{ sources: SourcesFile; 
   try {
     return { sources: SourcesFileSchema.parse(JSON.parse(text)) };
   } catch {
-    await rename(
-      join(dir, FILES.sources),
-      join(dir, `${FILES.sources}.corrupt-${timestampForFileName()}`),
-    ).catch(() => {});
+    await moveAside(join(dir, FILES.sources)).catch(() => {});
     return { sources: empty, problem: 'The list of added folders was damaged; add your folders again.' };
   }
 }

@@ -125,13 +125,10 @@ export const TaskStatusSchema = z.enum([
   'unknown',
 ]);
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
-export const TERMINAL_TASK_STATUSES: ReadonlySet<TaskStatus> = new Set([
-  'completed',
-  'failed',
-  'cancelled',
-  'interrupted',
-  'unknown',
-]);
+/** Every state but a running task's two: a status added above is terminal unless said here. */
+export const TERMINAL_TASK_STATUSES: ReadonlySet<TaskStatus> = new Set(
+  TaskStatusSchema.exclude(['working', 'input_required']).options,
+);
 
 export const InputRequestSchema = z.object({
   message: z.string(),

@@ -8,15 +8,10 @@
  * the browser visits would receive one. Sessions are stateless (a nonce and its HMAC under a
  * key that lives as long as this process): a restart invalidates them along with the token.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { SESSION_HEADER, SESSION_PROTOCOL_PREFIX } from '@taskdeck/contract';
-
-export function secretsEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
+import { secretsEqual } from '@taskdeck/node-common/secrets';
 
 export class Sessions {
   readonly #key = randomBytes(32);

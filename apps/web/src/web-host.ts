@@ -26,7 +26,8 @@ import {
 import { RENDERER_CSP_HEADER } from '@taskdeck/contract/csp';
 import { CALLBACK_PAGE_CSP, callbackPageHtml } from '@taskdeck/hub/auth/callback-page';
 import type { HubApi } from '@taskdeck/hub/hub-api';
-import { parseTarget, presented, Sessions, secretsEqual } from './access';
+import { secretsEqual } from '@taskdeck/node-common/secrets';
+import { parseTarget, presented, Sessions } from './access';
 import { createSocketApi, type SocketApi } from './socket-api';
 import { UploadError, Uploads } from './upload';
 

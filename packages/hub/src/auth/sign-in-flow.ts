@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { secretsEqual } from '@taskdeck/node-common/secrets';
 
 /**
  * One sign-in, from the user's click to the tokens:
@@ -34,10 +34,7 @@ export class SignInFlow {
 
   /** Whether a redirect's `state` is this flow's (compared in constant time). */
   owns(state: string | null): boolean {
-    if (state === null) return false;
-    const a = Buffer.from(state);
-    const b = Buffer.from(this.state);
-    return a.length === b.length && timingSafeEqual(a, b);
+    return state !== null && secretsEqual(state, this.state);
   }
 
   /** The SDK made the authorization URL: the user goes there now. */

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, rm, unlink } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import {
 } from '@taskdeck/contract';
 import { writeJsonFileAtomic } from '@taskdeck/node-common/json-file';
 import { jsonLineSplitter } from '@taskdeck/node-common/json-lines';
+import { secretsEqual } from '@taskdeck/node-common/secrets';
 import type { HubApi } from '../hub-api.js';
 import { CommandSession } from './command-session.js';
 
@@ -144,7 +145,7 @@ export class LocalEndpoint {
           continue;
         }
         const hello = EndpointHelloSchema.safeParse(value);
-        if (!hello.success || !tokensEqual(hello.data.hello.token, token)) {
+        if (!hello.success || !secretsEqual(hello.data.hello.token, token)) {
           write({ refused: 'wrong or missing token (read it from endpoint.json in the data dir)' });
           socket.end();
           clearTimeout(helloTimer);
@@ -168,12 +169,6 @@ export class LocalEndpoint {
       session?.end();
     });
   }
-}
-
-function tokensEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { type TaskDetail, type TaskSummary, TERMINAL_TASK_STATUSES } from '@taskdeck/contract';
 import { plainStatusMessage, taskLabel } from '@taskdeck/contract/task-words';
 import { formatClock, formatDateTime, formatDuration } from '../lib/format';
-import { elapsedMs, etaMs } from '../lib/progress';
+import { elapsedMs, etaMs, fractionDone } from '../lib/progress';
 import { describeUnrecognized } from '../lib/unrecognized';
 import { useNow } from '../lib/use-now';
 import { ResultView, resultText } from '../results/ResultView';
@@ -107,14 +107,13 @@ function TechnicalDetails({ task, detail }: { task: TaskSummary; detail: TaskDet
   );
 }
 
-function Header({ task, now }: { task: TaskSummary; now: number }) {
+/** The title, status and times; only it ticks every second, not the result views below it. */
+function Header({ task }: { task: TaskSummary }) {
+  const now = useNow(1000);
   const running = !TERMINAL_TASK_STATUSES.has(task.status);
   const eta = etaMs(task, now);
   const unrecognized = describeUnrecognized(task);
-  const fraction =
-    task.total !== undefined && task.progress !== undefined && task.total > 0 && running
-      ? Math.min(1, task.progress / task.total)
-      : undefined;
+  const fraction = running ? fractionDone(task) : undefined;
   return (
     <div className="space-y-2">
       <div className="flex items-start gap-2">
@@ -158,7 +157,6 @@ export function TaskDetailPane({ taskId }: { taskId: string }) {
   const select = useStore((s) => s.select);
   const waiting = useStore((s) => (task ? isWaiting(task, s.questions) : false));
   const openDialog = useStore((s) => s.openDialog);
-  const now = useNow(1000);
   const detail = useTaskDetail(taskId, task);
   if (!task) {
     return (
@@ -186,7 +184,7 @@ export function TaskDetailPane({ taskId }: { taskId: string }) {
         </Button>
       </div>
       <div className="min-h-0 flex-1 space-y-5 overflow-y-auto p-4">
-        <Header task={task} now={now} />
+        <Header task={task} />
         {waiting && (
           <div className="flex items-center gap-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
             <p className="min-w-0 flex-1">Needs your answer: {task.input?.message}</p>

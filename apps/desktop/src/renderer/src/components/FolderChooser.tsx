@@ -96,7 +96,7 @@ export function FolderChooser() {
       return;
     }
     close();
-    await scanFolder(absolute, true);
+    await scanFolder(absolute);
   }
 
   return (

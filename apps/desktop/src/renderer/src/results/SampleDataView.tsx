@@ -1,10 +1,8 @@
 import { formatBytes } from '@taskdeck/client/format';
 import { Button } from '../components/ui';
 import { plural } from '../lib/format';
-import { profileCsvPath } from '../state/actions';
+import { CSV_NAME, profileCsvPath } from '../state/actions';
 import type { SampleData } from './shapes';
-
-const CSV = /\.(csv|tsv|tab|txt)$/i;
 
 /** A data file written for the user: what is in it, where it is, and profiling it in one click. */
 export function SampleDataView({ sample }: { sample: SampleData }) {
@@ -18,7 +16,7 @@ export function SampleDataView({ sample }: { sample: SampleData }) {
       <p className="break-all font-mono text-xs text-neutral-600 dark:text-neutral-400" title={sample.path}>
         {sample.path}
       </p>
-      {CSV.test(sample.path) && (
+      {CSV_NAME.test(sample.path) && (
         <Button variant="primary" onClick={() => void profileCsvPath(sample.path)}>
           Profile this file
         </Button>

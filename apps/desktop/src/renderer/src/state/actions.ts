@@ -15,7 +15,8 @@ import { taskdeck } from '../api/taskdeck';
 import { errorMessage } from '../lib/format';
 import { useStore } from './store';
 
-const CSV_NAME = /\.(csv|tsv|tab|txt)$/i;
+/** File names analyze_csv reads: the drop zone and the sample-data view offer only these. */
+export const CSV_NAME = /\.(csv|tsv|tab|txt)$/i;
 
 function fail(title: string, error: unknown): undefined {
   useStore.getState().toast({ kind: 'error', title, body: errorMessage(error) });
@@ -174,15 +175,8 @@ export function profileCsvPath(filePath: string): Promise<string | undefined> {
   return startTool({ server: 'analytics', tool: 'analyze_csv', arguments: { filePath } });
 }
 
-/** Grants a folder typed or picked by the user, then scans it: scan_project on dev-tools. */
-export async function scanFolder(directory: string, alreadyGranted = false): Promise<string | undefined> {
-  if (!alreadyGranted) {
-    try {
-      await taskdeck().grantRoots([directory]);
-    } catch (error) {
-      return fail(`Could not open ${directory}`, error);
-    }
-  }
+/** Scans a folder the user typed or picked (granted by then): scan_project on dev-tools. */
+export function scanFolder(directory: string): Promise<string | undefined> {
   return startTool({ server: 'dev-tools', tool: 'scan_project', arguments: { directory } });
 }
 
@@ -195,7 +189,7 @@ export async function pickAndScanFolder(): Promise<void> {
   }
   try {
     const folder = await api.electron.pickFolder();
-    if (folder) await scanFolder(folder, true);
+    if (folder) await scanFolder(folder);
   } catch (error) {
     fail('Could not choose a folder', error);
   }

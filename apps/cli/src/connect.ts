@@ -7,7 +7,7 @@ import { Hub } from '@taskdeck/hub';
 import { DataDirLock } from '@taskdeck/hub/data-dir-lock';
 import { inProcessTransport } from '@taskdeck/hub/endpoint/in-process';
 import { LocalEndpoint } from '@taskdeck/hub/endpoint/local-endpoint';
-import { serverIdle } from '@taskdeck/node-common/environment';
+import { delay, serverIdle } from '@taskdeck/node-common/environment';
 import packageJson from '../../../package.json' with { type: 'json' };
 
 export interface HubConnection {
@@ -42,7 +42,7 @@ export async function connectToHub(dataDir: string, options: ConnectOptions): Pr
     const deadline = Date.now() + OWNER_SETTLE_MS;
     !endpoint && owner !== undefined && Date.now() < deadline;
   ) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await delay(100);
     endpoint = await LocalEndpoint.read(dataDir);
     owner = await DataDirLock.owner(dataDir);
   }

@@ -8,7 +8,7 @@ import {
   type TaskSummary,
   TERMINAL_TASK_STATUSES,
 } from '@taskdeck/contract';
-import { dataDir as defaultDataDir } from '@taskdeck/node-common/environment';
+import { dataDir as defaultDataDir, delay } from '@taskdeck/node-common/environment';
 import { connectToHub, type HubConnection } from './connect.js';
 import { LineReader, promptForInput } from './input-prompt.js';
 import { openInBrowser } from './open-browser.js';
@@ -93,15 +93,15 @@ async function withHub<T>(
   }
 }
 
-async function waitForServer(client: TaskdeckClient, name: string): Promise<void> {
+/** The server once it can take a call (ready, or idle: its tools are known and the hub starts it). */
+async function waitForServer(client: TaskdeckClient, name: string): Promise<ServerInfo> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const all = await client.servers();
     const server = all.find((s) => s.name === name);
     if (!server)
       throw new UsageError(`Unknown server "${name}". Servers: ${all.map((s) => s.name).join(', ')}.`);
-    // An idle server's tools are known; the hub starts it for the call.
-    if (server.status === 'ready' || server.status === 'idle') return;
+    if (server.status === 'ready' || server.status === 'idle') return server;
     if (server.status === 'needs_sign_in')
       throw new Error(
         `Server ${name} needs sign-in: run taskdeck sign-in ${name} (${server.error ?? 'no reason given'})`,
@@ -111,7 +111,7 @@ async function waitForServer(client: TaskdeckClient, name: string): Promise<void
     }
     if (server.status === 'stopped') await client.startServer(name);
     if (Date.now() > deadline) throw new Error(`Server ${name} did not become ready within 30 s.`);
-    await new Promise((r) => setTimeout(r, 50));
+    await delay(50);
   }
 }
 
@@ -152,10 +152,7 @@ async function call(argv: string[], dataDir: string): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   try {
-    await waitForServer(client, serverName);
-    const tool = (await client.servers())
-      .find((s) => s.name === serverName)
-      ?.tools.find((t) => t.name === toolName);
+    const tool = (await waitForServer(client, serverName)).tools.find((t) => t.name === toolName);
     if (!tool) throw new UsageError(`Server ${serverName} has no tool "${toolName}".`);
     const fromFile = values.json ? await readArgsFile(values.json) : {};
     const args = { ...fromFile, ...parseToolArguments(values.arg ?? [], tool.inputSchema) };
@@ -285,7 +282,7 @@ async function servers(dataDir: string): Promise<number> {
     const deadline = Date.now() + 15_000;
     let all = await client.servers();
     while (all.some((s) => s.status === 'starting') && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
+      await delay(100);
       all = await client.servers();
     }
     for (const s of all) {
@@ -481,7 +478,7 @@ async function signIn(argv: string[], dataDir: string): Promise<number> {
       const server = (await client.servers()).find((s) => s.name === name);
       if (!server) throw new UsageError(`Unknown server "${name}".`);
       if ((server.status !== 'starting' && server.status !== 'reconnecting') || Date.now() > deadline) break;
-      await new Promise((r) => setTimeout(r, 50));
+      await delay(50);
     }
     const { ended, stop } = signInSettled(client, name);
     try {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { delay } from '@taskdeck/node-common/environment';
 
 /** How long an empty lock file counts as one whose owner is still writing its pid. */
 const PID_WRITE_GRACE_MS = 500;
@@ -84,7 +85,7 @@ async function ownerIn(path: string): Promise<Owner | undefined> {
       if (!Number.isInteger(pid) || pid <= 0) return undefined;
       return Number.isFinite(startedAt) ? { pid, startedAt } : { pid };
     }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await delay(20);
   }
 }
 

@@ -7,6 +7,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerInfo, StartTool } from '@taskdeck/contract';
+import { delay } from '@taskdeck/node-common/environment';
 
 /** The extensions electron-builder.yml associates with Taskdeck. */
 const CSV_FILE = /\.csv$/i;
@@ -119,7 +120,7 @@ export class CsvOpener {
         const why = server?.error ?? (server ? `it is ${server.status}` : 'it is not configured');
         throw new Error(`The ${ANALYZE_CSV.server} server is not ready: ${why}.`);
       }
-      await new Promise((done) => setTimeout(done, pollMs));
+      await delay(pollMs);
     }
   }
 }

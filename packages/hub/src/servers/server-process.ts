@@ -112,7 +112,8 @@ export class ServerProcess {
     return info;
   }
 
-  private exitsWithin(ms: number): Promise<boolean> {
+  /** Whether the process exits within `ms` (it is left running either way). */
+  exitsWithin(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(false), ms);
       this.exited.then(() => {

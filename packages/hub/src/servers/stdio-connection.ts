@@ -85,7 +85,7 @@ export class StdioConnection implements Connection {
 
   /** A server that died during the handshake is explained by its exit (and stderr). */
   private async failAfterExitGrace(why: string): Promise<void> {
-    await Promise.race([this.process.exited, new Promise((resolve) => setTimeout(resolve, 200))]);
+    await this.process.exitsWithin(200);
     if (this.process.hasExited) return;
     this.events.note(why);
     this.startError = why;
@@ -102,10 +102,7 @@ export class StdioConnection implements Connection {
   private async onConnectionClosed(): Promise<void> {
     if (!this.connected || this.closed) return;
     if (!this.transport.failure) {
-      await Promise.race([
-        this.process.exited,
-        new Promise((resolve) => setTimeout(resolve, EXIT_AFTER_CLOSE_MS)),
-      ]);
+      await this.process.exitsWithin(EXIT_AFTER_CLOSE_MS);
       if (this.closed || this.process.hasExited) return;
     }
     const reason = `Server ${this.spec.name} ${this.transport.failure ?? 'closed its output while still running'}`;

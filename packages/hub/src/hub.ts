@@ -464,9 +464,9 @@ export class Hub implements HubApi {
         configureClient: (client, server) => this.configureClient(client, server),
         onDisconnect: (server, reason, how) => this.tasks.onDisconnect(server, reason, how),
         onConnected: (server) => this.tasks.resume(server),
-        onChange: () => {
+        onChange: (snapshot) => {
           // A removed server's last words (its stop) are not news.
-          if (this.supervisors.get(spec.name) === supervisor) this.onServerChange(supervisor);
+          if (this.supervisors.get(spec.name) === supervisor) this.onServerChange(supervisor, snapshot);
         },
       },
       {
@@ -487,8 +487,7 @@ export class Hub implements HubApi {
    * A server that starts on first use reports `idle` while stopped with its cached tools;
    * while it starts, its cached tools stay listed.
    */
-  private serverInfo(supervisor: ServerSupervisor): ServerInfo {
-    const snapshot = supervisor.snapshot();
+  private serverInfo(supervisor: ServerSupervisor, snapshot = supervisor.snapshot()): ServerInfo {
     const { spec } = supervisor;
     const cached = this.onDemand.get(spec.name)?.tools;
     const info = toServerInfo(
@@ -531,8 +530,8 @@ export class Hub implements HubApi {
     }
   }
 
-  private onServerChange(supervisor: ServerSupervisor): void {
-    const snapshot = supervisor.snapshot();
+  /** Runs at every change of a server, each line of its stderr included: one snapshot serves all. */
+  private onServerChange(supervisor: ServerSupervisor, snapshot: ServerSnapshot): void {
     const { name, status } = snapshot;
     const demand = this.onDemand.get(name);
     if (demand && status === 'ready') {
@@ -549,7 +548,7 @@ export class Hub implements HubApi {
     } else if (demand) this.idle?.serverDown(name);
     for (const wake of this.startWaiters.get(name) ?? [])
       if (wake(snapshot)) this.startWaiters.get(name)?.delete(wake);
-    this.batcher.server(this.serverInfo(supervisor));
+    this.batcher.server(this.serverInfo(supervisor, snapshot));
   }
 
   private stopIdle(server: string): void {

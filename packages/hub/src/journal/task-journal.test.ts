@@ -23,6 +23,8 @@ beforeEach(() => {
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const lines = () => readFileSync(TaskJournal.pathIn(dataDir), 'utf8').trim().split('\n').filter(Boolean);
+/** Reads a journal whose hub is still alive: its running records stay as they are. */
+const keepRunning = () => true;
 
 describe('TaskJournal', () => {
   it('keeps the last state of each task across a reopen', async () => {
@@ -84,7 +86,7 @@ describe('TaskJournal', () => {
     finish(record, 'completed', 5, { result: { content: [{ type: 'text', text: 'done' }] } });
     opened.journal.write(record);
     await opened.journal.close();
-    const reread = await TaskJournal.read(TaskJournal.pathIn(dataDir), 'keep');
+    const reread = await TaskJournal.read(TaskJournal.pathIn(dataDir), undefined, keepRunning);
     expect(reread.records[0]?.status).toBe('completed');
     expect(JSON.parse(lines().at(-1) as string)).toMatchObject({ status: 'completed', owner: 'ops' });
   });
@@ -93,7 +95,7 @@ describe('TaskJournal', () => {
     const { journal } = await TaskJournal.open(dataDir);
     journal.write(newRecord('running', 's', 't', {}, 'task', 1));
     await journal.flush();
-    const seen = await TaskJournal.read(TaskJournal.pathIn(dataDir), 'keep');
+    const seen = await TaskJournal.read(TaskJournal.pathIn(dataDir), undefined, keepRunning);
     expect(seen.records[0]?.status).toBe('working');
     await journal.close();
   });
@@ -113,7 +115,7 @@ describe('TaskJournal', () => {
     for (const r of records.slice(0, 60)) finish(r, 'completed', 100);
     await journal.compact(records);
     await journal.close();
-    const kept = await TaskJournal.read(TaskJournal.pathIn(dataDir), 'keep');
+    const kept = await TaskJournal.read(TaskJournal.pathIn(dataDir), undefined, keepRunning);
     // 30 dropped: the oldest finished ones; running ones are always kept.
     expect(kept.records).toHaveLength(50);
     expect(kept.records[0]?.id).toBe('t30');
@@ -285,7 +287,7 @@ describe('TaskJournal with lines this version cannot fully read', () => {
     const path = await journalOf(2);
     const content = `garbage\n${readFileSync(path, 'utf8')}{"id":"t1","sta`;
     writeFileSync(path, content);
-    const seen = await TaskJournal.read(path, 'keep');
+    const seen = await TaskJournal.read(path, undefined, keepRunning);
     expect(seen).toMatchObject({ unreadableLines: 1, tornLastLine: true });
     expect(ids(seen.records)).toEqual(['t0', 't1']);
     expect(readFileSync(path, 'utf8')).toBe(content);
@@ -308,9 +310,9 @@ describe('TaskJournal with lines this version cannot fully read', () => {
     finish(records[0] as TaskRecord, 'completed', 10);
     journal.write(records[0] as TaskRecord);
     await journal.flush();
-    expect((await TaskJournal.read(TaskJournal.pathIn(dataDir), 'keep')).records[0]?.status).toBe(
-      'completed',
-    );
+    expect(
+      (await TaskJournal.read(TaskJournal.pathIn(dataDir), undefined, keepRunning)).records[0]?.status,
+    ).toBe('completed');
     rmdirSync(blocker);
     await journal.flush(() => records);
     await journal.close();

@@ -76,15 +76,12 @@ export class TaskJournal {
   }
 
   /**
-   * Reads the history without opening it for writing (the CLI's `tasks` and `show`).
-   * `running: 'interrupted'` (after a crash) ends records that were running; `'keep'`
-   * shows them as they are, for a journal whose hub is still alive; with 'interrupted', those
-   * `resumable` says so stay running. Lines that hold no record are counted and handed to
-   * `unreadable` when given.
+   * Reads the history without opening it for writing. Records that were running end
+   * `interrupted` (the hub that ran them is gone), except those `resumable` says will be
+   * followed again. Lines that hold no record are counted and handed to `unreadable` when given.
    */
   static async read(
     path: string,
-    running: 'interrupted' | 'keep' = 'interrupted',
     unreadable?: UnreadableSink,
     resumable: (record: TaskRecord) => boolean = () => false,
   ): Promise<JournalLoad> {
@@ -113,7 +110,7 @@ export class TaskJournal {
     let interrupted = 0;
     const now = Date.now();
     for (const record of latest.values()) {
-      if (isFinished(record.status) || running === 'keep' || resumable(record)) continue;
+      if (isFinished(record.status) || resumable(record)) continue;
       finish(record, 'interrupted', now, { message: INTERRUPTED_MESSAGE });
       rebaseJournalText(record);
       interrupted++;
@@ -134,7 +131,7 @@ export class TaskJournal {
     );
     let loaded: JournalLoad;
     try {
-      loaded = await TaskJournal.read(path, 'interrupted', (line) => quarantine.add(line), options.resumable);
+      loaded = await TaskJournal.read(path, (line) => quarantine.add(line), options.resumable);
     } finally {
       // Synced before the rewrite below replaces the only other copy of these lines.
       await quarantine.close();

@@ -10,7 +10,8 @@ export type Handlers<Group extends Record<string, CommandSpec>> = {
   [Name in keyof Group]: Handler<Group[Name]>;
 };
 
-type HubCommands = Omit<typeof commands, 'appInfo' | 'subscribe'>;
+/** The contract's commands the hub answers (the host answers appInfo and subscribe). */
+export type HubCommands = Omit<typeof commands, 'appInfo' | 'subscribe'>;
 
 /** The commands every host forwards to the hub unchanged (appInfo and subscribe are per host). */
 export function hubHandlers(hub: HubApi): Handlers<HubCommands> {

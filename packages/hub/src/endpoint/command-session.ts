@@ -5,11 +5,10 @@ import {
   type SocketReply,
   SocketRequestSchema,
 } from '@taskdeck/contract';
-import { type Handler, type Handlers, hubHandlers, runCommand } from '../commands.js';
+import { type Handler, type Handlers, type HubCommands, hubHandlers, runCommand } from '../commands.js';
 import type { HubApi } from '../hub-api.js';
 
 type HostCommands = Pick<typeof commands, 'appInfo'>;
-type HubCommands = Omit<typeof commands, 'appInfo' | 'subscribe'>;
 
 /** Deeper arguments than any form produces; a bound keeps recursive code downstream safe. */
 const MAX_ARGUMENT_DEPTH = 64;

@@ -144,7 +144,7 @@ export function parseServerConfig(
 }
 
 /** The object of server entries: `mcpServers`, or VS Code's `servers`; undefined when there is none. */
-export function serverEntries(json: unknown): Record<string, unknown> | undefined {
+function serverEntries(json: unknown): Record<string, unknown> | undefined {
   const root = json as Record<string, unknown> | null;
   const entries = root && typeof root === 'object' ? (root.mcpServers ?? root.servers) : undefined;
   if (!entries || typeof entries !== 'object' || Array.isArray(entries)) return undefined;
@@ -218,7 +218,7 @@ function readRemote(name: string, raw: unknown, env: NodeJS.ProcessEnv): RemoteS
 }
 
 /** The reason a URL cannot be used for a remote server, or undefined. */
-export function checkUrl(text: string): string | undefined {
+function checkUrl(text: string): string | undefined {
   let url: URL;
   try {
     url = new URL(text);

@@ -14,7 +14,10 @@ import {
 import type { InputResponse, TaskStatus } from '@taskdeck/contract';
 import { resultText, summaryLine } from '@taskdeck/node-common/result-text';
 import { z } from 'zod';
+import type { Disconnect } from '../servers/server-supervisor.js';
+import type { NewCall } from './task-book.js';
 import type { EndStatus, TaskEvent } from './task-events.js';
+import { isFinished } from './task-record.js';
 
 /** What the hub asks servers to keep a finished task for. */
 const TASK_TTL_MS = 60 * 60 * 1000;
@@ -29,21 +32,7 @@ const MAX_POLL_MS = 10_000;
 const CreateOrResult = z.union([CreateTaskResultSchema, CallToolResultSchema]);
 
 /** One tool call to follow, as the task book knows it. */
-export interface Call {
-  id: string;
-  server: string;
-  tool: string;
-  arguments: Record<string, unknown>;
-  mode: 'task' | 'plain';
-}
-
-/** How a server's connection went (the supervisor's word). */
-export interface Disconnect {
-  /** The server's tasks still run there (a remote server) … */
-  tasksOutlive: boolean;
-  /** … and its connection is being made again. */
-  retrying: boolean;
-}
+export type Call = Omit<NewCall, 'title'>;
 
 export interface AdapterDeps {
   /** The connected client of a ready server, or undefined. */
@@ -432,7 +421,7 @@ export class Tasks20251125 {
   /** The book has the call finished (or forgot it). */
   private isOver(id: string): boolean {
     const status = this.deps.status(id);
-    return status === undefined || !(status === 'working' || status === 'input_required');
+    return status === undefined || isFinished(status);
   }
 
   /** Stops following a finished call: timers, pending input; kept until its result is in. */

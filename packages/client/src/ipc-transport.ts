@@ -1,5 +1,5 @@
 import { type ConnectionState, EVENT_CHANNEL } from '@taskdeck/contract';
-import { Listeners, type Transport, type Warn } from './transport.js';
+import { consoleWarn, Listeners, type Transport, type Warn } from './transport.js';
 
 /** The part of Electron's `ipcRenderer` this transport uses. */
 export interface IpcRendererLike {
@@ -13,7 +13,7 @@ export interface IpcRendererLike {
  * own main process does not drop, so the connection is `open` from the start.
  */
 export function ipcTransport(ipc: IpcRendererLike, warn?: Warn): Transport {
-  const events = new Listeners<unknown>(warn ?? ((message) => console.error(`Taskdeck: ${message}`)));
+  const events = new Listeners<unknown>(warn ?? consoleWarn);
   ipc.on(EVENT_CHANNEL, (_event, raw) => events.emit(raw));
   return {
     async request(channel, args) {

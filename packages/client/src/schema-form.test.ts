@@ -1,5 +1,6 @@
+import { humanize } from '@taskdeck/contract/task-title';
 import { describe, expect, it } from 'vitest';
-import { fieldsFromSchema, humanize, initialValues, validateField, validateForm } from './schema-form';
+import { fieldsFromSchema, initialValues, validateField, validateForm } from './schema-form';
 
 // What zod 4 writes for deploy_service's input (z.toJSONSchema), trimmed.
 const deploySchema = {

@@ -8,8 +8,6 @@
 
 import { humanize } from '@taskdeck/contract/task-title';
 
-export { humanize };
-
 type Json = Record<string, unknown>;
 
 export type FieldKind =

@@ -108,9 +108,11 @@ export function connectSocketTransport(
       return {
         request(channel, args) {
           return new Promise((resolveRequest, rejectRequest) => {
-            const line = requests.open(channel, args, { resolve: resolveRequest, reject: rejectRequest });
-            if (s.destroyed)
-              requests.fail(line, new Error('The connection to the running Taskdeck was lost'));
+            const { id, line } = requests.open(channel, args, {
+              resolve: resolveRequest,
+              reject: rejectRequest,
+            });
+            if (s.destroyed) requests.fail(id, new Error('The connection to the running Taskdeck was lost'));
             else s.write(`${line}\n`);
           });
         },

@@ -6,7 +6,7 @@ import {
   type HubEvent,
   HubEventSchema,
 } from '@taskdeck/contract';
-import { Listeners, type Transport, type Warn } from './transport.js';
+import { consoleWarn, Listeners, type Transport, type Warn } from './transport.js';
 
 export type { Transport } from './transport.js';
 
@@ -49,7 +49,7 @@ export function commandMethods<Group extends Record<string, CommandSpec>>(
  * connection opens while someone listens, so a reconnect starts from a fresh snapshot.
  */
 export function createTaskdeckClient(transport: Transport, options: ClientOptions = {}): TaskdeckClient {
-  const warn = options.warn ?? ((message: string) => console.error(`Taskdeck: ${message}`));
+  const warn = options.warn ?? consoleWarn;
   const methods = commandMethods(transport, commands);
   const events = new Listeners<HubEvent>(warn);
   let open = false;

@@ -18,6 +18,9 @@ export interface Transport {
 /** Something that consumes a client's reports instead of throwing them into a listener. */
 export type Warn = (message: string) => void;
 
+/** Where a client's warnings go when its host gives no place for them. */
+export const consoleWarn: Warn = (message) => console.error(`Taskdeck: ${message}`);
+
 interface Pending {
   channel: string;
   resolve(value: unknown): void;
@@ -40,15 +43,19 @@ export class RequestBook {
     private readonly timeoutMs: number,
   ) {}
 
-  /** Registers a request and returns the line to send for it. */
-  open(channel: string, args: unknown[], settle: Pick<Pending, 'resolve' | 'reject'>): string {
+  /** Registers a request; returns its id and the line to send for it. */
+  open(
+    channel: string,
+    args: unknown[],
+    settle: Pick<Pending, 'resolve' | 'reject'>,
+  ): { id: number; line: string } {
     const id = this.nextId++;
     const timer = setTimeout(() => {
       this.pending.delete(id);
       settle.reject(new Error(`${channel}: no answer from ${this.peer} within ${this.timeoutMs / 1000} s`));
     }, this.timeoutMs);
     this.pending.set(id, { channel, ...settle, timer });
-    return JSON.stringify({ id, channel, args });
+    return { id, line: JSON.stringify({ id, channel, args }) };
   }
 
   /** Settles a request with a reply; returns the event of an `{ event }` message instead. */
@@ -76,8 +83,7 @@ export class RequestBook {
   }
 
   /** Fails one request that could not be sent. */
-  fail(line: string, error: Error): void {
-    const id = (JSON.parse(line) as { id: number }).id;
+  fail(id: number, error: Error): void {
     const request = this.pending.get(id);
     if (!request) return;
     this.pending.delete(id);

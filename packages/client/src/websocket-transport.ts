@@ -1,6 +1,13 @@
 import { MAX_SOCKET_MESSAGE_BYTES } from '@taskdeck/contract';
 import { formatBytes } from './format.js';
-import { ConnectionStates, Listeners, RequestBook, type Transport, type Warn } from './transport.js';
+import {
+  ConnectionStates,
+  consoleWarn,
+  Listeners,
+  RequestBook,
+  type Transport,
+  type Warn,
+} from './transport.js';
 
 const RETRY_MS = [500, 1000, 2000, 5000];
 /** A request that is neither answered nor failed by then fails with a clear message. */
@@ -50,7 +57,7 @@ const OPEN = 1;
  */
 export function webSocketTransport(options: WebSocketTransportOptions): Transport {
   const peer = options.peer ?? 'the Taskdeck web host';
-  const warn = options.warn ?? ((message: string) => console.error(`Taskdeck: ${message}`));
+  const warn = options.warn ?? consoleWarn;
   const Ctor =
     options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketTransportOptions['WebSocket']);
   if (!Ctor) throw new Error('No WebSocket implementation available');
@@ -128,12 +135,12 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
           reject(new Error(current.reason));
           return;
         }
-        const line = requests.open(channel, args, { resolve, reject });
+        const { id, line } = requests.open(channel, args, { resolve, reject });
         // The server closes the connection on a larger message: refuse it here, readably.
         const bytes = new TextEncoder().encode(line).length;
         if (bytes > maxBytes) {
           requests.fail(
-            line,
+            id,
             new Error(
               `This request (${formatBytes(bytes)}) is larger than the ${formatBytes(maxBytes)} ${peer} accepts in one message: shorten the arguments (a long pasted text?)`,
             ),

@@ -56,6 +56,15 @@ describe('toast state', () => {
     expect(toasts.map((t) => t.title)).toEqual(['12 finished, 1 failed', 'Profile late.csv was cancelled']);
   });
 
+  it('names every failed task by its name, whatever the status said (interrupted, or unknown to this version)', () => {
+    const toasts = addEndings(
+      [],
+      [ended('a', 'completed'), ended('gone', 'interrupted'), ended('newer', 'unknown')],
+      { now: 0, looking: null, nextId: counter() },
+    );
+    expect(toasts[0]).toMatchObject({ kind: 'error', body: 'Failed: Profile gone.csv; Profile newer.csv' });
+  });
+
   it('skips the task the user is looking at', () => {
     const toasts = addEndings([], [ended('a', 'completed')], { now: 0, looking: 'a', nextId: counter() });
     expect(toasts).toEqual([]);

@@ -10,6 +10,8 @@ import { taskLabel } from '@taskdeck/contract/task-words';
 export interface Ending {
   id: string;
   status: TaskStatus;
+  /** The task's name, for a toast that lists several endings. */
+  label: string;
   title: string;
   body: string;
 }
@@ -50,9 +52,7 @@ export function describeEndings(endings: readonly Ending[]): Pick<Toast, 'kind' 
     .map((key) => `${counts[key].length} ${key}`)
     .join(', ');
   const failed = counts.failed.map((ending) => ending.id);
-  const names = counts.failed
-    .slice(0, 2)
-    .map((ending) => ending.title.replace(/ failed$| was interrupted$/, ''));
+  const names = counts.failed.slice(0, 2).map((ending) => ending.label);
   const body =
     failed.length === 0
       ? undefined
@@ -62,7 +62,7 @@ export function describeEndings(endings: readonly Ending[]): Pick<Toast, 'kind' 
 
 function toEnding(task: TaskSummary): Ending {
   const { title, body } = describeEnding(task);
-  return { id: task.id, status: task.status, title: title || taskLabel(task), body };
+  return { id: task.id, status: task.status, label: taskLabel(task), title, body };
 }
 
 /**

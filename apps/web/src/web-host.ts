@@ -168,17 +168,20 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
   }
 
+  /** The Host header names this host (not a DNS-rebinding name). */
+  function hostAllowed(req: IncomingMessage): boolean {
+    return allowedHosts.has((req.headers.host ?? '').toLowerCase());
+  }
+
   /** Host, Origin, request target and credential checks shared by every request kind. */
-  function checkAccess(req: IncomingMessage): Access {
-    const host = (req.headers.host ?? '').toLowerCase();
-    if (!allowedHosts.has(host)) {
+  function checkAccess(req: IncomingMessage, url = parseTarget(req.url)): Access {
+    if (!hostAllowed(req)) {
       return { ok: false, status: 403, reason: 'Forbidden: unexpected Host header' };
     }
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins.has(origin.toLowerCase())) {
       return { ok: false, status: 403, reason: 'Forbidden: cross-origin request' };
     }
-    const url = parseTarget(req.url);
     if (!url) return { ok: false, status: 400, reason: 'Bad request target' };
     const given = presented(req, url);
     const offeredToken = given.bearer ?? given.queryToken;
@@ -270,19 +273,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = parseTarget(req.url);
     if (req.method === 'GET' && target?.pathname === SIGN_IN_CALLBACK_PATH) {
-      if (!allowedHosts.has((req.headers.host ?? '').toLowerCase()))
-        sendText(res, 403, 'Forbidden: unexpected Host header');
+      if (!hostAllowed(req)) sendText(res, 403, 'Forbidden: unexpected Host header');
       else await handleSignInCallback(req, res, target);
       return;
     }
     const isUpload = req.method === 'POST' && (req.url ?? '').split('?')[0] === UPLOAD_PATH;
     if (req.method !== 'GET' && req.method !== 'HEAD' && !isUpload) {
-      const host = (req.headers.host ?? '').toLowerCase();
-      if (!allowedHosts.has(host)) sendText(res, 403, 'Forbidden: unexpected Host header');
+      if (!hostAllowed(req)) sendText(res, 403, 'Forbidden: unexpected Host header');
       else sendText(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' });
       return;
     }
-    const access = checkAccess(req);
+    const access = checkAccess(req, target);
     if (!access.ok) {
       sendText(
         res,

@@ -24,12 +24,13 @@ export function isLoopback(host: string): boolean {
   return isIP(bare) === 4 && bare.startsWith('127.');
 }
 
-function isWildcard(host: string): boolean {
+/** Whether `host` is a listen-on-every-interface address. */
+export function isWildcard(host: string): boolean {
   return host === '0.0.0.0' || host === '::' || host === '[::]';
 }
 
 /** A host name as it appears in a Host header or URL: IPv6 addresses in brackets, lowercase. */
-function urlHostname(host: string): string {
+export function urlHostname(host: string): string {
   const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
   return isIP(bare) === 6 ? `[${bare}]` : bare;
 }

@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { BoundedEventStore } from './event-store.js';
-import { HttpAccess } from './http-access.js';
+import { HttpAccess, isWildcard, urlHostname } from './http-access.js';
 import type { HttpOptions } from './serve-options.js';
 import { stderrLog } from './stderr-log.js';
 import type { TaskServer } from './task-server.js';
@@ -92,7 +92,7 @@ export class McpHttpEndpoint {
   /** The URL clients use (a wildcard listen address is shown as this machine's name). */
   get url(): string {
     const { host } = this.options;
-    const name = host === '0.0.0.0' || host === '::' ? hostname() : host.includes(':') ? `[${host}]` : host;
+    const name = isWildcard(host) ? hostname() : urlHostname(host);
     return `http://${name}:${this.port}${MCP_PATH}`;
   }
 

@@ -1,12 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profileCsv } from './csv-profiler.js';
 import type { ColumnProfile, CsvProfile } from './profile-schema.js';
 import { type EquivalenceFile, writeEquivalenceFiles } from './test/equivalence-files.js';
 import { columnValues, type Reference } from './test/reference-values.js';
+import { bundleProfilerWorker } from './test/worker-bundle.js';
 
 /**
  * The profiler reads bytes and counts low-cardinality columns in a dictionary; before, it
@@ -27,14 +27,7 @@ let files: EquivalenceFile[] = [];
 
 beforeAll(async () => {
   files = await writeEquivalenceFiles(dir);
-  await build({
-    entryPoints: [join(import.meta.dirname, 'worker.ts')],
-    outfile: script,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    logLevel: 'error',
-  });
+  await bundleProfilerWorker(script);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

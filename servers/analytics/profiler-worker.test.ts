@@ -1,26 +1,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profileCsv } from './csv-profiler.js';
 import type { CsvProfile } from './profile-schema.js';
+import { bundleProfilerWorker } from './test/worker-bundle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'analytics-workers-'));
 const script = join(dir, 'worker.mjs');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// Worker threads need a JavaScript entry: bundle worker.ts, as the build does.
-beforeAll(async () => {
-  await build({
-    entryPoints: [join(import.meta.dirname, 'worker.ts')],
-    outfile: script,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    logLevel: 'error',
-  });
-});
+beforeAll(() => bundleProfilerWorker(script));
 
 /** Merged means and deviations differ from sequential ones in the last bits of the double. */
 const round = (x: number | string | null) => (typeof x === 'number' ? Number(x.toPrecision(12)) : x);

@@ -203,18 +203,20 @@ export function SchemaForm({ fields, values, errors, onChange }: SchemaFormProps
         const hint = [field.description, bounds(field)].filter(Boolean).join(' · ');
         const describedBy = [error ? errorId : '', hint ? hintId : ''].filter(Boolean).join(' ') || undefined;
         const isCheckbox = field.kind === 'boolean';
+        // A checkbox comes before its label, every other control after it.
+        const control = (
+          <FieldControl
+            field={field}
+            value={values[field.name]}
+            error={error}
+            onChange={(v) => onChange(field.name, v)}
+            id={id}
+            describedBy={describedBy}
+          />
+        );
         return (
           <div key={field.name} className={isCheckbox ? 'flex items-start gap-2' : 'space-y-1'}>
-            {isCheckbox && (
-              <FieldControl
-                field={field}
-                value={values[field.name]}
-                error={error}
-                onChange={(v) => onChange(field.name, v)}
-                id={id}
-                describedBy={describedBy}
-              />
-            )}
+            {isCheckbox && control}
             <div className="min-w-0 flex-1 space-y-1">
               {/* A group of checkboxes is named by aria-labelledby; a <label> names one control. */}
               {field.kind === 'multi-enum' ? (
@@ -228,16 +230,7 @@ export function SchemaForm({ fields, values, errors, onChange }: SchemaFormProps
                   {field.required && <RequiredMark />}
                 </label>
               )}
-              {!isCheckbox && (
-                <FieldControl
-                  field={field}
-                  value={values[field.name]}
-                  error={error}
-                  onChange={(v) => onChange(field.name, v)}
-                  id={id}
-                  describedBy={describedBy}
-                />
-              )}
+              {!isCheckbox && control}
               {error && (
                 <p id={errorId} className="text-xs text-red-700 dark:text-red-300" data-testid="field-error">
                   {error}

@@ -206,14 +206,21 @@ export class StandInApp {
     return this.exited;
   }
 
-  /** Ends the child if a test left it running, and removes the temp folders. */
+  /**
+   * Ends the child if a test left it running, and removes the temp folders. A killed main process
+   * leaves its servers to notice their closed stdin and exit on their own, and until then they may
+   * still write into the data dir (a removal racing them fails with ENOTEMPTY): wait for them first.
+   */
   async dispose(): Promise<void> {
     if (this.running) {
       this.child.kill('SIGKILL');
       await this.exited;
     }
+    for (let waited = 0; waited < 10_000 && processesUsing(this.dataDir).length > 0; waited += 50)
+      await new Promise((done) => setTimeout(done, 50));
+    for (const pid of processesUsing(this.dataDir)) process.kill(pid, 'SIGKILL');
     rmSync(this.home, { recursive: true, force: true });
-    rmSync(this.dataDir, { recursive: true, force: true });
+    rmSync(this.dataDir, { recursive: true, force: true, maxRetries: 5 });
   }
 
   private receive(message: { type: string; id?: number } & Record<string, unknown>): void {

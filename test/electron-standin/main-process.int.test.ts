@@ -9,6 +9,7 @@
  * contextIsolation, real IPC serialization), macOS's `open-file` timing and native
  * notifications, dialogs and menus.
  */
+import { spawn } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -437,5 +438,31 @@ describe('ways it ends early', () => {
     const after = app.records.slice(quitAt).map((entry) => entry.kind);
     expect(after).not.toContain('window-created');
     expect(after).not.toContain('ipc-handle');
+  });
+});
+
+describe('the test driver', () => {
+  it('removes the data dir of a killed app only after the processes still writing into it have ended', async () => {
+    const app = launch();
+    await app.request('ready');
+    // Stands in for a server that goes on writing for a moment after the app is killed.
+    const folder = join(app.dataDir, 'knowledge');
+    const writer = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const fs = require('node:fs');
+        const end = Date.now() + 1500;
+        for (let n = 0; Date.now() < end; n++) {
+          fs.mkdirSync(${JSON.stringify(folder)}, { recursive: true });
+          try { fs.writeFileSync(${JSON.stringify(folder)} + '/part-' + (n % 50), 'x'); } catch {}
+        }`,
+      ],
+      { stdio: 'ignore', env: { TASKDECK_DATA_DIR: app.dataDir } },
+    );
+    await app.waitFor('the writer to start', () => (existsSync(folder) ? true : undefined));
+    await app.dispose();
+    expect(existsSync(app.dataDir)).toBe(false);
+    expect(writer.exitCode ?? writer.signalCode).not.toBeNull();
   });
 });

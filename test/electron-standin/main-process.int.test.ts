@@ -10,6 +10,7 @@
  * notifications, dialogs and menus.
  */
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import {
   cpSync,
   existsSync,
@@ -460,9 +461,11 @@ describe('the test driver', () => {
       ],
       { stdio: 'ignore', env: { TASKDECK_DATA_DIR: app.dataDir } },
     );
+    const writerExit = once(writer, 'exit');
     await app.waitFor('the writer to start', () => (existsSync(folder) ? true : undefined));
     await app.dispose();
     expect(existsSync(app.dataDir)).toBe(false);
-    expect(writer.exitCode ?? writer.signalCode).not.toBeNull();
+    // It was waited for, not killed.
+    expect(await writerExit).toEqual([0, null]);
   });
 });

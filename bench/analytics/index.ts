@@ -18,22 +18,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import {
-  CallToolResultSchema,
-  CreateTaskResultSchema,
-  ListRootsRequestSchema,
-  ProgressNotificationSchema,
-  TaskStatusNotificationSchema,
-} from '@modelcontextprotocol/sdk/types.js';
+import { ListRootsRequestSchema, ProgressNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { writeSampleData } from '../../servers/analytics/sample-data.js';
 import { ROOT } from '../lib/machine.js';
 import { type CommandRun, runCommand } from '../lib/proc.js';
 import { goal, startBench } from '../lib/results.js';
 import { interleave } from '../lib/rounds.js';
 import { ratios, spread } from '../lib/stats.js';
+import { taskCalls } from '../lib/task-calls.js';
 
-/** What the issue asks of the profiler (goal 1, measured here on the tool path). */
-// Issue 15, goal 1: at DuckDB SUMMARIZE's wall and CPU time, in 250 MB, first progress in 250 ms, cancel in 100 ms.
+// Issue 15, goal 1, measured here on the tool path: at DuckDB SUMMARIZE's wall and CPU time,
+// in 250 MB, first progress in 250 ms, cancel in 100 ms.
 const TARGETS = { vsDuckDb: 1.0, cpuVsDuckDb: 1.0, rssMb: 250, firstProgressMs: 250, cancelMs: 100 };
 const MB = 1024 * 1024;
 const SELF = fileURLToPath(import.meta.url);
@@ -57,38 +52,24 @@ async function toolChild(file: string, cancelAfterMs?: number): Promise<ChildFig
   client.setNotificationHandler(ProgressNotificationSchema, () => {
     firstProgressMs ??= performance.now() - started;
   });
-  let ended: ((status: string) => void) | undefined;
-  const end = new Promise<string>((resolve) => {
-    ended = resolve;
-  });
-  client.setNotificationHandler(TaskStatusNotificationSchema, (n) => {
-    if (['completed', 'failed', 'cancelled'].includes(n.params.status)) ended?.(n.params.status);
-  });
+  const tasks = taskCalls(client);
   await client.connect(
     new StdioClientTransport({ command: process.execPath, args: [SERVER], stderr: 'inherit' }),
   );
   started = performance.now(); // first progress: from the call, the server running
-  const { task } = await client.request(
-    {
-      method: 'tools/call',
-      params: { name: 'analyze_csv', arguments: { filePath: file }, task: {}, _meta: { progressToken: 1 } },
-    },
-    CreateTaskResultSchema,
-  );
+  const task = await tasks.start('analyze_csv', { filePath: file }, { progressToken: 1 });
   let cancelMs: number | undefined;
   if (cancelAfterMs !== undefined) {
     await new Promise((r) => setTimeout(r, cancelAfterMs));
     const asked = performance.now();
     await client.experimental.tasks.cancelTask(task.taskId);
-    const status = await end;
+    const { status } = await tasks.ended(task);
     cancelMs = performance.now() - asked;
     await client.close();
     return { cancelMs: Math.round(cancelMs), status };
   }
-  const status = await end;
-  const result = await client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema, {
-    timeout: 3_600_000,
-  });
+  const { status } = await tasks.ended(task);
+  const result = await tasks.result(task.taskId, 3_600_000);
   await client.close();
   const rows = (result.structuredContent as { rows?: number } | undefined)?.rows;
   return { rows, firstProgressMs: firstProgressMs && Math.round(firstProgressMs), status };

@@ -14,11 +14,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import {
-  CallToolResultSchema,
-  CreateTaskResultSchema,
-  TaskStatusNotificationSchema,
-} from '@modelcontextprotocol/sdk/types.js';
 import type { HubEvent, TaskSummary } from '@taskdeck/contract';
 import { Hub } from '@taskdeck/hub';
 import { processCpuMs } from '../lib/proc.js';
@@ -26,6 +21,7 @@ import { goal, startBench } from '../lib/results.js';
 import { interleave } from '../lib/rounds.js';
 import { runStampServerIfAsked, STAMP_SERVER_FLAG, stampedAt, wallNow } from '../lib/stamp-server.js';
 import { type Distribution, distribution, ratios, spread } from '../lib/stats.js';
+import { taskCalls } from '../lib/task-calls.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 // 200: the p99 of a round is then its second-worst sample, not its worst.
@@ -93,20 +89,13 @@ function hubLatency(hub: Hub) {
 
 /** The least a client does over stdio: status notification → tasks/result. */
 function notificationLatency(client: Client) {
-  const waiting = new Map<string, () => void>();
-  client.setNotificationHandler(TaskStatusNotificationSchema, (n) => {
-    if (n.params.status === 'completed') waiting.get(n.params.taskId)?.();
-  });
+  const tasks = taskCalls(client);
   return async (): Promise<number[]> => {
     const samples: number[] = [];
     for (let i = 0; i < LATENCY_TASKS; i++) {
-      const { task } = await client.request(
-        { method: 'tools/call', params: { name: 'stamp', arguments: {}, task: {} } },
-        CreateTaskResultSchema,
-      );
-      await new Promise<void>((resolve) => waiting.set(task.taskId, resolve));
-      waiting.delete(task.taskId);
-      const result = await client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
+      const task = await tasks.start('stamp', {});
+      await tasks.ended(task);
+      const result = await tasks.result(task.taskId);
       samples.push(wallNow() - stampedAt(result));
       await quiet();
     }

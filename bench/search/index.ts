@@ -14,19 +14,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import {
-  type CallToolResult,
-  CallToolResultSchema,
-  CreateTaskResultSchema,
-  ListRootsRequestSchema,
-  TaskStatusNotificationSchema,
-} from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { STOP_WORDS, tokenize } from '../../servers/knowledge/tokenize.js';
 import { ROOT } from '../lib/machine.js';
 import { mainThreadSchedMs, processCpuMs, processMemoryMb } from '../lib/proc.js';
 import { goal, startBench } from '../lib/results.js';
 import { interleave } from '../lib/rounds.js';
 import { distribution, ratios, spread } from '../lib/stats.js';
+import { taskCalls } from '../lib/task-calls.js';
 import { type BenchQuery, generateCorpus, generateQueries } from './corpus.js';
 
 const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 10_000);
@@ -78,22 +73,12 @@ async function main(): Promise<void> {
   const corpusBytes = corpus.documents.reduce((n, d) => n + Buffer.byteLength(d.markdown), 0);
 
   const { client, pid } = await connect();
-  const completed = new Map<string, () => void>();
-  client.setNotificationHandler(TaskStatusNotificationSchema, (n) => {
-    if (n.params.status === 'completed' || n.params.status === 'failed') completed.get(n.params.taskId)?.();
-  });
+  const tasks = taskCalls(client);
   /** A tool call as Taskdeck makes it: a task, its status notification, tasks/result. */
   const asTask = async <T>(name: string, args: Record<string, unknown>): Promise<T> => {
-    const { task } = await client.request(
-      { method: 'tools/call', params: { name, arguments: args, task: {} } },
-      CreateTaskResultSchema,
-    );
-    if (task.status === 'working') await new Promise<void>((resolve) => completed.set(task.taskId, resolve));
-    completed.delete(task.taskId);
-    const result = await client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema, {
-      timeout: 600_000,
-    });
-    return structured<T>(result);
+    const task = await tasks.start(name, args);
+    await tasks.ended(task);
+    return structured<T>(await tasks.result(task.taskId, 600_000));
   };
   let started = performance.now();
   const { documents } = await asTask<{ documents: number }>('add_folder', { path: docsDir });

@@ -9,15 +9,11 @@
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import {
-  CallToolResultSchema,
-  CreateTaskResultSchema,
-  TaskStatusNotificationSchema,
-} from '@modelcontextprotocol/sdk/types.js';
 import { goal, startBench } from '../lib/results.js';
 import { interleave } from '../lib/rounds.js';
-import { runStampServerIfAsked, STAMP_SERVER_FLAG, stampedAt, wallNow } from '../lib/stamp-server.js';
+import { runStampServerIfAsked, STAMP_SERVER_FLAG, stampedAt } from '../lib/stamp-server.js';
 import { distribution, ratios, spread } from '../lib/stats.js';
+import { taskCalls } from '../lib/task-calls.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CALLS = Number(process.env.BENCH_CALLS ?? 200);
@@ -33,10 +29,7 @@ async function main(): Promise<void> {
     }),
   );
   await client.listTools();
-  const completed = new Map<string, (receivedAt: number) => void>();
-  client.setNotificationHandler(TaskStatusNotificationSchema, (n) => {
-    if (n.params.status === 'completed') completed.get(n.params.taskId)?.(wallNow());
-  });
+  const tasks = taskCalls(client);
 
   const many = async (one: () => Promise<{ ms: number; notifiedMs?: number }>) => {
     const ms: number[] = [];
@@ -50,14 +43,10 @@ async function main(): Promise<void> {
   };
   const task = async () => {
     const started = performance.now();
-    const { task } = await client.request(
-      { method: 'tools/call', params: { name: 'stamp', arguments: {}, task: {} } },
-      CreateTaskResultSchema,
-    );
-    const receivedAt = await new Promise<number>((resolve) => completed.set(task.taskId, resolve));
-    completed.delete(task.taskId);
-    const result = await client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
-    return { ms: performance.now() - started, notifiedMs: receivedAt - stampedAt(result) };
+    const task = await tasks.start('stamp', {});
+    const { at } = await tasks.ended(task);
+    const result = await tasks.result(task.taskId);
+    return { ms: performance.now() - started, notifiedMs: at - stampedAt(result) };
   };
   const plain = async () => {
     const started = performance.now();

@@ -1,4 +1,13 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -75,5 +84,19 @@ describe('json files', () => {
     }
     await Promise.all(saves);
     expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ n: 20 });
+  });
+
+  it('writes owner-only when asked, and closes its folder again when it was made looser', async () => {
+    const folder = join(dir, 'secrets');
+    const path = join(folder, 'keys.json');
+    const writer = new JsonFileWriter(path, { mode: 0o600, folderMode: 0o700 });
+    await writer.save({ n: 1 });
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    chmodSync(folder, 0o755);
+    await writer.save({ n: 2 });
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ n: 2 });
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
 
@@ -63,10 +63,14 @@ export function writeJsonFileAtomic(path: string, value: unknown, options: Write
 export interface WriteOptions {
   /** Permissions of the new file (0o600: only its owner may read it); default 0o666 less the umask. */
   mode?: number;
+  /** Permissions of its folder, set at every write (0o700: a folder made looser is closed again). */
+  folderMode?: number;
 }
 
 async function writeTextFileAtomic(path: string, text: string, options: WriteOptions = {}): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  const folder = dirname(path);
+  await mkdir(folder, { recursive: true, mode: options.folderMode });
+  if (options.folderMode !== undefined) await chmod(folder, options.folderMode);
   const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   const handle = await open(temp, 'w', options.mode);
   try {
@@ -91,12 +95,15 @@ function toJsonText(value: unknown): string {
 export class JsonFileWriter {
   private chain: Promise<void> = Promise.resolve();
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly options: WriteOptions = {},
+  ) {}
 
   save(value: unknown): Promise<void> {
     // The text is the snapshot: later changes to `value` do not reach this save.
     const text = toJsonText(value);
-    const next = this.chain.then(() => writeTextFileAtomic(this.path, text));
+    const next = this.chain.then(() => writeTextFileAtomic(this.path, text, this.options));
     this.chain = next.catch(() => {});
     return next;
   }

@@ -1,8 +1,6 @@
-import { chmod, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientInformationMixed, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { loadJsonFile, writeJsonFileAtomic } from '@taskdeck/node-common/json-file';
+import { JsonFileWriter, loadJsonFile } from '@taskdeck/node-common/json-file';
 import { z } from 'zod';
 
 /**
@@ -56,7 +54,7 @@ const SealedFile = z.object({ sealed: z.string() }).strict();
  * sign in again: nothing else depends on it.
  */
 export class CredentialStore {
-  private chain: Promise<void> = Promise.resolve();
+  private readonly writer: JsonFileWriter;
 
   private constructor(
     readonly path: string,
@@ -64,7 +62,9 @@ export class CredentialStore {
     private readonly sealer: Sealer | undefined,
     /** What went wrong with the saved file, for the user (undefined when all is well). */
     readonly notice: string | undefined,
-  ) {}
+  ) {
+    this.writer = new JsonFileWriter(path, { mode: 0o600, folderMode: 0o700 });
+  }
 
   static async open(path: string, sealer?: Sealer): Promise<CredentialStore> {
     const loaded = await loadJsonFile(path, sealer ? SealedFile : CredentialsDocument);
@@ -131,16 +131,8 @@ export class CredentialStore {
   }
 
   private save(): Promise<void> {
-    // The content is the snapshot: later changes do not reach this write.
     const document = { version: 1, servers: Object.fromEntries(this.servers) };
     const content = this.sealer ? { sealed: this.sealer.seal(JSON.stringify(document)) } : document;
-    const write = this.chain.then(async () => {
-      const folder = dirname(this.path);
-      await mkdir(folder, { recursive: true, mode: 0o700 });
-      await chmod(folder, 0o700);
-      await writeJsonFileAtomic(this.path, content, { mode: 0o600 });
-    });
-    this.chain = write.catch(() => {});
-    return write;
+    return this.writer.save(content);
   }
 }
